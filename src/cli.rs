@@ -1,0 +1,153 @@
+//! Command-line interface: argument definitions and dispatch to one module per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::error::Result;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  a check or verification failed (config not signature-ready, copy does not match, bad signature)
+  2  usage or I/O error (bad arguments, unreadable or malformed file)";
+
+/// Turn a reviewed draft agreement into a signature-ready, verifiable signing package.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a starter session config with every placeholder unfilled and a comment on each key.
+    #[command(after_help = AFTER_HELP)]
+    Init(InitArgs),
+    /// List every problem that keeps a config from being signature-ready (exit 0 only when ready).
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// Typeset the originals and the Council resolution (or, with --draft, the redline draft).
+    #[command(after_help = AFTER_HELP)]
+    Build(BuildArgs),
+    /// Create a signing key pair in minisign format (NAME.pub and NAME.key).
+    #[command(after_help = AFTER_HELP)]
+    Keygen(KeygenArgs),
+    /// Co-sign an existing package: add this signer's signatures without touching the PDFs.
+    #[command(after_help = AFTER_HELP)]
+    Sign(SignArgs),
+    /// Check that copies match a signed original, and say which one.
+    #[command(after_help = AFTER_HELP)]
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `accord init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the starter config (never overwritten); prints it when omitted.
+    pub path: Option<PathBuf>,
+}
+
+/// Arguments of `accord check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Session config files (TOML) to check.
+    #[arg(required = true, value_name = "CONFIG")]
+    pub configs: Vec<PathBuf>,
+}
+
+/// Where the passphrase of an encrypted secret key comes from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PassphraseArgs {
+    /// Read the key's passphrase from the first line of this file (else ACCORD_PASSPHRASE, else a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// Arguments of `accord build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Session config files (TOML); one package is built per config.
+    #[arg(required = true, value_name = "CONFIG")]
+    pub configs: Vec<PathBuf>,
+    /// Build the Working Group draft with redlines instead (never refuses for unfilled values).
+    #[arg(long)]
+    pub draft: bool,
+    /// Output directory holding the packages.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Secret key (minisign format) to sign the package with.
+    #[arg(long, value_name = "SECRET_KEY")]
+    pub key: Option<PathBuf>,
+    /// Name of the signer, recorded in the signatures (defaults to the key file's name).
+    #[arg(long, value_name = "NAME", requires = "key")]
+    pub signer: Option<String>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+    /// Also write the generated Typst sources into this directory (for debugging and benchmarks).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub dump_typst: Option<PathBuf>,
+}
+
+/// Arguments of `accord keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Name of the key pair: writes NAME.pub and NAME.key.
+    #[arg(long)]
+    pub name: String,
+    /// Directory to write the key files into.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Do not encrypt the secret key with a passphrase (only for automation and tests).
+    #[arg(long)]
+    pub unencrypted: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+/// Arguments of `accord sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The package directory (out/<id>) to co-sign.
+    #[arg(value_name = "PACKAGE_DIR")]
+    pub package: PathBuf,
+    /// Secret key (minisign format) of the co-signer.
+    #[arg(long, value_name = "SECRET_KEY")]
+    pub key: PathBuf,
+    /// Name of the signer (defaults to the key file's name).
+    #[arg(long, value_name = "NAME")]
+    pub signer: Option<String>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+/// Arguments of `accord verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The copies to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A signed package directory to match the copies against (else FILE.minisig is used).
+    #[arg(long, value_name = "DIR")]
+    pub package: Option<PathBuf>,
+    /// Trusted public key: a .pub file or the one-line RW... form (repeatable).
+    #[arg(long = "key", value_name = "PUBLIC_KEY")]
+    pub keys: Vec<String>,
+    /// Print a stable machine-readable JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Init(args) => commands::init::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Build(args) => commands::build::run(&args),
+        Command::Keygen(args) => commands::keygen::run(&args),
+        Command::Sign(args) => commands::sign::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
+    }
+}

@@ -1,0 +1,81 @@
+//! `accord keygen`: create a minisign key pair, so signers need no other tool.
+//!
+//! Keys are never overwritten: if `NAME.key` or `NAME.pub` exists nothing is written (exit 2).
+//! The secret key is created with `create_new` and mode 0600, encrypted like `minisign -G`
+//! unless `--unencrypted` (like `minisign -G -W`).
+
+use std::fs::{self, OpenOptions};
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::cli::KeygenArgs;
+use crate::error::{Error, Result, EXIT_OK};
+use crate::manifest::is_plain_name;
+use crate::minisign::{KdfParams, SecretKey};
+use crate::seal;
+
+/// Runs `accord keygen`.
+pub fn run(args: &KeygenArgs) -> Result<u8> {
+    if !is_plain_name(&args.name) {
+        return Err(Error::usage(format!("--name {:?} must be a plain file name", args.name)));
+    }
+    if args.unencrypted && args.passphrase.passphrase_file.is_some() {
+        return Err(Error::usage("--unencrypted and --passphrase-file contradict each other"));
+    }
+    if !args.dir.is_dir() {
+        return Err(Error::usage(format!("{} is not a directory", args.dir.display())));
+    }
+    let key_path = args.dir.join(format!("{}.key", args.name));
+    let pub_path = args.dir.join(format!("{}.pub", args.name));
+    for path in [&key_path, &pub_path] {
+        if path.symlink_metadata().is_ok() {
+            return Err(Error::usage(format!(
+                "{} already exists; accord never overwrites keys",
+                path.display()
+            )));
+        }
+    }
+    let key = SecretKey::generate()?;
+    let secret = if args.unencrypted {
+        key.to_file("minisign unencrypted secret key", None)?
+    } else {
+        let passphrase = seal::passphrase(&args.passphrase, "Passphrase for the new key: ", true)?;
+        let kdf = KdfParams::minisign_default()?;
+        eprintln!("Deriving the encryption key from the passphrase (scrypt, 1 GiB of memory)...");
+        key.to_file("minisign encrypted secret key", Some((passphrase.as_bytes(), &kdf)))?
+    };
+    create_new(&key_path, secret.as_bytes(), true)?;
+    let public_key = key.public_key();
+    if let Err(err) = create_new(&pub_path, public_key.to_file().as_bytes(), false) {
+        // Nothing written unless both are: the secret key is ours, made a moment ago.
+        let _ = fs::remove_file(&key_path);
+        return Err(err);
+    }
+    let encryption =
+        if args.unencrypted { "NOT encrypted" } else { "encrypted with your passphrase" };
+    println!("Secret key: {} ({encryption}; keep it private)", key_path.display());
+    println!("Public key: {}", pub_path.display());
+    println!("Key id: {}", public_key.key_id);
+    println!("Publish this public key so that others can verify your signatures:");
+    println!("{}", public_key.to_base64());
+    Ok(EXIT_OK)
+}
+
+/// Creates `path` (which must not exist), writes and fsyncs it; `secret` makes it mode 0600.
+fn create_new(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(if secret { 0o600 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    let mut file = options.open(path).map_err(|err| Error::io("create", path, err))?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    written.map_err(|err| {
+        let _ = fs::remove_file(path);
+        Error::io("write", path, err)
+    })
+}

@@ -1,0 +1,16 @@
+//! The `accord` binary: parse arguments, run, map errors to documented exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = accord::cli::Cli::parse();
+    match accord::cli::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(err.code)
+        }
+    }
+}

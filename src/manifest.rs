@@ -1,0 +1,222 @@
+//! Signed package manifest (`manifest.json`): what a package contains and what it was built
+//! from, so that a copy can be matched to a document by hash and its role reported.
+//!
+//! The manifest is written once, when the package is sealed, and never rewritten: co-signers
+//! sign the same bytes (`manifest.json.<signer>.minisig`), so earlier signatures stay valid.
+//! `signers` and each file's `signatures` therefore list the signatures made at build time;
+//! co-signatures are found next to them on disk. The shape (pretty-printed, keys in this order):
+//!
+//! ```json
+//! {
+//!   "format": "accord-manifest/1",
+//!   "package": "un-iom-2016",
+//!   "accord_version": "0.1.0",
+//!   "typst_version": "0.15.1",
+//!   "config_sha256": "<64 hex>",
+//!   "templates": [{ "name": "agreement.typ.j2", "sha256": "<64 hex>" }],
+//!   "signers": [{ "name": "Alice", "key_id": "647A1C9EF8A079CB",
+//!                 "public_key": "RW…", "public_key_file": "alice.pub" }],
+//!   "files": [{ "name": "agreement-original-1.pdf", "role": "agreement, original 1 of 2",
+//!               "size": 12345, "pages": 3, "sha256": "<64 hex>",
+//!               "signatures": [{ "signer": "Alice", "key_id": "647A1C9EF8A079CB",
+//!                                "signature_file": "agreement-original-1.pdf.minisig" }] }]
+//! }
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Value of the `format` field.
+pub const FORMAT: &str = "accord-manifest/1";
+/// File name of the manifest inside a package.
+pub const FILE_NAME: &str = "manifest.json";
+/// Role recorded in the trusted comment of manifest signatures.
+pub const ROLE: &str = "manifest";
+
+/// The manifest of a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Package id (the directory name under `out/`).
+    pub package: String,
+    /// accord version that built the package.
+    pub accord_version: String,
+    /// Typst version that typeset it.
+    pub typst_version: String,
+    /// SHA-256 of the session config.
+    pub config_sha256: String,
+    /// Templates used, with their SHA-256.
+    pub templates: Vec<Template>,
+    /// Who signed at build time.
+    pub signers: Vec<SignerEntry>,
+    /// The documents, in package order.
+    pub files: Vec<FileEntry>,
+}
+
+/// A template and its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    /// Template name.
+    pub name: String,
+    /// SHA-256 of the template's bytes.
+    pub sha256: String,
+}
+
+/// A signer at build time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerEntry {
+    /// Signer name.
+    pub name: String,
+    /// minisign key id (16 uppercase hex digits).
+    pub key_id: String,
+    /// One-line public key (`RW…`).
+    pub public_key: String,
+    /// Public key file in the package.
+    pub public_key_file: String,
+}
+
+/// A document of the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// File name in the package.
+    pub name: String,
+    /// Role, e.g. `agreement, original 1 of 2`.
+    pub role: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Number of pages.
+    pub pages: usize,
+    /// SHA-256 (lowercase hex).
+    pub sha256: String,
+    /// Signatures made at build time.
+    pub signatures: Vec<SignatureEntry>,
+}
+
+/// A signature of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureEntry {
+    /// Signer name.
+    pub signer: String,
+    /// minisign key id.
+    pub key_id: String,
+    /// Signature file in the package.
+    pub signature_file: String,
+}
+
+impl Manifest {
+    /// The bytes of `manifest.json` (pretty JSON and a final newline).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(self)
+            .map_err(|err| Error::usage(format!("cannot encode {FILE_NAME}: {err}")))?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// Parses and checks `manifest.json` read from `path` (malformed: exit 2).
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Self> {
+        let origin = path.display();
+        let manifest: Self = serde_json::from_slice(bytes)
+            .map_err(|err| Error::usage(format!("{origin}, line {}: {err}", err.line().max(1))))?;
+        if manifest.format != FORMAT {
+            return Err(Error::usage(format!(
+                "{origin}: unsupported format {:?} (expected {FORMAT:?})",
+                manifest.format
+            )));
+        }
+        let names = manifest.files.iter().map(|f| f.name.as_str());
+        let signature_files = manifest
+            .files
+            .iter()
+            .flat_map(|f| f.signatures.iter())
+            .map(|s| s.signature_file.as_str());
+        let key_files = manifest.signers.iter().map(|s| s.public_key_file.as_str());
+        if let Some(bad) = names.chain(signature_files).chain(key_files).find(|n| !is_plain_name(n))
+        {
+            return Err(Error::usage(format!("{origin}: {bad:?} is not a plain file name")));
+        }
+        if let Some(bad) = manifest.files.iter().find(|f| !is_sha256_hex(&f.sha256)) {
+            return Err(Error::usage(format!(
+                "{origin}: the sha256 of {} is not 64 lowercase hex digits",
+                bad.name
+            )));
+        }
+        Ok(manifest)
+    }
+
+    /// The first document whose SHA-256 is `sha256`.
+    pub fn file_by_sha256(&self, sha256: &str) -> Option<&FileEntry> {
+        self.files.iter().find(|file| file.sha256 == sha256)
+    }
+}
+
+/// Whether `name` is a file name that stays inside the package directory.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.chars().any(|c| c == '/' || c == '\\' || c.is_control())
+}
+
+fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        Manifest {
+            format: FORMAT.to_string(),
+            package: "p".to_string(),
+            accord_version: "0.1.0".to_string(),
+            typst_version: "0.15.1".to_string(),
+            config_sha256: "0".repeat(64),
+            templates: vec![Template { name: "t".to_string(), sha256: "1".repeat(64) }],
+            signers: vec![SignerEntry {
+                name: "A".to_string(),
+                key_id: "0000000000000001".to_string(),
+                public_key: "RW".to_string(),
+                public_key_file: "a.pub".to_string(),
+            }],
+            files: vec![FileEntry {
+                name: "a.pdf".to_string(),
+                role: "agreement, original 1 of 2".to_string(),
+                size: 3,
+                pages: 1,
+                sha256: "a".repeat(64),
+                signatures: vec![SignatureEntry {
+                    signer: "A".to_string(),
+                    key_id: "0000000000000001".to_string(),
+                    signature_file: "a.pdf.minisig".to_string(),
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let manifest = sample();
+        let bytes = manifest.to_bytes().unwrap();
+        assert!(bytes.starts_with(b"{\n  \"format\": \"accord-manifest/1\",\n  \"package\": \"p\""));
+        assert_eq!(Manifest::parse(&bytes, Path::new("m.json")).unwrap(), manifest);
+        assert_eq!(manifest.file_by_sha256(&"a".repeat(64)).unwrap().name, "a.pdf");
+    }
+
+    #[test]
+    fn hostile_or_malformed_manifests_are_refused() {
+        let mut escape = sample();
+        escape.files[0].name = "../x.pdf".to_string();
+        let err = Manifest::parse(&escape.to_bytes().unwrap(), Path::new("m.json")).unwrap_err();
+        assert_eq!(err.message, "m.json: \"../x.pdf\" is not a plain file name");
+        let mut hash = sample();
+        hash.files[0].sha256 = "A".repeat(64);
+        assert!(Manifest::parse(&hash.to_bytes().unwrap(), Path::new("m.json")).is_err());
+        let err = Manifest::parse(b"{\n\"format\": 1}", Path::new("m.json")).unwrap_err();
+        assert!(err.message.starts_with("m.json, line 2: "), "{err}");
+        assert_eq!(err.code, 2);
+    }
+}

@@ -1,0 +1,280 @@
+//! Filling the minijinja templates: config values become Typst source, as data, never as code.
+//!
+//! Every value printed with `{{ … }}` goes through one formatter that writes it as a Typst
+//! string literal (`#"…";`), so `#`, `*`, `$`, `<`, `@`, `\` or `{{` in a config value appear
+//! literally in the PDF. Only template text and macro output (which is itself template text
+//! plus escaped values) reach Typst as markup. Unfilled values become `#placeholder("key");`
+//! in drafts and an error in signature-ready documents.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use minijinja::value::{Object, Value, ValueKind};
+use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
+
+use crate::config::{Config, Decision, Text};
+use crate::date::Date;
+use crate::error::{Error, Result};
+
+/// The templates, embedded at build time: name and source. Their hashes go into the manifest.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("agreement-text.typ.j2", include_str!("../templates/agreement-text.typ.j2")),
+    ("agreement.typ.j2", include_str!("../templates/agreement.typ.j2")),
+    ("council-resolution.typ.j2", include_str!("../templates/council-resolution.typ.j2")),
+    ("macros.j2", include_str!("../templates/macros.j2")),
+    ("resolution-text.typ.j2", include_str!("../templates/resolution-text.typ.j2")),
+    ("style.typ", include_str!("../templates/style.typ")),
+    ("working-group-draft.typ.j2", include_str!("../templates/working-group-draft.typ.j2")),
+];
+
+/// Name of the static Typst style served to the typesetter as `style.typ`.
+pub const STYLE: &str = "style.typ";
+
+/// Which kind of document is being rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Working Group draft: proposed changes in red, unfilled values highlighted.
+    Draft,
+    /// Signature-ready: the text resulting from the decisions; nothing may be unfilled.
+    Clean,
+}
+
+/// One rendered document: its template and the Typst source it produced.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Template the source came from.
+    pub template: &'static str,
+    /// The Typst source.
+    pub source: String,
+    /// Ids of the proposed amendments the template consulted.
+    pub amendments: BTreeSet<String>,
+}
+
+/// A value the config leaves unfilled, named by its config key.
+#[derive(Debug)]
+struct Placeholder(String);
+
+impl Object for Placeholder {}
+
+/// The decisions on amendments for one rendering, and the ids the templates asked about.
+#[derive(Debug)]
+struct Decisions {
+    mode: Mode,
+    decided: BTreeMap<String, Decision>,
+    seen: Mutex<BTreeSet<String>>,
+}
+
+impl Decisions {
+    /// What the templates should show for amendment `id`: "draft", "accept" or "reject".
+    fn lookup(&self, id: &str) -> std::result::Result<&'static str, minijinja::Error> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_string());
+        match (self.mode, self.decided.get(id)) {
+            (Mode::Draft, _) => Ok("draft"),
+            (Mode::Clean, Some(Decision::Accept)) => Ok("accept"),
+            (Mode::Clean, Some(Decision::Reject)) => Ok("reject"),
+            (Mode::Clean, _) => Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("amendment {id} is not decided (accept or reject)"),
+            )),
+        }
+    }
+}
+
+/// Renders the template `name` for `config` in `mode`; `original` is (number, total) for an
+/// original of the agreement.
+pub fn render(
+    name: &'static str,
+    config: &Config,
+    mode: Mode,
+    original: Option<(u32, u32)>,
+) -> Result<Rendered> {
+    let decisions = Arc::new(Decisions {
+        mode,
+        decided: config
+            .amendments
+            .iter()
+            .flat_map(|a| a.get_ref())
+            .map(|(id, d)| (id.get_ref().clone(), *d.get_ref()))
+            .collect(),
+        seen: Mutex::new(BTreeSet::new()),
+    });
+    let env = environment(mode, Arc::clone(&decisions))?;
+    let mut ctx = context(config, mode);
+    if let Some((number, total)) = original {
+        ctx.insert("original", Value::from_iter([("number", number), ("total", total)]));
+    }
+    let source = env
+        .get_template(name)
+        .and_then(|t| t.render(Value::from(ctx)))
+        .map_err(|e| template_error(&e))?;
+    let amendments =
+        std::mem::take(&mut *decisions.seen.lock().unwrap_or_else(PoisonError::into_inner));
+    Ok(Rendered { template: name, source, amendments })
+}
+
+/// The environment: embedded templates, strict undefined, the escaping formatter.
+fn environment(mode: Mode, decisions: Arc<Decisions>) -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.set_auto_escape_callback(|_| AutoEscape::Custom("typst"));
+    env.set_formatter(move |out, state, value| format_value(out, state, value, mode));
+    env.add_test("placeholder", |v: Value| v.downcast_object_ref::<Placeholder>().is_some());
+    env.add_function("decision", move |id: String| decisions.lookup(&id));
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).map_err(|e| template_error(&e))?;
+    }
+    Ok(env)
+}
+
+/// Writes one `{{ value }}` into the Typst source.
+fn format_value(
+    out: &mut Output,
+    _state: &State,
+    value: &Value,
+    mode: Mode,
+) -> std::result::Result<(), minijinja::Error> {
+    let text = if value.is_safe() {
+        value.as_str().unwrap_or_default().to_string()
+    } else if let Some(Placeholder(key)) = value.downcast_object_ref::<Placeholder>() {
+        if mode == Mode::Clean {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{key} is unfilled in a signature-ready document"),
+            ));
+        }
+        format!("#placeholder({});", typst_string(key))
+    } else {
+        match value.kind() {
+            ValueKind::Number => value.to_string(),
+            ValueKind::String => format!("#{};", typst_string(value.as_str().unwrap_or_default())),
+            kind => {
+                return Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("cannot print a {kind} value into a document"),
+                ))
+            }
+        }
+    };
+    out.write_str(&text).map_err(|e| minijinja::Error::new(ErrorKind::WriteFailure, e.to_string()))
+}
+
+/// `text` as a Typst string literal: quoted, with `\`, `"` and control characters escaped.
+pub fn typst_string(text: &str) -> String {
+    let mut lit = String::with_capacity(text.len() + 2);
+    lit.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => lit.push_str("\\\\"),
+            '"' => lit.push_str("\\\""),
+            '\n' => lit.push_str("\\n"),
+            '\r' => lit.push_str("\\r"),
+            '\t' => lit.push_str("\\t"),
+            c if c.is_control() => lit.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => lit.push(c),
+        }
+    }
+    lit.push('"');
+    lit
+}
+
+/// A template error as one plain message with the template's name and line.
+fn template_error(err: &minijinja::Error) -> Error {
+    let place = match (err.name(), err.line()) {
+        (Some(name), Some(line)) => format!("templates/{name}:{line}: "),
+        (Some(name), None) => format!("templates/{name}: "),
+        _ => String::new(),
+    };
+    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    Error::usage(format!("{place}template error: {}{detail}", err.kind()))
+}
+
+/// The values the templates see, with unfilled ones as placeholders named by their key.
+fn context(config: &Config, mode: Mode) -> BTreeMap<&'static str, Value> {
+    let text = |field: &Text, key: &str| -> Value {
+        if crate::check::unfilled(field.get_ref()).is_some() {
+            Value::from_object(Placeholder(key.to_string()))
+        } else {
+            Value::from(field.get_ref().trim())
+        }
+    };
+    let date = |field: &Text, key: &str| -> Value {
+        match Date::parse(field.get_ref().trim()) {
+            Ok(d) => date_value(d),
+            Err(_) => Value::from_iter(
+                ["day", "month", "year"]
+                    .map(|part| (part, Value::from_object(Placeholder(format!("{key} ({part})"))))),
+            ),
+        }
+    };
+    let signatory = |s: &crate::config::Signatory, party: &str| {
+        Value::from_iter([
+            ("name", text(&s.name, &format!("signatories.{party}.name"))),
+            ("title", text(&s.title, &format!("signatories.{party}.title"))),
+        ])
+    };
+    let c = config.council.get_ref();
+    let revised = match &c.revised_agenda {
+        Some(flag) => Value::from(*flag.get_ref()),
+        None => Value::from_object(Placeholder("council.revised_agenda".into())),
+    };
+    let s = &config.signing;
+    let languages: Vec<Value> =
+        s.languages.get_ref().iter().map(|l| text(l, "signing.languages")).collect();
+    BTreeMap::from([
+        ("draft", Value::from(mode == Mode::Draft)),
+        ("pdf_date", date_value(pdf_date(config, mode))),
+        (
+            "signing",
+            Value::from_iter([
+                ("date", date(&s.date, "signing.date")),
+                ("place", text(&s.place, "signing.place")),
+                ("originals", Value::from(*s.originals.get_ref())),
+                ("languages", Value::from(languages)),
+            ]),
+        ),
+        (
+            "signatories",
+            Value::from_iter([
+                ("united_nations", signatory(&config.signatories.united_nations, "united_nations")),
+                ("iom", signatory(&config.signatories.iom, "iom")),
+            ]),
+        ),
+        (
+            "council",
+            Value::from_iter([
+                ("session", text(&c.session, "council.session")),
+                ("session_symbol", text(&c.session_symbol, "council.session_symbol")),
+                ("agenda_item", text(&c.agenda_item, "council.agenda_item")),
+                ("revised_agenda", revised),
+                ("proposal_symbol", text(&c.proposal_symbol, "council.proposal_symbol")),
+            ]),
+        ),
+        (
+            "working_group",
+            Value::from_iter([
+                ("meeting", text(&config.working_group.meeting, "working_group.meeting")),
+                ("date", date(&config.working_group.date, "working_group.date")),
+            ]),
+        ),
+    ])
+}
+
+fn date_value(d: Date) -> Value {
+    Value::from_iter([("day", d.day as u16), ("month", d.month as u16), ("year", d.year)])
+}
+
+/// Date written into the PDF (and used as Typst's `today`): the signing date for
+/// signature-ready documents, the Working Group date for the draft. A fixed fallback keeps
+/// drafts with unfilled dates reproducible.
+pub fn pdf_date(config: &Config, mode: Mode) -> Date {
+    let fields = match mode {
+        Mode::Clean => [&config.signing.date, &config.working_group.date],
+        Mode::Draft => [&config.working_group.date, &config.signing.date],
+    };
+    fields.iter().find_map(|f| Date::parse(f.get_ref().trim()).ok()).unwrap_or(Date {
+        year: 2000,
+        month: 1,
+        day: 1,
+    })
+}

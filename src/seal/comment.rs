@@ -1,0 +1,174 @@
+//! accord's trusted comment: the signed line of a `.minisig` that says what was signed, so a
+//! signature cannot be passed off as one for another document, role or package.
+//!
+//! One line, fields in this order, each `key=value`; a value is written bare unless it is empty
+//! or contains a space, tab, `"`, `\` or `=`, in which case it is double-quoted with `\"` and `\\`
+//! escaped:
+//!
+//! ```text
+//! accord file=agreement-original-1.pdf sha256=<64 hex> role="agreement, original 1 of 2" package=un-iom-2016 signer=Alice
+//! ```
+//!
+//! Parsers ignore unknown fields, so fields can be added later without breaking old readers.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+
+/// First word of an accord trusted comment.
+const MAGIC: &str = "accord";
+
+/// What a signature attests, carried in its trusted comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attestation {
+    /// File name of the signed document inside the package.
+    pub file: String,
+    /// SHA-256 of the signed file (lowercase hex).
+    pub sha256: String,
+    /// Role of the document, e.g. `agreement, original 1 of 2`, or `manifest`.
+    pub role: String,
+    /// Package id.
+    pub package: String,
+    /// Name of the signer.
+    pub signer: String,
+}
+
+impl Attestation {
+    /// The trusted comment line; values must not contain control characters.
+    pub fn to_comment(&self) -> Result<String> {
+        let fields = [
+            ("file", &self.file),
+            ("sha256", &self.sha256),
+            ("role", &self.role),
+            ("package", &self.package),
+            ("signer", &self.signer),
+        ];
+        let mut line = MAGIC.to_string();
+        for (key, value) in fields {
+            if value.chars().any(char::is_control) {
+                return Err(Error::usage(format!(
+                    "the {key} {value:?} contains a control character"
+                )));
+            }
+            line.push(' ');
+            line.push_str(key);
+            line.push('=');
+            line.push_str(&quote(value));
+        }
+        Ok(line)
+    }
+
+    /// Reads an accord trusted comment; `None` when it is not one (e.g. stock minisign's).
+    pub fn parse(comment: &str) -> Option<Self> {
+        let mut rest = comment.strip_prefix(MAGIC)?.strip_prefix(' ')?;
+        let mut fields = BTreeMap::new();
+        while !rest.is_empty() {
+            let (key, after) = rest.split_once('=')?;
+            if key.is_empty() || key.contains([' ', '"']) {
+                return None;
+            }
+            let (value, after) = unquote(after)?;
+            if fields.insert(key, value).is_some() {
+                return None;
+            }
+            rest = match after.strip_prefix(' ') {
+                Some(next) => next,
+                None if after.is_empty() => after,
+                None => return None,
+            };
+        }
+        let mut take = |key: &str| fields.remove(key);
+        Some(Self {
+            file: take("file")?,
+            sha256: take("sha256")?,
+            role: take("role")?,
+            package: take("package")?,
+            signer: take("signer")?,
+        })
+    }
+}
+
+fn quote(value: &str) -> String {
+    if !value.is_empty() && !value.contains([' ', '\t', '"', '\\', '=']) {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// The value at the start of `text` and what follows it.
+fn unquote(text: &str) -> Option<(String, &str)> {
+    let Some(quoted) = text.strip_prefix('"') else {
+        let end = text.find(' ').unwrap_or(text.len());
+        let value = &text[..end];
+        return (!value.contains(['"', '\\'])).then(|| (value.to_string(), &text[end..]));
+    };
+    let mut value = String::new();
+    let mut chars = quoted.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((value, &quoted[i + 1..])),
+            '\\' => value.push(chars.next()?.1),
+            _ => value.push(c),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Attestation {
+        Attestation {
+            file: "agreement-original-1.pdf".to_string(),
+            sha256: "ab".repeat(32),
+            role: "agreement, original 1 of 2".to_string(),
+            package: "un-iom-2016".to_string(),
+            signer: "Alice".to_string(),
+        }
+    }
+
+    #[test]
+    fn format_is_compact_and_round_trips() {
+        let line = sample().to_comment().unwrap();
+        assert_eq!(
+            line,
+            format!(
+                "accord file=agreement-original-1.pdf sha256={} role=\"agreement, original 1 of 2\" \
+                 package=un-iom-2016 signer=Alice",
+                "ab".repeat(32)
+            )
+        );
+        assert_eq!(Attestation::parse(&line), Some(sample()));
+    }
+
+    #[test]
+    fn awkward_values_round_trip() {
+        let mut odd = sample();
+        odd.signer = "Dr. \"Q\" \\ = Zoë".to_string();
+        odd.role = String::new();
+        let line = odd.to_comment().unwrap();
+        assert_eq!(Attestation::parse(&line), Some(odd.clone()));
+        odd.role = "a\nb".to_string();
+        assert!(odd.to_comment().is_err());
+    }
+
+    #[test]
+    fn other_comments_are_not_attestations() {
+        assert_eq!(Attestation::parse("timestamp:1795854394\tfile:f.txt\thashed"), None);
+        assert_eq!(Attestation::parse("accord file=a"), None);
+        let line = sample().to_comment().unwrap();
+        assert_eq!(Attestation::parse(&format!("{line} file=b")), None);
+        assert_eq!(Attestation::parse(&format!("{line} extra=1")), Some(sample()));
+        assert_eq!(Attestation::parse(&format!("{line} extra=\"unterminated")), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! Typesetting in-process with the typst crate, in a sealed World.
+//!
+//! The World serves only the rendered document and the static style, the fonts embedded in
+//! the binary (loaded once per process), and a fixed `today` taken from the config. Nothing
+//! else on the machine can influence the output, so the same inputs give the same PDF bytes
+//! everywhere, and no template or value can read a file.
+
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook, FontInfo};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+
+/// The typst version accord embeds (pinned in Cargo.toml; recorded in manifests).
+pub const TYPST_VERSION: &str = "0.15.1";
+
+/// The embedded fonts and their metadata, loaded once per process.
+struct Fonts {
+    store: FontStore,
+    infos: Vec<FontInfo>,
+}
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
+    let mut store = FontStore::new();
+    let mut infos = Vec::new();
+    for (font, info) in typst_kit::fonts::embedded() {
+        infos.push(info.clone());
+        store.push((font, info));
+    }
+    Fonts { store, infos }
+});
+
+static LIBRARY: LazyLock<LazyHash<Library>> =
+    LazyLock::new(|| LazyHash::new(Library::builder().build()));
+
+/// A typeset PDF and its page count.
+#[derive(Debug, Clone)]
+pub struct Typeset {
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// The first character of `text` that no embedded font can draw, if any.
+pub fn undrawable_char(text: &str) -> Option<char> {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .find(|c| !FONTS.infos.iter().any(|info| info.coverage.contains(*c as u32)))
+}
+
+/// The sealed World of one document: its source, the style, embedded fonts, a fixed date.
+struct Sealed {
+    main: Source,
+    style: Source,
+    today: Datetime,
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("static virtual paths are valid");
+    FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
+}
+
+impl World for Sealed {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        FONTS.store.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        [&self.main, &self.style]
+            .into_iter()
+            .find(|s| s.id() == id)
+            .cloned()
+            .ok_or_else(|| FileError::Other(Some("accord serves no files but its own".into())))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.source(id).map(|s| Bytes::from_string(s.text().to_string()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.store.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Typesets `source` (Typst markup importing `style.typ`) into an archival, tagged PDF
+/// (PDF/A-2a and PDF/UA-1) dated `date`; `name` identifies the document in errors and in
+/// the PDF's stable identifier.
+pub fn typeset(name: &str, source: &str, style: &str, date: Date) -> Result<Typeset> {
+    let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
+        .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
+    let world = Sealed {
+        main: Source::new(file_id("/main.typ"), source.to_string()),
+        style: Source::new(file_id(&format!("/{}", crate::render::STYLE)), style.to_string()),
+        today,
+    };
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let document = output.map_err(|errors| diagnostics(&world, name, &errors))?;
+    if !warnings.is_empty() {
+        return Err(diagnostics(&world, name, &warnings));
+    }
+    for page in document.pages() {
+        if let Some(c) = missing_glyph(&page.frame) {
+            return Err(Error::usage(format!(
+                "{name}: the text uses U+{:04X} '{c}', which the embedded fonts cannot draw",
+                c as u32
+            )));
+        }
+    }
+    let options = PdfOptions {
+        ident: Smart::Custom(name.to_string()),
+        creator: Smart::Custom(Some(format!(
+            "accord {} (Typst {TYPST_VERSION})",
+            env!("CARGO_PKG_VERSION")
+        ))),
+        timestamp: Some(Timestamp::new_utc(today)),
+        page_ranges: None,
+        standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+            .map_err(|e| Error::usage(format!("{name}: PDF standards: {}", e.message())))?,
+        tagged: true,
+        pretty: false,
+    };
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&world, name, &e))?;
+    Ok(Typeset { pdf, pages: document.pages().len() })
+}
+
+/// The first character in `frame` that was drawn with a font's "missing glyph" box.
+fn missing_glyph(frame: &Frame) -> Option<char> {
+    frame.items().find_map(|(_, item)| match item {
+        FrameItem::Group(group) => missing_glyph(&group.frame),
+        FrameItem::Text(text) => text
+            .glyphs
+            .iter()
+            .find(|g| g.id == 0)
+            .and_then(|g| text.text.get(g.range()).and_then(|s| s.chars().next())),
+        _ => None,
+    })
+}
+
+/// Typst diagnostics as one message: `document: file:line:col: message (hint: …)`.
+fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error {
+    let lines: Vec<String> = diags
+        .iter()
+        .map(|d| {
+            let place = d
+                .span
+                .id()
+                .and_then(|id| {
+                    let source = world.source(id).ok()?;
+                    let range = world.range(d.span)?;
+                    let (line, col) = source.lines().byte_to_line_column(range.start)?;
+                    Some(format!("{}:{}:{}: ", id.vpath().get_without_slash(), line + 1, col + 1))
+                })
+                .unwrap_or_default();
+            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            format!("{name}: {place}{}{hints}", d.message)
+        })
+        .collect();
+    Error::usage(format!("typesetting failed:\n  {}", lines.join("\n  ")))
+}

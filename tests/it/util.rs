@@ -1,0 +1,90 @@
+//! Small helpers shared by the integration tests: run the binary, make temp dirs, read PDFs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub use tempfile::TempDir;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `accord` with `args` in `dir`.
+pub fn accord(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ACCORD_PASSPHRASE")
+        .output()
+        .expect("run accord")
+}
+
+/// Exit code, stdout and stderr of a finished run, for assertions and messages.
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// stdout and stderr together, as text.
+pub fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// A fresh temporary directory holding a copy of the example config as `session.toml`
+/// with `edit` applied to its text.
+pub fn session(edit: impl FnOnce(String) -> String) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let example = std::fs::read_to_string(root().join("config/un-iom-2016.toml")).unwrap();
+    std::fs::write(dir.path().join("session.toml"), edit(example)).unwrap();
+    dir
+}
+
+/// Replaces exactly one occurrence of `from` in `text`, failing loudly when absent.
+pub fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "expected exactly one {from:?} in the config");
+    text.replacen(from, to, 1)
+}
+
+/// The text of a PDF, one string per page, as poppler's `pdftotext -raw` extracts it (the
+/// default mode would join a word broken after a hard hyphen, dropping the hyphen).
+pub fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (apt-get install poppler-utils; .ci/run does it)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    let text = String::from_utf8(out.stdout).expect("pdftotext gives UTF-8");
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// Words of `text` for comparison: typographic quotes made plain, a hyphen at a line end
+/// joined to the next line (accord never hyphenates), split on white space.
+pub fn words(text: &str) -> Vec<String> {
+    let plain = text.replace(['\u{2019}', '\u{2018}'], "'").replace(['\u{201C}', '\u{201D}'], "\"");
+    let joined = plain.replace("-\n", "-");
+    joined.split_whitespace().map(str::to_string).collect()
+}
+
+/// Asserts `actual` equals `expected` word by word, showing the first difference in context.
+pub fn assert_same_words(what: &str, expected: &[String], actual: &[String]) {
+    let first = expected.iter().zip(actual).position(|(e, a)| e != a);
+    let at = match first {
+        Some(i) => i,
+        None if expected.len() == actual.len() => return,
+        None => expected.len().min(actual.len()),
+    };
+    let ctx = |w: &[String]| w[at.saturating_sub(8)..(at + 8).min(w.len())].join(" ");
+    panic!(
+        "{what}: word {at} differs\n  expected: …{}…\n  actual:   …{}…\n  ({} expected words, {} actual)",
+        ctx(expected),
+        ctx(actual),
+        expected.len(),
+        actual.len()
+    );
+}
