@@ -75,8 +75,7 @@ impl Collector<'_> {
             self.push(&span, key, format!("{why}; fill it in"), false);
             return false;
         }
-        if let Some(c) = value.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
-            let what = if c.is_control() { "control character" } else { "bidirectional override" };
+        if let Some((c, what)) = value.chars().find_map(|c| forbidden(c).map(|what| (c, what))) {
             self.push(&span, key, format!("contains the {what} {}; remove it", describe(c)), true);
             return false;
         }
@@ -88,9 +87,10 @@ impl Collector<'_> {
         }
         if let Some(c) = crate::typeset::undrawable_char(value) {
             let msg = format!(
-                "contains {} which the embedded fonts cannot draw; use Latin, Greek, Cyrillic \
-                 or Hebrew script, or transliterate it",
-                describe(c)
+                "contains {} which the document font ({}) cannot draw; use Latin, Greek, \
+                 Cyrillic or Hebrew script, or transliterate it",
+                describe(c),
+                crate::typeset::DOCUMENT_FONT
             );
             self.push(&span, key, msg, true);
             return false;
@@ -112,9 +112,42 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Zero-width and other invisible characters: they would make a printed value differ from
+/// what every reader sees (and from what was typed) without a trace on the page.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E01EF}'
+    )
+}
+
+/// What kind of character a value may not contain `c` is: control characters (newlines
+/// included), bidirectional controls, line and paragraph separators, invisible characters.
+fn forbidden(c: char) -> Option<&'static str> {
+    if c.is_control() {
+        Some("control character")
+    } else if is_bidi_control(c) {
+        Some("bidirectional override")
+    } else if matches!(c, '\u{2028}' | '\u{2029}') {
+        Some("line separator")
+    } else if is_invisible(c) {
+        Some("invisible character")
+    } else {
+        None
+    }
+}
+
 /// `U+202E` followed by the character itself when it is printable.
 fn describe(c: char) -> String {
-    if c.is_control() || is_bidi_control(c) {
+    if forbidden(c).is_some() {
         format!("U+{:04X}", c as u32)
     } else {
         format!("U+{:04X} '{c}'", c as u32)
@@ -207,7 +240,7 @@ pub fn problems(loaded: &Loaded) -> Result<Vec<Problem>> {
 /// A package id names a directory: letters, digits, `.`, `-`, `_`; not starting with a dot.
 fn valid_id(id: &str) -> Result<(), String> {
     let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if !ok_chars || id.starts_with('.') || id.len() > 64 {
+    if !ok_chars || id.is_empty() || id.starts_with('.') || id.len() > 64 {
         return Err(format!(
             "\"{}\" cannot name a package directory; use up to 64 letters, digits, '.', '-' \
              or '_', not starting with '.'",
@@ -219,7 +252,7 @@ fn valid_id(id: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_placeholder_word, unfilled, valid_id};
+    use super::{forbidden, is_placeholder_word, unfilled, valid_id};
 
     #[test]
     fn placeholder_words_are_xx_runs() {
@@ -238,6 +271,27 @@ mod tests {
         assert!(unfilled("").is_some());
         assert!(unfilled("New York").is_none());
         assert!(unfilled("Maxxine Fox").is_none());
+    }
+
+    #[test]
+    fn characters_that_change_text_unseen_are_forbidden() {
+        for (c, what) in [
+            ('\n', "control character"),
+            ('\u{7}', "control character"),
+            ('\u{85}', "control character"),
+            ('\u{202E}', "bidirectional override"),
+            ('\u{2066}', "bidirectional override"),
+            ('\u{2028}', "line separator"),
+            ('\u{200B}', "invisible character"),
+            ('\u{00AD}', "invisible character"),
+            ('\u{FEFF}', "invisible character"),
+            ('\u{E0041}', "invisible character"),
+        ] {
+            assert_eq!(forbidden(c), Some(what), "U+{:04X}", c as u32);
+        }
+        for c in ['a', ' ', '\u{A0}', '\u{2019}', 'ß', 'ש'] {
+            assert_eq!(forbidden(c), None, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

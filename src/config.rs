@@ -156,6 +156,11 @@ impl Loaded {
     /// Reads and parses a config file; syntax, type and unknown-key errors name file:line:col.
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io("read config", path, e))?;
+        Self::parse(path, bytes)
+    }
+
+    /// Parses the bytes of a config file read from `path` (named in errors).
+    pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Self> {
         let text = String::from_utf8(bytes).map_err(|e| {
             let bytes = e.as_bytes();
             let valid = e.utf8_error().valid_up_to();
@@ -163,8 +168,10 @@ impl Loaded {
             Error::usage(format!("{loc}: the config is not valid UTF-8 text; save it as UTF-8"))
         })?;
         let config = toml::from_str::<Config>(&text).map_err(|e| {
-            let loc = Location::of(path, &text, e.span().map_or(0, |s| s.start));
-            Error::usage(format!("{loc}: {}", e.message().trim_end()))
+            let at = e.span().map_or(0, |s| s.start);
+            let message = e.message().trim_end();
+            let hint = hint(message, text.get(at..).unwrap_or_default());
+            Error::usage(format!("{}: {message}{hint}", Location::of(path, &text, at)))
         })?;
         Ok(Self { path: path.to_path_buf(), text, config })
     }
@@ -172,5 +179,17 @@ impl Loaded {
     /// The location of a byte span of this file.
     pub fn locate(&self, span: &Range<usize>) -> Location {
         Location::of(&self.path, &self.text, span.start)
+    }
+}
+
+/// What to do about a TOML error whose message alone would leave the user guessing.
+fn hint(message: &str, value: &str) -> &'static str {
+    if message.starts_with("invalid type: map") && value.starts_with(|c: char| c.is_ascii_digit()) {
+        // An unquoted 2016-09-19 is a TOML date, which serde presents as a map.
+        "; write dates in quotes, e.g. \"2016-09-19\""
+    } else if message.starts_with("missing field") {
+        "; add it (`accord init` prints a starter config with every key)"
+    } else {
+        ""
     }
 }

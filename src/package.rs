@@ -86,11 +86,12 @@ pub fn publish(
     let parent = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     fs::create_dir_all(parent).map_err(|e| Error::io("create output directory", parent, e))?;
+    clean_stale(parent, &name, target);
     ensure_replaceable(target)?;
 
     let unique = format!("{}-{}", std::process::id(), nanos());
     let mut staging =
-        Staging { dir: parent.join(format!(".{name}.staging-{unique}")), published: false };
+        Staging { dir: parent.join(format!(".{name}.{STAGING}-{unique}")), published: false };
     fs::create_dir(&staging.dir)
         .map_err(|e| Error::io("create staging directory", &staging.dir, e))?;
     for doc in docs {
@@ -99,7 +100,7 @@ pub fn publish(
     seal(&staging.dir)?;
     sync_dir(&staging.dir)?;
 
-    let old = parent.join(format!(".{name}.old-{unique}"));
+    let old = parent.join(format!(".{name}.{OLD}-{unique}"));
     let had_old = target.exists();
     if had_old {
         ensure_replaceable(target)?;
@@ -125,6 +126,51 @@ pub fn publish(
     sync_dir(parent)
 }
 
+/// Middle part of the name of a staging directory, `.ID.staging-PID-NANOS`.
+const STAGING: &str = "staging";
+/// Middle part of the name of a replaced package moved aside, `.ID.old-PID-NANOS`.
+const OLD: &str = "old";
+
+/// Whether `dir` is a staging directory of [`publish`]: an unfinished build, never a published
+/// package, even when everything in it is signed (a build killed just before its rename).
+pub fn is_staging(dir: &Path) -> bool {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        n.strip_prefix('.').and_then(|n| n.split_once(&format!(".{STAGING}-"))).is_some()
+    })
+}
+
+/// Cleans up after builds of `name` killed before they finished (SIGKILL, power loss): their
+/// staging directories are removed, and a previous package one of them had moved aside is put
+/// back as `target` if nothing replaced it. Only leftovers of processes that are no longer
+/// running are touched; where that cannot be told (no `/proc`), nothing is.
+fn clean_stale(parent: &Path, name: &str, target: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((kind, pid)) = [STAGING, OLD].into_iter().find_map(|kind| {
+            let (pid, nanos) = rest.strip_prefix(kind)?.strip_prefix('-')?.split_once('-')?;
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            (digits(pid) && digits(nanos)).then_some((kind, pid))
+        }) else {
+            continue;
+        };
+        if Path::new("/proc").join(pid).exists() || !Path::new("/proc/self").exists() {
+            continue;
+        }
+        let path = entry.path();
+        if kind == OLD && !target.exists() {
+            let _ = fs::rename(&path, target);
+        } else {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
 /// Creates `path` (which must not exist) with `bytes`, flushed to disk.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = fs::OpenOptions::new()
@@ -142,4 +188,53 @@ fn sync_dir(dir: &Path) -> Result<()> {
 
 fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::{clean_stale, is_staging};
+
+    /// A process id above Linux's largest `pid_max`, so never a running process.
+    const DEAD: u32 = 999_999_999;
+
+    #[test]
+    fn staging_directories_are_recognised_by_name() {
+        assert!(is_staging(".un-iom-2016.staging-12-34".as_ref()));
+        assert!(is_staging("out/.a.b.staging-1-2".as_ref()));
+        for not in ["un-iom-2016", ".un-iom-2016.old-12-34", "staging-1-2", "out/un.staging-1-2"] {
+            assert!(!is_staging(not.as_ref()), "{not}");
+        }
+    }
+
+    #[test]
+    fn leftovers_of_dead_builds_are_cleaned_and_a_moved_aside_package_put_back() {
+        let out = tempfile::tempdir().unwrap();
+        let made = |name: String| {
+            fs::create_dir(out.path().join(&name)).unwrap();
+            fs::write(out.path().join(&name).join("f.pdf"), &name).unwrap();
+            name
+        };
+        let dead_staging = made(format!(".p.staging-{DEAD}-1"));
+        let dead_old = made(format!(".p.old-{DEAD}-1"));
+        let live = made(format!(".p.staging-{}-1", std::process::id()));
+        let other_id = made(format!(".q.staging-{DEAD}-1"));
+        let odd = made(format!(".p.staging-{DEAD}-1.staging-x"));
+        let target = out.path().join("p");
+        clean_stale(out.path(), "p", &target);
+        let names = |dir: &std::path::Path| {
+            let mut names: Vec<String> = fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+        assert!(!out.path().join(dead_staging).exists());
+        assert_eq!(fs::read_to_string(target.join("f.pdf")).unwrap(), dead_old);
+        let mut kept = vec![live, other_id, odd, "p".to_string()];
+        kept.sort();
+        assert_eq!(names(out.path()), kept);
+    }
 }

@@ -88,6 +88,17 @@ pub fn render(
     mode: Mode,
     original: Option<(u32, u32)>,
 ) -> Result<Rendered> {
+    render_from(TEMPLATES, name, config, mode, original)
+}
+
+/// [`render`] with the given templates (name, source) instead of the embedded ones.
+fn render_from(
+    templates: &[(&'static str, &'static str)],
+    name: &'static str,
+    config: &Config,
+    mode: Mode,
+    original: Option<(u32, u32)>,
+) -> Result<Rendered> {
     let decisions = Arc::new(Decisions {
         mode,
         decided: config
@@ -98,7 +109,7 @@ pub fn render(
             .collect(),
         seen: Mutex::new(BTreeSet::new()),
     });
-    let env = environment(mode, Arc::clone(&decisions))?;
+    let env = environment(templates, mode, Arc::clone(&decisions))?;
     let mut ctx = context(config, mode);
     if let Some((number, total)) = original {
         ctx.insert("original", Value::from_iter([("number", number), ("total", total)]));
@@ -112,8 +123,12 @@ pub fn render(
     Ok(Rendered { template: name, source, amendments })
 }
 
-/// The environment: embedded templates, strict undefined, the escaping formatter.
-fn environment(mode: Mode, decisions: Arc<Decisions>) -> Result<Environment<'static>> {
+/// The environment: `templates`, strict undefined, the escaping formatter.
+fn environment(
+    templates: &[(&'static str, &'static str)],
+    mode: Mode,
+    decisions: Arc<Decisions>,
+) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
@@ -121,7 +136,7 @@ fn environment(mode: Mode, decisions: Arc<Decisions>) -> Result<Environment<'sta
     env.set_formatter(move |out, state, value| format_value(out, state, value, mode));
     env.add_test("placeholder", |v: Value| v.downcast_object_ref::<Placeholder>().is_some());
     env.add_function("decision", move |id: String| decisions.lookup(&id));
-    for (name, source) in TEMPLATES {
+    for (name, source) in templates {
         env.add_template(name, source).map_err(|e| template_error(&e))?;
     }
     Ok(env)
@@ -277,4 +292,82 @@ pub fn pdf_date(config: &Config, mode: Mode) -> Date {
         month: 1,
         day: 1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{render, render_from, typst_string, Mode};
+    use crate::config::Config;
+
+    const EXAMPLE: &str = include_str!("../config/un-iom-2016.toml");
+
+    /// The message of rendering `source` as the only template, `t.typ.j2`, for the example.
+    fn template_failure(source: &'static str) -> String {
+        let config: Config = toml::from_str(EXAMPLE).unwrap();
+        let err = render_from(&[("t.typ.j2", source)], "t.typ.j2", &config, Mode::Clean, None)
+            .expect_err("the template must not render");
+        assert_eq!(err.code, 2);
+        err.message
+    }
+
+    #[test]
+    fn template_syntax_error_names_template_and_line() {
+        let message = template_failure("#import \"style.typ\": *\n{% if draft %}\nno endif\n");
+        assert!(message.starts_with("templates/t.typ.j2:"), "{message}");
+        assert!(message.contains("syntax error"), "{message}");
+    }
+
+    #[test]
+    fn undefined_variable_is_an_error_never_an_empty_string() {
+        for source in [
+            "first line\nSigned at {{ signing.plaec }}.\n",
+            "first line\nSigned at {{ nowhere }}.\n",
+            "first line\n{% if nowhere %}x{% endif %}\n",
+            "first line\n{{ signing.place.missing }}\n",
+        ] {
+            let message = template_failure(source);
+            assert!(message.starts_with("templates/t.typ.j2:2: "), "{source:?}: {message}");
+            assert!(message.contains("undefined"), "{source:?}: {message}");
+        }
+    }
+
+    fn agreement_signed_on(date: &str) -> String {
+        let config: Config = toml::from_str(&EXAMPLE.replace("2016-09-19", date)).unwrap();
+        render("agreement.typ.j2", &config, Mode::Clean, Some((1, 2))).unwrap().source
+    }
+
+    #[test]
+    fn ordinals_of_the_signing_day() {
+        for (day, ordinal) in [
+            (1, "1st"),
+            (2, "2nd"),
+            (3, "3rd"),
+            (4, "4th"),
+            (11, "11th"),
+            (12, "12th"),
+            (13, "13th"),
+            (21, "21st"),
+            (22, "22nd"),
+            (23, "23rd"),
+            (31, "31st"),
+        ] {
+            let source = agreement_signed_on(&format!("2016-12-{day:02}"));
+            let expected = format!("Signed this {ordinal} day of #\"December\"; 2016 at");
+            assert!(source.contains(&expected), "day {day}: no {expected:?}");
+        }
+    }
+
+    #[test]
+    fn values_become_string_literals_with_everything_escaped() {
+        assert_eq!(typst_string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(typst_string("l1\nl2\r\t\u{7}"), r#""l1\nl2\r\t\u{7}""#);
+        assert_eq!(typst_string("#read(\"/x\") {{ y }}"), r##""#read(\"/x\") {{ y }}""##);
+    }
+
+    #[test]
+    fn every_template_value_is_printed_as_a_literal() {
+        let source = agreement_signed_on("2016-09-19");
+        assert!(source.contains(r##"at #"New York"; in"##), "{source}");
+        assert!(source.contains(r##"[#"Ban Ki-moon";]"##));
+    }
 }

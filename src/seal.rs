@@ -22,8 +22,9 @@
 //! file, hash, role, package and signer the signature is for (see [`comment`]).
 //!
 //! Every file is written atomically ([`write_atomic`]): a crash leaves the old file or the new
-//! one, never a torn one. A co-signer writes the public key last, so an interrupted `accord
-//! sign` leaves nothing that verification counts, and running it again finishes the job.
+//! one, never a torn one. A co-signer writes the manifest signature after the documents' and
+//! the public key last, so an interrupted `accord sign` never passes for a complete
+//! co-signature, and running it again finishes the job.
 
 pub mod comment;
 pub mod verify;
@@ -99,11 +100,11 @@ impl Signer {
             }
         }
         slug.truncate(SLUG_MAX);
-        let slug = slug.trim_end_matches('-');
-        if slug.is_empty() {
-            format!("key-{}", self.key.key_id().to_string().to_ascii_lowercase())
-        } else {
-            slug.to_string()
+        match slug.trim_end_matches('-') {
+            "" => format!("key-{}", self.key.key_id().to_string().to_ascii_lowercase()),
+            // `DOC.minisig.minisig` would read as the signature of `DOC.minisig`.
+            "minisig" => "minisig-signer".to_string(),
+            slug => slug.to_string(),
         }
     }
 
@@ -166,6 +167,7 @@ pub fn load_signer(key_path: &Path, name: Option<&str>, pass: &PassphraseArgs) -
     let file = SecretKeyFile::parse(&bytes, &origin)?;
     let key = if file.is_encrypted() {
         let passphrase = passphrase(pass, &format!("Passphrase for {origin}: "), false)?;
+        eprintln!("Decrypting {origin} (scrypt, 1 GiB of memory)...");
         file.unlock(Some(passphrase.as_bytes()))?
     } else {
         file.unlock(None)?
@@ -498,6 +500,7 @@ mod tests {
         assert_eq!(signer("Alice").slug(), "alice");
         assert_eq!(signer("  Dr. Zoë O'Brien (IOM) ").slug(), "dr-zo-o-brien-iom");
         assert_eq!(signer("李").slug(), "key-0807060504030201");
+        assert_eq!(signer("Minisig").slug(), "minisig-signer");
         assert!(Signer::new("a\nb", SecretKey::generate().unwrap()).is_err());
         assert!(Signer::new(" ", SecretKey::generate().unwrap()).is_err());
     }

@@ -52,11 +52,17 @@ pub struct Typeset {
     pub pages: usize,
 }
 
-/// The first character of `text` that no embedded font can draw, if any.
+/// The font family `style.typ` sets for all text. Values must be drawable in it alone: other
+/// embedded fonts (e.g. DejaVu Sans Mono, which has Arabic glyphs) would only be reached by
+/// typst's font fallback, mixing a monospace face into the document.
+pub const DOCUMENT_FONT: &str = "Libertinus Serif";
+
+/// The first character of `text` that some face of [`DOCUMENT_FONT`] cannot draw, if any.
 pub fn undrawable_char(text: &str) -> Option<char> {
+    let faces = FONTS.infos.iter().filter(|info| info.family == DOCUMENT_FONT);
     text.chars()
         .filter(|c| !c.is_whitespace())
-        .find(|c| !FONTS.infos.iter().any(|info| info.coverage.contains(*c as u32)))
+        .find(|c| !faces.clone().all(|info| info.coverage.contains(*c as u32)))
 }
 
 /// The sealed World of one document: its source, the style, embedded fonts, a fixed date.
@@ -179,4 +185,45 @@ fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error 
         })
         .collect();
     Error::usage(format!("typesetting failed:\n  {}", lines.join("\n  ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{typeset, undrawable_char, DOCUMENT_FONT, FONTS};
+    use crate::date::Date;
+    use crate::render::{STYLE, TEMPLATES};
+
+    fn style() -> &'static str {
+        TEMPLATES.iter().find(|(name, _)| *name == STYLE).map(|(_, text)| *text).unwrap()
+    }
+
+    #[test]
+    fn the_document_font_is_embedded_and_set_by_the_style() {
+        assert!(FONTS.infos.iter().filter(|info| info.family == DOCUMENT_FONT).count() >= 4);
+        assert!(style().contains(&format!("font: \"{DOCUMENT_FONT}\"")));
+    }
+
+    #[test]
+    fn only_scripts_of_the_document_font_are_drawable() {
+        for ok in ["New York", "Ζωή", "Пётр", "בן קי מון", "Zoë O\u{2019}Brien \u{2013} §1"]
+        {
+            assert_eq!(undrawable_char(ok), None, "{ok}");
+        }
+        // Arabic is only in DejaVu Sans Mono (reached by fallback), Hangul and emoji nowhere.
+        for (bad, c) in [("بان", 'ب'), ("반기문", '반'), ("ok 😀", '😀')] {
+            assert_eq!(undrawable_char(bad), Some(c), "{bad}");
+        }
+    }
+
+    #[test]
+    fn typst_code_cannot_read_files_even_if_it_reached_the_typesetter() {
+        let date = Date { year: 2016, month: 9, day: 19 };
+        for code in
+            [r#"#read("/etc/hostname")"#, r#"#image("/etc/passwd")"#, r#"#include "/etc/hosts""#]
+        {
+            let err = typeset("probe", code, style(), date).unwrap_err();
+            assert_eq!(err.code, 2);
+            assert!(err.message.contains("accord serves no files but its own"), "{code}: {err}");
+        }
+    }
 }

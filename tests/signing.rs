@@ -243,6 +243,7 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     assert_eq!(file["status"], "no_match");
     assert_eq!(file["missing"][0]["signer"], "carol");
     assert_eq!(file["signatures"][0]["status"], "unknown_key");
+    assert_eq!(file["signatures"][1]["status"], "unknown_key");
 
     let out = accord(
         dir,
@@ -261,8 +262,8 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     let file = &report["files"][0];
     assert_eq!(file["status"], "match");
     assert_eq!(file["role"], "Council resolution");
-    assert_eq!(file["signatures"][0]["signer"], "Bob B.");
-    assert_eq!(file["signatures"][1]["signer"], "Alice");
+    assert_eq!(file["signatures"][0]["signer"], "Alice");
+    assert_eq!(file["signatures"][1]["signer"], "Bob B.");
 
     if !minisign_installed() {
         return;

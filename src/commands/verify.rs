@@ -50,13 +50,8 @@ fn render(report: &Report) -> String {
         if package.ok {
             let signers = valid_signers(&package.signatures).join(", ");
             line(format!("Package {id} ({}): manifest.json signed by {signers}", package.dir));
-            let others: Vec<_> = package
-                .signatures
-                .iter()
-                .filter(|s| s.status != SignatureStatus::Valid)
-                .cloned()
-                .collect();
-            signature_lines(&others, &mut line);
+            let others = package.signatures.iter().filter(|s| s.status != SignatureStatus::Valid);
+            signature_lines(others, &mut line);
         } else {
             line(format!("Package {} DOES NOT VERIFY:", package.dir));
             signature_lines(&package.signatures, &mut line);
@@ -110,7 +105,10 @@ fn valid_signers(signatures: &[verify::SignatureReport]) -> Vec<String> {
         .collect()
 }
 
-fn signature_lines(signatures: &[verify::SignatureReport], line: &mut impl FnMut(String)) {
+fn signature_lines<'a>(
+    signatures: impl IntoIterator<Item = &'a verify::SignatureReport>,
+    line: &mut impl FnMut(String),
+) {
     for signature in signatures {
         let signer = signature.signer.as_deref().unwrap_or("unknown signer");
         line(match signature.status {

@@ -244,7 +244,7 @@ impl SecretKey {
         base64::Engine::encode_string(
             &base64::engine::general_purpose::STANDARD,
             &bytes[..],
-            &mut *text,
+            &mut text,
         );
         text.push('\n');
         Ok(text)

@@ -415,6 +415,13 @@ fn verify_package(
     if keys.is_empty() {
         package.problems.push("no public key to check with (no --key, no .pub file in it)".into());
     }
+    if crate::package::is_staging(dir) {
+        package.problems.push(
+            "this is the staging directory of an unfinished accord build, not a published \
+             package"
+                .into(),
+        );
+    }
     let manifest = if listing.contains(manifest::FILE_NAME) {
         let path = dir.join(manifest::FILE_NAME);
         let bytes = fs::read(&path).map_err(|err| Error::io("read", &path, err))?;

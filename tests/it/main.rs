@@ -1,5 +1,9 @@
 //! accord's integration tests: one binary, small helpers, tests named after what they guard.
 
+mod atomic;
+mod build;
+mod check;
+mod corpus;
 mod fidelity;
 mod seed;
 mod util;

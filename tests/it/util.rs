@@ -1,5 +1,7 @@
 //! Small helpers shared by the integration tests: run the binary, make temp dirs, read PDFs.
 
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -10,14 +12,16 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The command running `accord` with `args` in `dir`.
+pub fn accord_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
+    command.args(args).current_dir(dir).env_remove("ACCORD_PASSPHRASE");
+    command
+}
+
 /// Runs `accord` with `args` in `dir`.
 pub fn accord(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ACCORD_PASSPHRASE")
-        .output()
-        .expect("run accord")
+    accord_command(dir, args).output().expect("run accord")
 }
 
 /// Exit code, stdout and stderr of a finished run, for assertions and messages.
@@ -87,4 +91,48 @@ pub fn assert_same_words(what: &str, expected: &[String], actual: &[String]) {
         expected.len(),
         actual.len()
     );
+}
+
+/// Every file and directory under `dir` (relative path) with its permissions and, for files,
+/// the SHA-256 of its bytes: two equal snapshots mean nothing was created, changed or removed.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, into: &mut BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).expect("list directory") {
+            let path = entry.expect("directory entry").path();
+            let meta = std::fs::symlink_metadata(&path).expect("metadata");
+            let name = path.strip_prefix(root).unwrap().display().to_string();
+            let mode = meta.permissions().mode() & 0o7777;
+            if meta.is_dir() {
+                into.insert(name, format!("dir {mode:o}"));
+                walk(root, &path, into);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                into.insert(name, format!("file {mode:o} {}", accord::package::sha256_hex(&bytes)));
+            }
+        }
+    }
+    let mut into = BTreeMap::new();
+    walk(dir, dir, &mut into);
+    into
+}
+
+/// Copies the directory tree `from` into `to` (created), keeping file permissions.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for entry in std::fs::read_dir(from).expect("list directory") {
+        let entry = entry.expect("directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// `accord keygen --name NAME --unencrypted` in `dir`; returns the secret key's path.
+pub fn keygen(dir: &Path, name: &str) -> PathBuf {
+    let out = accord(dir, &["keygen", "--name", name, "--unencrypted"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    dir.join(format!("{name}.key"))
 }

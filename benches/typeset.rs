@@ -1,0 +1,192 @@
+//! In-process figures for issue 5: render, typeset, sign and verify one document.
+//!
+//! Run with `cargo bench --bench typeset` (about a minute). Whole-process figures against
+//! typst-cli and minisign are taken by `benches/compare.sh`; see BENCHMARKS.md.
+//!
+//! typst memoizes with comemo, and its cache lives for the whole process: typesetting the
+//! same source twice costs almost nothing the second time. The "cold" benches therefore
+//! empty the cache before every iteration (outside the timed part); "warm" typesets
+//! original 2 right after original 1, which is what `accord build` does for the second
+//! original of a package.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+use accord::config::Loaded;
+use accord::date::Date;
+use accord::minisign::{self, SecretKey};
+use accord::package::{self, Document, Provenance};
+use accord::render::{self, Mode, STYLE, TEMPLATES};
+use accord::seal::{self, FileDigest, Signer};
+use accord::typeset;
+
+const AGREEMENT: &str = "agreement.typ.j2";
+const RESOLUTION: &str = "council-resolution.typ.j2";
+
+fn example() -> Loaded {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/un-iom-2016.toml");
+    Loaded::read(&path).expect("the shipped example config reads")
+}
+
+fn style() -> &'static str {
+    TEMPLATES.iter().find(|(name, _)| *name == STYLE).map(|(_, text)| *text).expect("style")
+}
+
+fn evict_all() {
+    typst::comemo::evict(0);
+}
+
+fn configured(
+    c: &mut Criterion,
+) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group("accord");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    group
+}
+
+fn render_and_typeset(c: &mut Criterion) {
+    let loaded = example();
+    let config = &loaded.config;
+    let date: Date = render::pdf_date(config, Mode::Clean);
+    let style = style();
+    let original1 = render::render(AGREEMENT, config, Mode::Clean, Some((1, 2))).expect("render");
+    let original2 = render::render(AGREEMENT, config, Mode::Clean, Some((2, 2))).expect("render");
+    let resolution = render::render(RESOLUTION, config, Mode::Clean, None).expect("render");
+    // Loads the embedded fonts (once per process) outside the measurements.
+    typeset::typeset("warmup", &original1.source, style, date).expect("typeset");
+
+    let mut group = configured(c);
+    group.bench_function("render/agreement-original", |b| {
+        b.iter(|| render::render(AGREEMENT, black_box(config), Mode::Clean, Some((1, 2))).unwrap())
+    });
+    group.bench_function("typeset-cold/agreement-original", |b| {
+        b.iter_batched(
+            evict_all,
+            |()| {
+                typeset::typeset("bench/original-1", black_box(&original1.source), style, date)
+                    .unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("render+typeset-cold/agreement-original", |b| {
+        b.iter_batched(
+            evict_all,
+            |()| {
+                let r = render::render(AGREEMENT, black_box(config), Mode::Clean, Some((1, 2)))
+                    .unwrap();
+                typeset::typeset("bench/original-1", &r.source, style, date).unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("typeset-warm/agreement-original-2-after-1", |b| {
+        b.iter_batched(
+            || {
+                evict_all();
+                typeset::typeset("bench/original-1", &original1.source, style, date).unwrap();
+            },
+            |()| {
+                typeset::typeset("bench/original-2", black_box(&original2.source), style, date)
+                    .unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("typeset-cold/council-resolution", |b| {
+        b.iter_batched(
+            evict_all,
+            |()| {
+                typeset::typeset("bench/resolution", black_box(&resolution.source), style, date)
+                    .unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+/// A sealed package of the example, built in a temporary directory, and its signer.
+struct Sealed {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    pdf: PathBuf,
+    public_key: String,
+    bytes: Vec<u8>,
+    key: SecretKey,
+}
+
+fn sealed_package() -> Sealed {
+    let loaded = example();
+    let config = &loaded.config;
+    let date = render::pdf_date(config, Mode::Clean);
+    let r = render::render(AGREEMENT, config, Mode::Clean, Some((1, 1))).expect("render");
+    let t = typeset::typeset("bench/agreement-original-1.pdf", &r.source, style(), date)
+        .expect("typeset");
+    let docs = vec![Document {
+        file_name: "agreement-original-1.pdf".into(),
+        role: "agreement, original 1 of 1".into(),
+        pages: t.pages,
+        pdf: t.pdf.clone(),
+    }];
+    let provenance = Provenance {
+        package_id: "bench".into(),
+        config_sha256: package::sha256_hex(loaded.text.as_bytes()),
+        templates: TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), package::sha256_hex(text.as_bytes())))
+            .collect(),
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("bench");
+    let signer = Signer::new("bench", SecretKey::generate().expect("key")).expect("signer");
+    let public_key = signer.public_key().to_base64();
+    package::publish(&dir, &docs, |staged| seal::seal(staged, &docs, &provenance, &signer))
+        .expect("seal");
+    let pdf = dir.join("agreement-original-1.pdf");
+    // A second key for the bare sign/verify benches (a Signer keeps its key private).
+    let key = SecretKey::generate().expect("key");
+    Sealed { _tmp: tmp, dir, pdf, public_key, bytes: t.pdf, key }
+}
+
+fn sign_and_verify(c: &mut Criterion) {
+    let sealed = sealed_package();
+    let trusted = "trusted comment body: file agreement-original-1.pdf, bench";
+    let signature = sealed
+        .key
+        .sign(&minisign::prehash(&sealed.bytes), "accord bench signature", trusted)
+        .expect("sign");
+    let public_key = sealed.key.public_key();
+
+    let mut group = configured(c);
+    group.bench_function("sign/pdf (sha256+blake2b+ed25519)", |b| {
+        b.iter(|| {
+            let digest = FileDigest::of_bytes(black_box(&sealed.bytes));
+            sealed.key.sign(&digest.blake2b512, "accord bench signature", trusted).unwrap()
+        })
+    });
+    group.bench_function("verify/pdf-signature (blake2b+ed25519)", |b| {
+        b.iter(|| {
+            signature.verify(&public_key, &minisign::prehash(black_box(&sealed.bytes))).unwrap()
+        })
+    });
+    group.bench_function("verify/pdf-against-package", |b| {
+        let files = [sealed.pdf.clone()];
+        let keys = [sealed.public_key.clone()];
+        b.iter(|| {
+            let report = seal::verify::verify(&files, Some(&sealed.dir), &keys).unwrap();
+            assert!(report.ok);
+            report
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, render_and_typeset, sign_and_verify);
+criterion_main!(benches);

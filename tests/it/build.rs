@@ -1,0 +1,207 @@
+//! `accord build`: reproducible bytes, refusal of unfinished configs, drafts, atomic output,
+//! values that stay text.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{accord, code, pdf_pages, replace_once, session, text, words};
+
+/// Builds `session.toml` in `dir` (extra args appended) and asserts success.
+fn build_ok(dir: &Path, extra: &[&str]) {
+    let mut args = vec!["build", "session.toml"];
+    args.extend_from_slice(extra);
+    let out = accord(dir, &args);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+}
+
+/// All words of all pages of a PDF.
+fn pdf_words(pdf: &Path) -> String {
+    words(&pdf_pages(pdf).join("\n")).join(" ")
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let a = session(|c| c);
+    let b = session(|c| c);
+    build_ok(a.path(), &[]);
+    build_ok(b.path(), &["--out", "elsewhere"]);
+    for name in ["agreement-original-1.pdf", "agreement-original-2.pdf", "council-resolution.pdf"] {
+        let first = fs::read(a.path().join("out/un-iom-2016").join(name)).unwrap();
+        let second = fs::read(b.path().join("elsewhere/un-iom-2016").join(name)).unwrap();
+        assert!(first == second, "{name} differs between two builds");
+    }
+}
+
+#[test]
+fn each_original_has_its_own_bytes() {
+    let dir = session(|c| c);
+    build_ok(dir.path(), &[]);
+    let pkg = dir.path().join("out/un-iom-2016");
+    let one = fs::read(pkg.join("agreement-original-1.pdf")).unwrap();
+    let two = fs::read(pkg.join("agreement-original-2.pdf")).unwrap();
+    assert_ne!(one, two);
+}
+
+#[test]
+fn unfinished_config_is_refused_and_nothing_is_written() {
+    let dir = session(|c| replace_once(&c, "place = \"New York\"", "place = \"xxx\""));
+    let out = accord(dir.path(), &["build", "session.toml"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out)
+            .contains("session.toml:15:9: signing.place: still holds the placeholder \"xxx\""),
+        "{}",
+        text(&out)
+    );
+    assert!(!dir.path().join("out/un-iom-2016").exists());
+}
+
+#[test]
+fn undecided_amendment_blocks_signature_ready_build_but_not_draft() {
+    let dir = session(|c| replace_once(&c, "art8-3 = \"accept\"", "art8-3 = \"undecided\""));
+    let out = accord(dir.path(), &["build", "session.toml"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("amendments.art8-3: is undecided"), "{}", text(&out));
+    build_ok(dir.path(), &["--draft"]);
+}
+
+#[test]
+fn draft_of_a_starter_config_highlights_every_unfilled_value() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(code(&accord(dir.path(), &["init", "session.toml"])), 0);
+    build_ok(dir.path(), &["--draft"]);
+    let all = pdf_words(&dir.path().join("out/drafts/xx/working-group-draft.pdf"));
+    for key in [
+        "[signing.place]",
+        "[signing.date (day)]",
+        "[signatories.united_nations.name]",
+        "[signatories.iom.title]",
+        "[council.agenda_item]",
+        "[council.revised_agenda]",
+        "[council.proposal_symbol]",
+    ] {
+        assert!(all.contains(key), "{key} not highlighted in the draft");
+    }
+}
+
+#[test]
+fn rejected_deletion_of_article_8_paragraph_3_keeps_it_numbered_3() {
+    let dir = session(|c| replace_once(&c, "art8-3 = \"accept\"", "art8-3 = \"reject\""));
+    build_ok(dir.path(), &[]);
+    let all = pdf_words(&dir.path().join("out/un-iom-2016/agreement-original-1.pdf"));
+    assert!(all.contains("United Nations. 3. The International Organization for Migration recognizes the United Nations as the body responsible"), "{all}");
+}
+
+#[test]
+fn accepted_deletion_of_article_8_paragraph_3_removes_it_and_its_number() {
+    let dir = session(|c| c);
+    build_ok(dir.path(), &[]);
+    let all = pdf_words(&dir.path().join("out/un-iom-2016/agreement-original-1.pdf"));
+    assert!(!all.contains("as the body responsible"));
+    assert!(
+        all.contains("within the United Nations. Article 9 Administrative cooperation"),
+        "{all}"
+    );
+}
+
+#[test]
+fn testimonium_follows_the_number_of_originals_and_languages() {
+    let dir = session(|c| {
+        let c = replace_once(&c, "originals = 2", "originals = 3");
+        let c =
+            replace_once(&c, "languages = [\"English\"]", "languages = [\"English\", \"French\"]");
+        replace_once(&c, "date = \"2016-09-19\"", "date = \"2016-09-22\"")
+    });
+    build_ok(dir.path(), &[]);
+    let pkg = dir.path().join("out/un-iom-2016");
+    let all = pdf_words(&pkg.join("agreement-original-3.pdf"));
+    assert!(all.contains("Signed this 22nd day of September 2016 at New York in three originals in the English and French languages."), "{all}");
+    assert!(all.contains("Original 3 of 3"));
+}
+
+#[test]
+fn failed_build_leaves_the_previous_package_intact() {
+    let dir = session(|c| c);
+    build_ok(dir.path(), &[]);
+    let pdf = dir.path().join("out/un-iom-2016/agreement-original-1.pdf");
+    let before = fs::read(&pdf).unwrap();
+    let config = fs::read_to_string(dir.path().join("session.toml")).unwrap();
+    fs::write(dir.path().join("session.toml"), replace_once(&config, "2016-09-19", "2016-09-31"))
+        .unwrap();
+    let out = accord(dir.path(), &["build", "session.toml"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert_eq!(fs::read(&pdf).unwrap(), before);
+    let leftovers: Vec<_> =
+        fs::read_dir(dir.path().join("out")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "staging left behind: {leftovers:?}");
+}
+
+/// Values that would be markup, code or template syntax if they were not data, each put in
+/// one config key (`key = "…"` as it reads in the example) and expected literally in one PDF.
+const INJECTIONS: [(&str, &str, &str); 11] = [
+    ("place = \"New York\"", r#"#read("/etc/hostname")"#, "agreement-original-1.pdf"),
+    (
+        "name = \"Ban Ki-moon\"",
+        r#"#image("/etc/passwd") #include "/etc/hosts""#,
+        "agreement-original-1.pdf",
+    ),
+    (
+        "title = \"Secretary-General\"",
+        "*bold* _emph_ = h - l + e / t: <label> @ref ~ -- --- ...",
+        "agreement-original-1.pdf",
+    ),
+    ("name = \"William Lacy Swing\"", "בן־ציון", "agreement-original-2.pdf"),
+    (
+        "title = \"Director General\"",
+        r#"C:\new\table \\ \" "quoted" 'single' \u{41}"#,
+        "agreement-original-2.pdf",
+    ),
+    (
+        "session = \"Fifth Special Session\"",
+        "{{ signing.place }} {% if true %}x{% endif %} {# c #} {%- raw %}",
+        "council-resolution.pdf",
+    ),
+    ("session_symbol = \"C/Sp/5\"", "$x^2$ `raw` ```rust fn```", "council-resolution.pdf"),
+    ("agenda_item = \"4\"", "// not a comment /* nor this */", "council-resolution.pdf"),
+    (
+        "proposal_symbol = \"C/Sp/5/3\"",
+        "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft",
+        "council-resolution.pdf",
+    ),
+    ("meeting = \"Fourteenth meeting\"", "] ) } ; #let y = 1 #y", "working-group-draft.pdf"),
+    ("languages = [\"English\"]", "#sys.version", "agreement-original-1.pdf"),
+];
+
+#[test]
+fn config_values_with_markup_code_or_template_syntax_appear_literally() {
+    let dir = session(|mut config| {
+        for (key_value, value, _) in INJECTIONS {
+            let (key, _) = key_value.split_once(" = ").unwrap();
+            let literal = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+            let literal = if key == "languages" { format!("[{literal}]") } else { literal };
+            config = replace_once(&config, key_value, &format!("{key} = {literal}"));
+        }
+        config
+    });
+    build_ok(dir.path(), &[]);
+    build_ok(dir.path(), &["--draft"]);
+    let hostname = fs::read_to_string("/etc/hostname").unwrap_or_default();
+    for (key, value, pdf) in INJECTIONS {
+        let folder = if pdf.starts_with("working") { "out/drafts" } else { "out" };
+        let all = pdf_words(&dir.path().join(folder).join("un-iom-2016").join(pdf));
+        assert!(
+            all.contains(&words(value).join(" ")),
+            "{key} = {value:?} not literal in {pdf}: {all}"
+        );
+        assert!(!all.contains("root:"), "a file was read into {pdf}: {all}");
+        assert!(hostname.trim().len() < 4 || !all.contains(hostname.trim()), "{pdf}: {all}");
+    }
+}
+
+#[test]
+fn character_the_fonts_cannot_draw_is_refused_naming_field_and_character() {
+    let dir = session(|c| replace_once(&c, "name = \"William Lacy Swing\"", "name = \"반기문\""));
+    let out = accord(dir.path(), &["build", "session.toml"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("signatories.iom.name: contains U+BC18 '반'"), "{}", text(&out));
+}

@@ -1,0 +1,276 @@
+//! The bad-input corpus: each `tests/corpus/<category>/<name>.case` is one bad input and what
+//! accord must answer to it, so that adding a case is writing a small file, not a test.
+//!
+//! Every case runs accord once in a fresh directory and must give its exit code (2 for usage,
+//! I/O and malformed input, 1 for a failed check or verification) and message, never a panic,
+//! backtrace or debug dump, at most one `error:` line (exactly one for exit 2), and leave every
+//! file and directory there exactly as it was: nothing created, changed or removed.
+//!
+//! A case is a TOML file:
+//!
+//! ```toml
+//! # What the case guards, in a comment.
+//! args = ["check", "{case}"]        # accord's arguments; {case} is the payload's path
+//! exit = 2                          # expected exit code
+//! message = "case.toml:1:8: "       # fragment expected in stdout or stderr
+//! setup = ["example"]               # optional; see `Setup`
+//! files = { "pass" = "wrong\n" }    # optional other files: name = text
+//! remove = ["out/x/manifest.json"]  # optional files to delete after the setup
+//! file = "case.toml"                # the payload's path (default case.toml), written from:
+//! text = "…"                        #   literal text, or
+//! bytes = 'caf\xe9'                 #   text with \xHH escapes for bytes that are not UTF-8, or
+//! base = "config/un-iom-2016.toml"  #   a file of the directory after setup, else of the
+//! replace = [["from", "to"]]        #   repository, with each `from` (found once) replaced, or
+//! generate = "10MB-name"            #   a generated payload (see `Generate`), or
+//! directory = true                  #   an empty directory; none of these: no payload
+//! mode = 0o640                      # optional permissions of the payload
+//! ```
+//!
+//! A case whose payload is made unreadable (`mode` without read permission) is skipped, with a
+//! notice, when the tests run as root, for whom permissions do not stop reads.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::util::{accord, code, copy_dir, keygen, root, session, snapshot, text, TempDir};
+
+/// One case file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    args: Vec<String>,
+    exit: i32,
+    message: String,
+    #[serde(default)]
+    setup: Vec<Setup>,
+    #[serde(default)]
+    files: BTreeMap<String, String>,
+    #[serde(default)]
+    remove: Vec<String>,
+    #[serde(default = "default_file")]
+    file: String,
+    text: Option<String>,
+    bytes: Option<String>,
+    base: Option<String>,
+    #[serde(default)]
+    replace: Vec<(String, String)>,
+    generate: Option<Generate>,
+    #[serde(default)]
+    directory: bool,
+    mode: Option<u32>,
+}
+
+fn default_file() -> String {
+    "case.toml".to_string()
+}
+
+/// What a case's directory holds before its payload is written.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Setup {
+    /// `session.toml`: the example config.
+    Example,
+    /// `session.toml`, the key pairs `alice` and `bob` (`.key`, `.pub`), and the example built
+    /// and signed by alice in `out/un-iom-2016/`.
+    Package,
+    /// The minisign fixtures of `tests/fixtures/minisign/` (`test.pub`, `message.txt`, …).
+    Fixtures,
+}
+
+/// Payloads too big or too computed to write in a case file.
+#[derive(Debug, Clone, Copy, Deserialize)]
+enum Generate {
+    /// The example config with a 10 MB IOM signatory name.
+    #[serde(rename = "10MB-name")]
+    TenMegabyteName,
+    /// A secret key encrypted with the passphrase `right` (cheap scrypt parameters).
+    #[serde(rename = "encrypted-key")]
+    EncryptedKey,
+}
+
+/// The example built and signed once, copied into each case that asks for it.
+fn signed_example() -> &'static Path {
+    static BUILT: OnceLock<TempDir> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = session(|c| c);
+            keygen(dir.path(), "alice");
+            keygen(dir.path(), "bob");
+            let out = accord(dir.path(), &["build", "session.toml", "--key", "alice.key"]);
+            assert_eq!(code(&out), 0, "{}", text(&out));
+            dir
+        })
+        .path()
+}
+
+/// `\xHH` escapes decoded, everything else kept as UTF-8.
+fn unescape_bytes(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\\x") {
+        out.extend_from_slice(&rest.as_bytes()[..at]);
+        let hex = rest.get(at + 2..at + 4).expect("two hex digits after \\x");
+        out.push(u8::from_str_radix(hex, 16).expect("two hex digits after \\x"));
+        rest = &rest[at + 4..];
+    }
+    out.extend_from_slice(rest.as_bytes());
+    out
+}
+
+fn generate(what: Generate) -> Vec<u8> {
+    match what {
+        Generate::TenMegabyteName => {
+            let example = fs::read_to_string(root().join("config/un-iom-2016.toml")).unwrap();
+            let name = "A".repeat(10_000_000);
+            let from = "name = \"William Lacy Swing\"";
+            example.replace(from, &format!("name = \"{name}\"")).into_bytes()
+        }
+        Generate::EncryptedKey => {
+            let key = accord::minisign::SecretKey::generate().unwrap();
+            let kdf =
+                accord::minisign::KdfParams { salt: [5; 32], opslimit: 1 << 16, memlimit: 1 << 22 };
+            key.to_file("corpus key", Some((b"right", &kdf))).unwrap().as_bytes().to_vec()
+        }
+    }
+}
+
+impl Case {
+    /// Lays out the case's directory; false when the case cannot be run as this user.
+    fn prepare(&self, dir: &Path) -> bool {
+        for setup in &self.setup {
+            match setup {
+                Setup::Example => {
+                    fs::copy(root().join("config/un-iom-2016.toml"), dir.join("session.toml"))
+                        .unwrap();
+                }
+                Setup::Package => copy_dir(signed_example(), dir),
+                Setup::Fixtures => copy_dir(&root().join("tests/fixtures/minisign"), dir),
+            }
+        }
+        for (name, text) in &self.files {
+            fs::write(dir.join(name), text).unwrap();
+        }
+        for name in &self.remove {
+            fs::remove_file(dir.join(name)).unwrap();
+        }
+        let path = dir.join(&self.file);
+        if let Some(bytes) = self.payload(dir) {
+            fs::write(&path, bytes).unwrap();
+        } else if self.directory {
+            fs::create_dir(&path).unwrap();
+        }
+        if let Some(mode) = self.mode {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            if mode & 0o400 == 0 && fs::read(&path).is_ok() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The payload's bytes, if it is a file.
+    fn payload(&self, dir: &Path) -> Option<Vec<u8>> {
+        if let Some(text) = &self.text {
+            return Some(text.clone().into_bytes());
+        }
+        if let Some(bytes) = &self.bytes {
+            return Some(unescape_bytes(bytes));
+        }
+        if let Some(what) = self.generate {
+            return Some(generate(what));
+        }
+        let base = self.base.as_ref()?;
+        let path = [dir.join(base), root().join(base)].into_iter().find(|p| p.is_file());
+        let mut text = fs::read_to_string(path.expect("base file exists")).unwrap();
+        for (from, to) in &self.replace {
+            assert_eq!(text.matches(from.as_str()).count(), 1, "{from:?} must occur once");
+            text = text.replacen(from.as_str(), to, 1);
+        }
+        Some(text.into_bytes())
+    }
+
+    /// Runs the case in `dir`; the list of what went wrong is empty when it passed.
+    fn run(&self, dir: &Path) -> Vec<String> {
+        let before = snapshot(dir);
+        let args: Vec<String> = self.args.iter().map(|a| a.replace("{case}", &self.file)).collect();
+        let out = accord(dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        let all = text(&out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut wrong = Vec::new();
+        if code(&out) != self.exit {
+            wrong.push(format!("exit code {}, expected {}", code(&out), self.exit));
+        }
+        if !all.contains(&self.message) {
+            wrong.push(format!("no {:?} in the output", self.message));
+        }
+        for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace", "Os { code", "Custom {"] {
+            if all.contains(bad) {
+                wrong.push(format!("{bad:?} in the output"));
+            }
+        }
+        let errors = stderr.lines().filter(|l| l.starts_with("error: ")).count();
+        if errors > 1 || (self.exit == 2 && errors != 1) {
+            wrong.push(format!("{errors} \"error: \" lines on stderr"));
+        }
+        let after = snapshot(dir);
+        if after != before {
+            let changed: Vec<&String> = before
+                .keys()
+                .chain(after.keys())
+                .filter(|k| before.get(*k) != after.get(*k))
+                .collect();
+            wrong.push(format!("files created, changed or removed: {changed:?}"));
+        }
+        if !wrong.is_empty() {
+            wrong.push(format!("output:\n{all}"));
+        }
+        wrong
+    }
+}
+
+/// Every `.case` file under `tests/corpus`, sorted, as (category/name, path).
+fn cases() -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    let corpus = root().join("tests/corpus");
+    for category in fs::read_dir(&corpus).expect("tests/corpus exists") {
+        let category = category.unwrap().path();
+        for case in fs::read_dir(&category).unwrap() {
+            let path = case.unwrap().path();
+            if path.extension().is_some_and(|e| e == "case") {
+                let name = path.strip_prefix(&corpus).unwrap().with_extension("");
+                found.push((name.display().to_string(), path));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_bad_input_gets_its_exit_code_and_one_plain_message_and_changes_nothing() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "only {} corpus cases", cases.len());
+    let mut failures = Vec::new();
+    let mut per_category: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, path) in &cases {
+        let source = fs::read_to_string(path).unwrap();
+        let case: Case = toml::from_str(&source).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let dir = tempfile::tempdir().unwrap();
+        if !case.prepare(dir.path()) {
+            eprintln!("NOTICE: {name} skipped: running as root, permissions do not stop reads");
+            continue;
+        }
+        *per_category.entry(name.split('/').next().unwrap().to_string()).or_default() += 1;
+        let wrong = case.run(dir.path());
+        if !wrong.is_empty() {
+            failures.push(format!("{name}: {}", wrong.join("\n  ")));
+        }
+    }
+    eprintln!("corpus cases run per category: {per_category:?}");
+    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+}
