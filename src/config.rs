@@ -182,14 +182,21 @@ impl Loaded {
     }
 }
 
-/// What to do about a TOML error whose message alone would leave the user guessing.
+/// What to do, for TOML errors whose message alone would leave the user guessing: a fragment
+/// of the message and the advice appended to it.
+const HINTS: [(&str, &str); 5] = [
+    ("expected u32", "; write a whole number without quotes, e.g. 2"),
+    ("expected a sequence", "; write a list in brackets, e.g. [\"English\"]"),
+    ("expected a boolean", "; write true or false, without quotes"),
+    ("missing field", "; add it (`accord init` prints a starter config with every key)"),
+    ("duplicate key", "; keep only one of them"),
+];
+
+/// The advice for a TOML error `message` about the text starting with `value`.
 fn hint(message: &str, value: &str) -> &'static str {
     if message.starts_with("invalid type: map") && value.starts_with(|c: char| c.is_ascii_digit()) {
         // An unquoted 2016-09-19 is a TOML date, which serde presents as a map.
-        "; write dates in quotes, e.g. \"2016-09-19\""
-    } else if message.starts_with("missing field") {
-        "; add it (`accord init` prints a starter config with every key)"
-    } else {
-        ""
+        return "; write dates in quotes, e.g. \"2016-09-19\"";
     }
+    HINTS.iter().find(|(fragment, _)| message.contains(fragment)).map_or("", |(_, hint)| hint)
 }

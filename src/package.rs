@@ -35,12 +35,12 @@ use crate::error::{Error, Result};
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::seal::hex(&Sha256::digest(bytes))
 }
 
 /// Whether the package directory `dir` holds signatures, which makes it immutable.
 pub fn is_signed(dir: &Path) -> bool {
-    fs::read_dir(dir).map_or(false, |entries| {
+    fs::read_dir(dir).is_ok_and(|entries| {
         entries.flatten().any(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();

@@ -307,6 +307,7 @@ mod tests {
         let err = render_from(&[("t.typ.j2", source)], "t.typ.j2", &config, Mode::Clean, None)
             .expect_err("the template must not render");
         assert_eq!(err.code, 2);
+        eprintln!("MSG {source:?} => {}", err.message);
         err.message
     }
 

@@ -54,8 +54,6 @@ pub const SHA256SUMS: &str = "SHA256SUMS";
 pub const SIG_SUFFIX: &str = ".minisig";
 /// Suffix of public key files.
 pub const PUB_SUFFIX: &str = ".pub";
-/// Typst version recorded in manifests (the `typst` dependency is pinned to it).
-const TYPST_VERSION: &str = "0.15.1";
 /// Longest signer name accepted.
 const SIGNER_NAME_MAX: usize = 200;
 /// Longest file-name form of a signer name.
@@ -271,7 +269,7 @@ pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -
         format: manifest::FORMAT.to_string(),
         package: prov.package_id.clone(),
         accord_version: env!("CARGO_PKG_VERSION").to_string(),
-        typst_version: TYPST_VERSION.to_string(),
+        typst_version: crate::typeset::TYPST_VERSION.to_string(),
         config_sha256: prov.config_sha256.clone(),
         templates: prov
             .templates

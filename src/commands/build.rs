@@ -58,7 +58,8 @@ fn build_one(path: &Path, args: &BuildArgs, signer: Option<&Signer>) -> Result<P
         None => Ok(()),
     })?;
     for doc in &docs {
-        println!("  {} ({}, {} pages)", doc.file_name, doc.role, doc.pages);
+        let plural = if doc.pages == 1 { "" } else { "s" };
+        println!("  {} ({}, {} page{plural})", doc.file_name, doc.role, doc.pages);
     }
     Ok(target)
 }

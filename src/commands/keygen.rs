@@ -6,6 +6,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::Write as _;
+use std::os::unix::fs::DirBuilderExt as _;
 use std::path::Path;
 
 use crate::cli::KeygenArgs;
@@ -21,6 +22,14 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
     }
     if args.unencrypted && args.passphrase.passphrase_file.is_some() {
         return Err(Error::usage("--unencrypted and --passphrase-file contradict each other"));
+    }
+    if !args.dir.exists() {
+        // A new key directory is private to its owner, like ~/.ssh.
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&args.dir)
+            .map_err(|e| Error::io("create key directory", &args.dir, e))?;
     }
     if !args.dir.is_dir() {
         return Err(Error::usage(format!("{} is not a directory", args.dir.display())));

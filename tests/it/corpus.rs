@@ -109,17 +109,17 @@ fn signed_example() -> &'static Path {
 }
 
 /// `\xHH` escapes decoded, everything else kept as UTF-8.
-fn unescape_bytes(text: &str) -> Vec<u8> {
+fn unescape_bytes(text: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("\\x") {
         out.extend_from_slice(&rest.as_bytes()[..at]);
-        let hex = rest.get(at + 2..at + 4).expect("two hex digits after \\x");
-        out.push(u8::from_str_radix(hex, 16).expect("two hex digits after \\x"));
+        let byte = rest.get(at + 2..at + 4).and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        out.push(byte.ok_or_else(|| format!("bad escape at {:?}", &rest[at..]))?);
         rest = &rest[at + 4..];
     }
     out.extend_from_slice(rest.as_bytes());
-    out
+    Ok(out)
 }
 
 fn generate(what: Generate) -> Vec<u8> {
@@ -140,8 +140,9 @@ fn generate(what: Generate) -> Vec<u8> {
 }
 
 impl Case {
-    /// Lays out the case's directory; false when the case cannot be run as this user.
-    fn prepare(&self, dir: &Path) -> bool {
+    /// Lays out the case's directory; false when the case cannot be run as this user, an
+    /// error when the case file is wrong.
+    fn prepare(&self, dir: &Path) -> Result<bool, String> {
         for setup in &self.setup {
             match setup {
                 Setup::Example => {
@@ -159,7 +160,7 @@ impl Case {
             fs::remove_file(dir.join(name)).unwrap();
         }
         let path = dir.join(&self.file);
-        if let Some(bytes) = self.payload(dir) {
+        if let Some(bytes) = self.payload(dir)? {
             fs::write(&path, bytes).unwrap();
         } else if self.directory {
             fs::create_dir(&path).unwrap();
@@ -167,31 +168,34 @@ impl Case {
         if let Some(mode) = self.mode {
             fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
             if mode & 0o400 == 0 && fs::read(&path).is_ok() {
-                return false;
+                return Ok(false);
             }
         }
-        true
+        Ok(true)
     }
 
     /// The payload's bytes, if it is a file.
-    fn payload(&self, dir: &Path) -> Option<Vec<u8>> {
+    fn payload(&self, dir: &Path) -> Result<Option<Vec<u8>>, String> {
         if let Some(text) = &self.text {
-            return Some(text.clone().into_bytes());
+            return Ok(Some(text.clone().into_bytes()));
         }
         if let Some(bytes) = &self.bytes {
-            return Some(unescape_bytes(bytes));
+            return unescape_bytes(bytes).map(Some);
         }
         if let Some(what) = self.generate {
-            return Some(generate(what));
+            return Ok(Some(generate(what)));
         }
-        let base = self.base.as_ref()?;
+        let Some(base) = &self.base else { return Ok(None) };
         let path = [dir.join(base), root().join(base)].into_iter().find(|p| p.is_file());
-        let mut text = fs::read_to_string(path.expect("base file exists")).unwrap();
+        let path = path.ok_or_else(|| format!("base {base} not found"))?;
+        let mut text = fs::read_to_string(path).unwrap();
         for (from, to) in &self.replace {
-            assert_eq!(text.matches(from.as_str()).count(), 1, "{from:?} must occur once");
+            if text.matches(from.as_str()).count() != 1 {
+                return Err(format!("{from:?} does not occur exactly once in {base}"));
+            }
             text = text.replacen(from.as_str(), to, 1);
         }
-        Some(text.into_bytes())
+        Ok(Some(text.into_bytes()))
     }
 
     /// Runs the case in `dir`; the list of what went wrong is empty when it passed.
@@ -261,9 +265,16 @@ fn every_bad_input_gets_its_exit_code_and_one_plain_message_and_changes_nothing(
         let source = fs::read_to_string(path).unwrap();
         let case: Case = toml::from_str(&source).unwrap_or_else(|e| panic!("{name}: {e}"));
         let dir = tempfile::tempdir().unwrap();
-        if !case.prepare(dir.path()) {
-            eprintln!("NOTICE: {name} skipped: running as root, permissions do not stop reads");
-            continue;
+        match case.prepare(dir.path()) {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!("NOTICE: {name} skipped: running as root, permissions do not stop reads");
+                continue;
+            }
+            Err(wrong) => {
+                failures.push(format!("{name}: bad case file: {wrong}"));
+                continue;
+            }
         }
         *per_category.entry(name.split('/').next().unwrap().to_string()).or_default() += 1;
         let wrong = case.run(dir.path());

@@ -6,4 +6,5 @@ mod check;
 mod corpus;
 mod fidelity;
 mod seed;
+mod signing;
 mod util;

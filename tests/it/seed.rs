@@ -102,7 +102,7 @@ pub fn agreement(seed: &Seed, decisions: Option<&[bool; 9]>) -> String {
     for (i, c) in found.iter().enumerate() {
         text.push_str(&rest[at..c.start]);
         match decisions {
-            None => text.push_str(&[c.old.as_str(), &c.new].join(" ").trim()),
+            None => text.push_str([c.old.as_str(), &c.new].join(" ").trim()),
             Some(d) if d[i] => text.push_str(&c.new),
             Some(_) => text.push_str(&c.old),
         }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 pub use tempfile::TempDir;
 
@@ -15,7 +15,7 @@ pub fn root() -> PathBuf {
 /// The command running `accord` with `args` in `dir`.
 pub fn accord_command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-    command.args(args).current_dir(dir).env_remove("ACCORD_PASSPHRASE");
+    command.args(args).current_dir(dir).env_remove("ACCORD_PASSPHRASE").stdin(Stdio::null());
     command
 }
 
@@ -67,10 +67,12 @@ pub fn pdf_pages(pdf: &Path) -> Vec<String> {
     pages
 }
 
-/// Words of `text` for comparison: typographic quotes made plain, a hyphen at a line end
-/// joined to the next line (accord never hyphenates), split on white space.
+/// Words of `text` for comparison: typographic quotes made plain, the directional embedding
+/// marks pdftotext puts around right-to-left runs dropped, a hyphen at a line end joined to
+/// the next line (accord never hyphenates), split on white space.
 pub fn words(text: &str) -> Vec<String> {
     let plain = text.replace(['\u{2019}', '\u{2018}'], "'").replace(['\u{201C}', '\u{201D}'], "\"");
+    let plain = plain.replace(['\u{202A}', '\u{202B}', '\u{202C}'], "");
     let joined = plain.replace("-\n", "-");
     joined.split_whitespace().map(str::to_string).collect()
 }

@@ -13,6 +13,8 @@ use accord::cli::PassphraseArgs;
 use accord::package::{Document, Provenance};
 use tempfile::TempDir;
 
+use crate::util::{accord, code, keygen, text};
+
 /// The fake package's documents: file name, role, contents.
 const DOCS: [(&str, &str, &str); 3] = [
     ("agreement-original-1.pdf", "agreement, original 1 of 2", "original one"),
@@ -31,17 +33,6 @@ fn minisign_installed() -> bool {
     found
 }
 
-/// Runs accord with `args` in `dir`.
-fn accord(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ACCORD_PASSPHRASE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run accord")
-}
-
 /// Runs stock minisign with `args` in `dir`, feeding `stdin`.
 fn minisign(dir: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new("minisign")
@@ -56,23 +47,9 @@ fn minisign(dir: &Path, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("wait for minisign")
 }
 
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
-
 #[track_caller]
 fn assert_code(out: &Output, expected: i32) {
     assert_eq!(code(out), expected, "exit code; output:\n{}", text(out));
-}
-
-/// `accord keygen --unencrypted` in `dir`; returns the secret key path.
-fn keygen(dir: &Path, name: &str) -> PathBuf {
-    assert_code(&accord(dir, &["keygen", "--name", name, "--unencrypted"]), 0);
-    dir.join(format!("{name}.key"))
 }
 
 /// A sealed fake package `dir/pkg` signed by `signer` with `key`.
