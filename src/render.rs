@@ -117,7 +117,7 @@ fn render_from(
     let source = env
         .get_template(name)
         .and_then(|t| t.render(Value::from(ctx)))
-        .map_err(|e| template_error(&e))?;
+        .map_err(|e| template_error(&e, templates))?;
     let amendments =
         std::mem::take(&mut *decisions.seen.lock().unwrap_or_else(PoisonError::into_inner));
     Ok(Rendered { template: name, source, amendments })
@@ -137,7 +137,7 @@ fn environment(
     env.add_test("placeholder", |v: Value| v.downcast_object_ref::<Placeholder>().is_some());
     env.add_function("decision", move |id: String| decisions.lookup(&id));
     for (name, source) in templates {
-        env.add_template(name, source).map_err(|e| template_error(&e))?;
+        env.add_template(name, source).map_err(|e| template_error(&e, templates))?;
     }
     Ok(env)
 }
@@ -193,15 +193,25 @@ pub fn typst_string(text: &str) -> String {
     lit
 }
 
-/// A template error as one plain message with the template's name and line.
-fn template_error(err: &minijinja::Error) -> Error {
+/// A template error as one plain message with the template's name and line, and the failing
+/// expression when the error knows its place in `templates` (e.g. which value is undefined).
+fn template_error(err: &minijinja::Error, templates: &[(&str, &str)]) -> Error {
     let place = match (err.name(), err.line()) {
         (Some(name), Some(line)) => format!("templates/{name}:{line}: "),
         (Some(name), None) => format!("templates/{name}: "),
         _ => String::new(),
     };
     let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Error::usage(format!("{place}template error: {}{detail}", err.kind()))
+    let source = templates.iter().find(|(name, _)| Some(*name) == err.name()).map(|(_, s)| *s);
+    let at = match (source, err.range()) {
+        (Some(source), Some(range)) => source
+            .get(range)
+            .filter(|text| !text.contains('\n'))
+            .map(|text| format!(" in `{text}`"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    Error::usage(format!("{place}template error: {}{detail}{at}", err.kind()))
 }
 
 /// The values the templates see, with unfilled ones as placeholders named by their key.
@@ -307,28 +317,29 @@ mod tests {
         let err = render_from(&[("t.typ.j2", source)], "t.typ.j2", &config, Mode::Clean, None)
             .expect_err("the template must not render");
         assert_eq!(err.code, 2);
-        eprintln!("MSG {source:?} => {}", err.message);
         err.message
     }
 
     #[test]
     fn template_syntax_error_names_template_and_line() {
         let message = template_failure("#import \"style.typ\": *\n{% if draft %}\nno endif\n");
-        assert!(message.starts_with("templates/t.typ.j2:"), "{message}");
-        assert!(message.contains("syntax error"), "{message}");
+        assert!(message.starts_with("templates/t.typ.j2:2: template error: syntax error"), "{message}");
     }
 
     #[test]
     fn undefined_variable_is_an_error_never_an_empty_string() {
-        for source in [
-            "first line\nSigned at {{ signing.plaec }}.\n",
-            "first line\nSigned at {{ nowhere }}.\n",
-            "first line\n{% if nowhere %}x{% endif %}\n",
-            "first line\n{{ signing.place.missing }}\n",
+        for (source, expression) in [
+            ("first line\nSigned at {{ signing.plaec }}.\n", "signing.plaec"),
+            ("first line\nSigned at {{ nowhere }}.\n", "nowhere"),
+            ("first line\n{% if nowhere %}x{% endif %}\n", "nowhere"),
+            ("first line\n{{ signing.place.missing }}\n", "place.missing"),
         ] {
             let message = template_failure(source);
-            assert!(message.starts_with("templates/t.typ.j2:2: "), "{source:?}: {message}");
-            assert!(message.contains("undefined"), "{source:?}: {message}");
+            assert!(
+                message.starts_with("templates/t.typ.j2:2: template error: undefined value"),
+                "{source:?}: {message}"
+            );
+            assert!(message.contains(&format!("{expression}`")), "{source:?}: {message}");
         }
     }
 

@@ -24,11 +24,34 @@ fn start(dir: &Path, args: &[&str]) -> Child {
         .expect("start accord")
 }
 
-/// Runs accord in `dir` and SIGKILLs it after `after` (`Child::kill` sends SIGKILL on Unix);
-/// true when it was still running then.
-fn kill_after(dir: &Path, args: &[&str], after: Duration) -> bool {
+/// When to SIGKILL a build (`Child::kill` sends SIGKILL on Unix).
+#[derive(Debug, Clone, Copy)]
+enum Kill {
+    /// This long after it started (start-up, rendering, typesetting).
+    After(Duration),
+    /// This long after its staging directory appeared (writing, signing, publishing).
+    AfterStaging(Duration),
+}
+
+/// Runs the build of package `id` (`args`) in `dir` and kills it at `kill`; true when it was
+/// still running then.
+fn build_killed(dir: &Path, args: &[&str], id: &str, kill: Kill) -> bool {
     let mut child = start(dir, args);
-    sleep(after);
+    match kill {
+        Kill::After(after) => sleep(after),
+        Kill::AfterStaging(after) => {
+            let staging = format!(".{id}.staging-{}-", child.id());
+            let appeared = || {
+                fs::read_dir(dir.join("out")).into_iter().flatten().flatten().any(|e| {
+                    e.file_name().to_str().is_some_and(|name| name.starts_with(&staging))
+                })
+            };
+            while !appeared() && child.try_wait().expect("poll accord").is_none() {
+                sleep(Duration::from_micros(50));
+            }
+            sleep(after);
+        }
+    }
     let running = child.try_wait().expect("poll accord").is_none();
     child.kill().ok();
     child.wait().expect("reap accord");
@@ -103,12 +126,16 @@ fn a_build_killed_at_any_moment_loses_nothing_and_never_half_publishes() {
     build(dir, &replaced, &[]);
     let replaced_complete = snapshot(&out.join("replaced"));
 
-    let mut points: Vec<Duration> = [0, 2, 5, 10, 20, 40].map(Duration::from_millis).to_vec();
-    points.extend([20, 40, 60, 70, 80, 85, 90, 95, 100, 110].map(|p| duration * p / 100));
+    let mut points: Vec<Kill> = [0, 5, 20, 50].map(|ms| Kill::After(Duration::from_millis(ms))).to_vec();
+    points.extend([30, 60].map(|p| Kill::After(duration * p / 100)));
+    points.extend(
+        [0, 200, 500, 1000, 2000, 3000, 5000, 8000, 12000, 20000, 40000]
+            .map(|us| Kill::AfterStaging(Duration::from_micros(us))),
+    );
     let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
     for at in points {
         // A signed build of a new package: absent, or complete and verifying.
-        let killed = kill_after(dir, &["build", &fresh, "--key", "alice.key"], at);
+        let killed = build_killed(dir, &["build", &fresh, "--key", "alice.key"], "fresh", at);
         assert_eq!(snapshot(&out.join("un-iom-2016")), previous, "killed at {at:?}");
         if out.join("fresh").exists() {
             assert_eq!(snapshot(&out.join("fresh")), fresh_complete, "killed at {at:?}");
@@ -122,7 +149,7 @@ fn a_build_killed_at_any_moment_loses_nothing_and_never_half_publishes() {
         }
         // An unsigned rebuild: the package stays complete (or, killed between the two renames
         // of a replacement, is kept whole aside, hidden, for the next build to put back).
-        kill_after(dir, &["build", &replaced], at);
+        build_killed(dir, &["build", &replaced], "replaced", at);
         let aside: Vec<String> = leftovers(&out, &[])
             .into_iter()
             .filter(|name| name.starts_with(".replaced.old-"))
@@ -138,13 +165,16 @@ fn a_build_killed_at_any_moment_loses_nothing_and_never_half_publishes() {
         for name in leftovers(&out, &["un-iom-2016", "fresh", "replaced"]) {
             assert!(name.starts_with('.'), "killed at {at:?}: visible leftover {name}");
             let staging = out.join(&name);
+            if name.contains(".staging-") {
+                *outcomes.entry("staging left").or_default() += 1;
+            }
             if name.contains(".staging-") && staging.join("manifest.json").exists() {
                 *outcomes.entry("staging with a manifest").or_default() += 1;
                 assert!(!verifies(dir, &staging), "killed at {at:?}: {name} verifies");
             }
         }
     }
-    eprintln!("kill points: build takes {duration:?}; outcomes {outcomes:?}");
+    eprintln!("killed builds (a full one takes {duration:?}): {outcomes:?}");
     // The next builds finish the job and clean up after the killed ones.
     build(dir, &fresh, &signed);
     build(dir, &replaced, &[]);

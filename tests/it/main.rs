@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod corpus;
 mod fidelity;
+mod secrets;
 mod seed;
 mod signing;
 mod util;
