@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+
+/// Largest config file read, in bytes: far above any real config (a few KB), it keeps a
+/// wrong path (a device, a huge file) from exhausting memory.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
 
 /// A text value with its place in the config file.
 pub type Text = Spanned<String>;
@@ -155,7 +160,17 @@ impl fmt::Display for Location {
 impl Loaded {
     /// Reads and parses a config file; syntax, type and unknown-key errors name file:line:col.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io("read config", path, e))?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| Error::io("read config", path, e))?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(Error::usage(format!(
+                "{} is larger than {} MiB, which no config is; check the path",
+                path.display(),
+                MAX_CONFIG_BYTES >> 20
+            )));
+        }
         Self::parse(path, bytes)
     }
 

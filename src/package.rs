@@ -49,7 +49,8 @@ pub fn is_signed(dir: &Path) -> bool {
     })
 }
 
-/// Refuses early when `target` is a signed package: those are never overwritten.
+/// Refuses early when `target` holds anything but the PDFs of an unsigned build: a signed
+/// package is never overwritten, and nothing accord did not write is ever replaced.
 pub fn ensure_replaceable(target: &Path) -> Result<()> {
     if is_signed(target) {
         return Err(Error::failed(format!(
@@ -58,7 +59,28 @@ pub fn ensure_replaceable(target: &Path) -> Result<()> {
             target.display()
         )));
     }
-    Ok(())
+    let foreign = match fs::symlink_metadata(target) {
+        Err(_) => None,
+        Ok(meta) if !meta.is_dir() => Some("it is not a directory".to_string()),
+        Ok(_) => fs::read_dir(target)
+            .map_err(|e| Error::io("read", target, e))?
+            .flatten()
+            .find(|e| {
+                let pdf = e.file_name().to_str().is_some_and(|n| n.ends_with(".pdf"));
+                !(pdf && e.file_type().is_ok_and(|t| t.is_file()))
+            })
+            .map(|e| {
+                format!("it holds {}, which accord did not write", e.file_name().to_string_lossy())
+            }),
+    };
+    match foreign {
+        Some(why) => Err(Error::failed(format!(
+            "{} cannot be replaced by the new package: {why}; nothing was changed. Move it \
+             away, or give the config another id",
+            target.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A staging directory next to its target, removed on drop unless published.

@@ -244,6 +244,11 @@ fn context(config: &Config, mode: Mode) -> BTreeMap<&'static str, Value> {
         None => Value::from_object(Placeholder("council.revised_agenda".into())),
     };
     let s = &config.signing;
+    // A number the testimonium cannot spell ("one" … "ten") shows as its key, like a blank.
+    let originals = match *s.originals.get_ref() {
+        n @ 1..=crate::check::MAX_ORIGINALS => Value::from(n),
+        _ => Value::from_object(Placeholder("signing.originals".into())),
+    };
     let languages: Vec<Value> =
         s.languages.get_ref().iter().map(|l| text(l, "signing.languages")).collect();
     BTreeMap::from([
@@ -254,7 +259,7 @@ fn context(config: &Config, mode: Mode) -> BTreeMap<&'static str, Value> {
             Value::from_iter([
                 ("date", date(&s.date, "signing.date")),
                 ("place", text(&s.place, "signing.place")),
-                ("originals", Value::from(*s.originals.get_ref())),
+                ("originals", originals),
                 ("languages", Value::from(languages)),
             ]),
         ),
@@ -323,7 +328,10 @@ mod tests {
     #[test]
     fn template_syntax_error_names_template_and_line() {
         let message = template_failure("#import \"style.typ\": *\n{% if draft %}\nno endif\n");
-        assert!(message.starts_with("templates/t.typ.j2:2: template error: syntax error"), "{message}");
+        assert!(
+            message.starts_with("templates/t.typ.j2:2: template error: syntax error"),
+            "{message}"
+        );
     }
 
     #[test]

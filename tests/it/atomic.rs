@@ -17,7 +17,6 @@ use crate::util::{
 /// Starts accord in `dir`, output discarded, without waiting for it.
 fn start(dir: &Path, args: &[&str]) -> Child {
     accord_command(dir, args)
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -41,11 +40,12 @@ fn build_killed(dir: &Path, args: &[&str], id: &str, kill: Kill) -> bool {
         Kill::After(after) => sleep(after),
         Kill::AfterStaging(after) => {
             let staging = format!(".{id}.staging-{}-", child.id());
-            let appeared = || {
-                fs::read_dir(dir.join("out")).into_iter().flatten().flatten().any(|e| {
-                    e.file_name().to_str().is_some_and(|name| name.starts_with(&staging))
-                })
-            };
+            let appeared =
+                || {
+                    fs::read_dir(dir.join("out")).into_iter().flatten().flatten().any(|e| {
+                        e.file_name().to_str().is_some_and(|name| name.starts_with(&staging))
+                    })
+                };
             while !appeared() && child.try_wait().expect("poll accord").is_none() {
                 sleep(Duration::from_micros(50));
             }
@@ -126,7 +126,8 @@ fn a_build_killed_at_any_moment_loses_nothing_and_never_half_publishes() {
     build(dir, &replaced, &[]);
     let replaced_complete = snapshot(&out.join("replaced"));
 
-    let mut points: Vec<Kill> = [0, 5, 20, 50].map(|ms| Kill::After(Duration::from_millis(ms))).to_vec();
+    let mut points: Vec<Kill> =
+        [0, 5, 20, 50].map(|ms| Kill::After(Duration::from_millis(ms))).to_vec();
     points.extend([30, 60].map(|p| Kill::After(duration * p / 100)));
     points.extend(
         [0, 200, 500, 1000, 2000, 3000, 5000, 8000, 12000, 20000, 40000]

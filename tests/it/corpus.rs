@@ -14,7 +14,7 @@
 //! exit = 2                          # expected exit code
 //! message = "case.toml:1:8: "       # fragment expected in stdout or stderr
 //! setup = ["example"]               # optional; see `Setup`
-//! files = { "pass" = "wrong\n" }    # optional other files: name = text
+//! files = { "pass" = "wrong\n" }    # optional other files: path = text
 //! remove = ["out/x/manifest.json"]  # optional files to delete after the setup
 //! file = "case.toml"                # the payload's path (default case.toml), written from:
 //! text = "…"                        #   literal text, or
@@ -88,6 +88,9 @@ enum Generate {
     /// The example config with a 10 MB IOM signatory name.
     #[serde(rename = "10MB-name")]
     TenMegabyteName,
+    /// `x = [[[…]]]`, nested 100 000 deep.
+    #[serde(rename = "deep-nesting")]
+    DeepNesting,
     /// A secret key encrypted with the passphrase `right` (cheap scrypt parameters).
     #[serde(rename = "encrypted-key")]
     EncryptedKey,
@@ -122,6 +125,12 @@ fn unescape_bytes(text: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Writes `path`, creating its directory first.
+fn write_creating_parent(path: &Path, bytes: &[u8]) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+}
+
 fn generate(what: Generate) -> Vec<u8> {
     match what {
         Generate::TenMegabyteName => {
@@ -129,6 +138,9 @@ fn generate(what: Generate) -> Vec<u8> {
             let name = "A".repeat(10_000_000);
             let from = "name = \"William Lacy Swing\"";
             example.replace(from, &format!("name = \"{name}\"")).into_bytes()
+        }
+        Generate::DeepNesting => {
+            format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes()
         }
         Generate::EncryptedKey => {
             let key = accord::minisign::SecretKey::generate().unwrap();
@@ -154,14 +166,14 @@ impl Case {
             }
         }
         for (name, text) in &self.files {
-            fs::write(dir.join(name), text).unwrap();
+            write_creating_parent(&dir.join(name), text.as_bytes());
         }
         for name in &self.remove {
             fs::remove_file(dir.join(name)).unwrap();
         }
         let path = dir.join(&self.file);
         if let Some(bytes) = self.payload(dir)? {
-            fs::write(&path, bytes).unwrap();
+            write_creating_parent(&path, &bytes);
         } else if self.directory {
             fs::create_dir(&path).unwrap();
         }

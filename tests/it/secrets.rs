@@ -16,7 +16,8 @@ const PASSPHRASE: &str = "correct horse battery staple";
 /// base64 at each of the three alignments it can have inside a longer encoding.
 fn disguises(secret: &[u8]) -> Vec<Vec<u8>> {
     let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-    let mut forms = vec![secret.to_vec(), hex.clone().into_bytes(), hex.to_uppercase().into_bytes()];
+    let mut forms =
+        vec![secret.to_vec(), hex.clone().into_bytes(), hex.to_uppercase().into_bytes()];
     for shift in 0..3 {
         let mut shifted = vec![0u8; shift];
         shifted.extend_from_slice(secret);
@@ -43,7 +44,8 @@ fn secret_keys_and_passphrases_never_appear_in_output_or_written_files() {
     let dir = dir.path();
     // alice: made by accord keygen, unencrypted; her seed is read back from the key file.
     let mut outputs = vec![accord(dir, &["keygen", "--name", "alice", "--unencrypted"])];
-    let line = fs::read_to_string(dir.join("alice.key")).unwrap().lines().nth(1).unwrap().to_string();
+    let line =
+        fs::read_to_string(dir.join("alice.key")).unwrap().lines().nth(1).unwrap().to_string();
     let alice = base64::engine::general_purpose::STANDARD.decode(line).unwrap();
     // bob: encrypted with a passphrase (cheap scrypt), from a seed the test knows.
     let seed: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(11));
@@ -62,7 +64,16 @@ fn secret_keys_and_passphrases_never_appear_in_output_or_written_files() {
         &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "wrong"],
         &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "pass"],
         &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "pass"],
-        &["verify", pdf, "--package", "out/un-iom-2016", "--key", "alice.pub", "--key", "out/un-iom-2016/bob.pub"],
+        &[
+            "verify",
+            pdf,
+            "--package",
+            "out/un-iom-2016",
+            "--key",
+            "alice.pub",
+            "--key",
+            "out/un-iom-2016/bob.pub",
+        ],
         &["verify", pdf, "--package", "out/un-iom-2016", "--json"],
     ] {
         outputs.push(accord(dir, args));
@@ -86,4 +97,12 @@ fn secret_keys_and_passphrases_never_appear_in_output_or_written_files() {
             assert_clean(name, &fs::read(&path).unwrap(), &secrets);
         }
     }
+}
+
+#[test]
+fn unlocked_secret_keys_are_wiped_when_dropped() {
+    // accord's SecretKey holds an ed25519-dalek SigningKey: that crate's `zeroize` feature
+    // (on by default) must stay on, or unlocked keys would linger in freed memory.
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    wiped_on_drop::<ed25519_dalek::SigningKey>();
 }
