@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of accord against typst-cli + sha256sum + minisign (issue 5).
 #
-#   bash benches/compare.sh            # full run (~15-25 min on 2 busy cores, after builds)
+#   bash benches/compare.sh            # full run (~3-5 min once accord and typst-cli are built)
 #   ROUNDS=2 QUICK=1 bash benches/compare.sh   # smoke run
 #
 # Not part of CI. Installs what it needs when missing (hyperfine, minisign, GNU time,

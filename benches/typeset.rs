@@ -116,23 +116,25 @@ fn render_and_typeset(c: &mut Criterion) {
 /// the style chain (`setup.with(footer-note: ..)`, as the templates do) makes every memoized
 /// layout of original 2 miss the cache filled by original 1. Passing it as metadata that only
 /// the footer queries leaves the body's styles identical, so original 2 reuses original 1.
-fn footer_via_metadata(source: &str, style: &str) -> (String, String) {
-    let start = source.find("  footer-note: ").expect("footer-note in the source");
-    let end = start + source[start..].find("],\n").expect("end of footer-note") + 3;
+fn footer_via_metadata(source: &str, style: &str) -> Option<(String, String)> {
+    let start = source.find("  footer-note: ")?;
+    let end = start + source[start..].find("],\n")? + 3;
     let note = &source[start + "  footer-note: ".len()..end - 2];
     let mut doc = String::from(&source[..start]);
     let rest = &source[end..];
-    let close = rest.find(")\n").expect("end of setup") + 2;
+    let close = rest.find(")\n")? + 2;
     doc.push_str(&rest[..close]);
     doc.push_str(&format!("#metadata({note}) <accord-footer-note>\n"));
     doc.push_str(&rest[close..]);
     let old = "align(left, if footer-note != none { footer-note }),";
-    assert!(style.contains(old), "style.typ changed; update the experiment");
+    if !style.contains(old) {
+        return None;
+    }
     let style = style.replace(
         old,
         "align(left, { let q = query(<accord-footer-note>); if q.len() > 0 { q.first().value } }),",
     );
-    (doc, style)
+    Some((doc, style))
 }
 
 fn footer_experiment(c: &mut Criterion) {
@@ -141,8 +143,12 @@ fn footer_experiment(c: &mut Criterion) {
     let date = render::pdf_date(config, Mode::Clean);
     let r1 = render::render(AGREEMENT, config, Mode::Clean, Some((1, 2))).expect("render");
     let r2 = render::render(AGREEMENT, config, Mode::Clean, Some((2, 2))).expect("render");
-    let (doc1, style1) = footer_via_metadata(&r1.source, style());
-    let (doc2, _) = footer_via_metadata(&r2.source, style());
+    let (Some((doc1, style1)), Some((doc2, _))) =
+        (footer_via_metadata(&r1.source, style()), footer_via_metadata(&r2.source, style()))
+    else {
+        eprintln!("skipping the footer experiment: the templates no longer match it");
+        return;
+    };
     let pages = typeset::typeset("experiment", &doc1, &style1, date).expect("typeset").pages;
     assert_eq!(pages, typeset::typeset("bench", &r1.source, style(), date).unwrap().pages);
 
