@@ -7,7 +7,9 @@
 //! same source twice costs almost nothing the second time. The "cold" benches therefore
 //! empty the cache before every iteration (outside the timed part); "warm" typesets
 //! original 2 right after original 1, which is what `accord build` does for the second
-//! original of a package.
+//! original of a package (the footer note that tells them apart is queried by the footer
+//! alone, so the body's layout is shared). "layout" and "pdf-export" are the two halves of
+//! typesetting, which `accord build` overlaps across documents.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -99,6 +101,20 @@ fn render_and_typeset(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    group.bench_function("layout-cold/agreement-original", |b| {
+        b.iter_batched(
+            evict_all,
+            |()| typeset::layout("bench/original-1", black_box(&original1.source), style, date),
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("pdf-export/agreement-original", |b| {
+        b.iter_batched(
+            || typeset::layout("bench/original-1", &original1.source, style, date).unwrap(),
+            |laidout| laidout.pdf().unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
     group.bench_function("typeset-cold/council-resolution", |b| {
         b.iter_batched(
             evict_all,
@@ -106,67 +122,6 @@ fn render_and_typeset(c: &mut Criterion) {
                 typeset::typeset("bench/resolution", black_box(&resolution.source), style, date)
                     .unwrap()
             },
-            BatchSize::PerIteration,
-        )
-    });
-    group.finish();
-}
-
-/// Experiment for BENCHMARKS.md: the "Original N of M" footer note given to the style through
-/// the style chain (`setup.with(footer-note: ..)`, as the templates do) makes every memoized
-/// layout of original 2 miss the cache filled by original 1. Passing it as metadata that only
-/// the footer queries leaves the body's styles identical, so original 2 reuses original 1.
-fn footer_via_metadata(source: &str, style: &str) -> Option<(String, String)> {
-    let start = source.find("  footer-note: ")?;
-    let end = start + source[start..].find("],\n")? + 3;
-    let note = &source[start + "  footer-note: ".len()..end - 2];
-    let mut doc = String::from(&source[..start]);
-    let rest = &source[end..];
-    let close = rest.find(")\n")? + 2;
-    doc.push_str(&rest[..close]);
-    doc.push_str(&format!("#metadata({note}) <accord-footer-note>\n"));
-    doc.push_str(&rest[close..]);
-    let old = "align(left, if footer-note != none { footer-note }),";
-    if !style.contains(old) {
-        return None;
-    }
-    let style = style.replace(
-        old,
-        "align(left, { let q = query(<accord-footer-note>); if q.len() > 0 { q.first().value } }),",
-    );
-    Some((doc, style))
-}
-
-fn footer_experiment(c: &mut Criterion) {
-    let loaded = example();
-    let config = &loaded.config;
-    let date = render::pdf_date(config, Mode::Clean);
-    let r1 = render::render(AGREEMENT, config, Mode::Clean, Some((1, 2))).expect("render");
-    let r2 = render::render(AGREEMENT, config, Mode::Clean, Some((2, 2))).expect("render");
-    let (Some((doc1, style1)), Some((doc2, _))) =
-        (footer_via_metadata(&r1.source, style()), footer_via_metadata(&r2.source, style()))
-    else {
-        eprintln!("skipping the footer experiment: the templates no longer match it");
-        return;
-    };
-    let pages = typeset::typeset("experiment", &doc1, &style1, date).expect("typeset").pages;
-    assert_eq!(pages, typeset::typeset("bench", &r1.source, style(), date).unwrap().pages);
-
-    let mut group = configured(c);
-    group.bench_function("experiment/footer-metadata/typeset-cold/agreement-original", |b| {
-        b.iter_batched(
-            evict_all,
-            |()| typeset::typeset("bench/original-1", black_box(&doc1), &style1, date).unwrap(),
-            BatchSize::PerIteration,
-        )
-    });
-    group.bench_function("experiment/footer-metadata/typeset-warm/original-2-after-1", |b| {
-        b.iter_batched(
-            || {
-                evict_all();
-                typeset::typeset("bench/original-1", &doc1, &style1, date).unwrap();
-            },
-            |()| typeset::typeset("bench/original-2", black_box(&doc2), &style1, date).unwrap(),
             BatchSize::PerIteration,
         )
     });
@@ -249,5 +204,5 @@ fn sign_and_verify(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render_and_typeset, sign_and_verify, footer_experiment);
+criterion_group!(benches, render_and_typeset, sign_and_verify);
 criterion_main!(benches);

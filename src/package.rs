@@ -117,10 +117,10 @@ pub fn publish(
     fs::create_dir(&staging.dir)
         .map_err(|e| Error::io("create staging directory", &staging.dir, e))?;
     for doc in docs {
-        write_new(&staging.dir.join(&doc.file_name), &doc.pdf)?;
+        write_staged(&staging.dir.join(&doc.file_name), &doc.pdf)?;
     }
     seal(&staging.dir)?;
-    sync_dir(&staging.dir)?;
+    sync_staged(&staging.dir)?;
 
     let old = parent.join(format!(".{name}.{OLD}-{unique}"));
     let had_old = target.exists();
@@ -195,12 +195,50 @@ fn clean_stale(parent: &Path, name: &str, target: &Path) {
 
 /// Creates `path` (which must not exist) with `bytes`, flushed to disk.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let file = create_new(path, bytes)?;
+    file.sync_all().map_err(|e| Error::io("write", path, e))
+}
+
+/// Creates `path` (which must not exist) in a staging directory with `bytes`; [`publish`]
+/// flushes the whole directory to disk before publishing it.
+pub fn write_staged(path: &Path, bytes: &[u8]) -> Result<()> {
+    create_new(path, bytes).map(drop)
+}
+
+fn create_new(path: &Path, bytes: &[u8]) -> Result<fs::File> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
         .map_err(|e| Error::io("create", path, e))?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| Error::io("write", path, e))
+    file.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
+    Ok(file)
+}
+
+/// Flushes every file of the staging directory `dir` to disk, then `dir` itself. The files
+/// are flushed from concurrent threads, which lets the file system commit them together:
+/// one fsync after another costs a journal commit each (7-70 ms per package on a busy disk).
+fn sync_staged(dir: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| Error::io("read", dir, e))?
+        .map(|entry| entry.map(|e| e.path()).map_err(|e| Error::io("read", dir, e)))
+        .collect::<Result<_>>()?;
+    std::thread::scope(|scope| {
+        let flushes: Vec<_> = files
+            .iter()
+            .map(|path| {
+                scope.spawn(move || {
+                    fs::File::open(path)
+                        .and_then(|f| f.sync_all())
+                        .map_err(|e| Error::io("sync", path, e))
+                })
+            })
+            .collect();
+        flushes.into_iter().try_for_each(|flush| {
+            flush.join().unwrap_or_else(|_| Err(Error::usage("a flushing thread failed")))
+        })
+    })?;
+    sync_dir(dir)
 }
 
 /// Flushes a directory's entries to disk so renames inside it survive a crash.

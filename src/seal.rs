@@ -21,12 +21,12 @@
 //! to keys by key id, so file names are only a convention. Each trusted comment says which
 //! file, hash, role, package and signer the signature is for (see [`comment`]).
 //!
-//! [`seal`] writes into the private staging directory of a build (published later with one
-//! rename), so plain fsynced writes suffice there; every file added to a published package is
-//! written atomically ([`write_atomic`]): a crash leaves the old file or the new one, never a
-//! torn one. A co-signer writes the manifest signature after the documents' and
-//! the public key last, so an interrupted `accord sign` never passes for a complete
-//! co-signature, and running it again finishes the job.
+//! [`seal`] writes into the private staging directory of a build, which is flushed to disk as
+//! a whole and published with one rename, so plain writes suffice there; every file added to
+//! a published package is written atomically ([`write_atomic`]): a crash leaves the old file
+//! or the new one, never a torn one. A co-signer writes the manifest signature after the
+//! documents' and the public key last, so an interrupted `accord sign` never passes for a
+//! complete co-signature, and running it again finishes the job.
 
 pub mod comment;
 pub mod verify;
@@ -45,7 +45,7 @@ use crate::cli::PassphraseArgs;
 use crate::error::{Error, Result};
 use crate::manifest::{self, FileEntry, Manifest, SignatureEntry, SignerEntry, Template};
 use crate::minisign::{PublicKey, SecretKey, SecretKeyFile, Signature};
-use crate::package::{write_new, Document, Provenance};
+use crate::package::{write_staged, Document, Provenance};
 use comment::Attestation;
 
 /// Environment variable holding the secret key's passphrase (after `--passphrase-file`).
@@ -248,7 +248,7 @@ pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -
         let sig_file = signature_file_name(&doc.file_name, None);
         let signature =
             signer.sign(&doc.file_name, &sig_file, &digest, &doc.role, &prov.package_id)?;
-        write_new(&dir.join(&sig_file), signature.as_bytes())?;
+        write_staged(&dir.join(&sig_file), signature.as_bytes())?;
         sums.push((doc.file_name.clone(), hex(&digest.sha256)));
         files.push(FileEntry {
             name: doc.file_name.clone(),
@@ -263,10 +263,10 @@ pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -
             }],
         });
     }
-    write_new(&dir.join(&key_file), public_key.to_file().as_bytes())?;
+    write_staged(&dir.join(&key_file), public_key.to_file().as_bytes())?;
     sums.sort();
     let sums: String = sums.iter().map(|(name, sha256)| format!("{sha256}  {name}\n")).collect();
-    write_new(&dir.join(SHA256SUMS), sums.as_bytes())?;
+    write_staged(&dir.join(SHA256SUMS), sums.as_bytes())?;
     let manifest = Manifest {
         format: manifest::FORMAT.to_string(),
         package: prov.package_id.clone(),
@@ -287,12 +287,12 @@ pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -
         files,
     };
     let bytes = manifest.to_bytes()?;
-    write_new(&dir.join(manifest::FILE_NAME), &bytes)?;
+    write_staged(&dir.join(manifest::FILE_NAME), &bytes)?;
     let sig_file = signature_file_name(manifest::FILE_NAME, None);
     let digest = FileDigest::of_bytes(&bytes);
     let signature =
         signer.sign(manifest::FILE_NAME, &sig_file, &digest, manifest::ROLE, &prov.package_id)?;
-    write_new(&dir.join(sig_file), signature.as_bytes())
+    write_staged(&dir.join(sig_file), signature.as_bytes())
 }
 
 /// Adds `signer`'s signatures to the sealed package in `dir` without touching its PDFs or

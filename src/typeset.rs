@@ -111,10 +111,22 @@ impl World for Sealed {
     }
 }
 
+/// A document laid out by typst, ready to be exported as PDF.
+pub struct Laidout {
+    name: String,
+    world: Sealed,
+    document: PagedDocument,
+}
+
 /// Typesets `source` (Typst markup importing `style.typ`) into an archival, tagged PDF
 /// (PDF/A-2a and PDF/UA-1) dated `date`; `name` identifies the document in errors and in
 /// the PDF's stable identifier.
 pub fn typeset(name: &str, source: &str, style: &str, date: Date) -> Result<Typeset> {
+    layout(name, source, style, date)?.pdf()
+}
+
+/// The first half of [`typeset`]: lays out the pages, refusing any warning or missing glyph.
+pub fn layout(name: &str, source: &str, style: &str, date: Date) -> Result<Laidout> {
     let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
         .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
     let world = Sealed {
@@ -135,21 +147,30 @@ pub fn typeset(name: &str, source: &str, style: &str, date: Date) -> Result<Type
             )));
         }
     }
-    let options = PdfOptions {
-        ident: Smart::Custom(name.to_string()),
-        creator: Smart::Custom(Some(format!(
-            "accord {} (Typst {TYPST_VERSION})",
-            env!("CARGO_PKG_VERSION")
-        ))),
-        timestamp: Some(Timestamp::new_utc(today)),
-        page_ranges: None,
-        standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
-            .map_err(|e| Error::usage(format!("{name}: PDF standards: {}", e.message())))?,
-        tagged: true,
-        pretty: false,
-    };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&world, name, &e))?;
-    Ok(Typeset { pdf, pages: document.pages().len() })
+    Ok(Laidout { name: name.to_string(), world, document })
+}
+
+impl Laidout {
+    /// The second half of [`typeset`]: exports the laid-out pages as PDF.
+    pub fn pdf(self) -> Result<Typeset> {
+        let Laidout { name, world, document } = self;
+        let options = PdfOptions {
+            ident: Smart::Custom(name.clone()),
+            creator: Smart::Custom(Some(format!(
+                "accord {} (Typst {TYPST_VERSION})",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            timestamp: Some(Timestamp::new_utc(world.today)),
+            page_ranges: None,
+            standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+                .map_err(|e| Error::usage(format!("{name}: PDF standards: {}", e.message())))?,
+            tagged: true,
+            pretty: false,
+        };
+        let pdf =
+            typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&world, &name, &e))?;
+        Ok(Typeset { pdf, pages: document.pages().len() })
+    }
 }
 
 /// The first character in `frame` that was drawn with a font's "missing glyph" box.

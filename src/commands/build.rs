@@ -1,6 +1,7 @@
 //! `accord build`: config → checked → rendered → typeset → staged → (signed) → published.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::check;
 use crate::cli::BuildArgs;
@@ -9,7 +10,7 @@ use crate::error::{Error, Result, EXIT_OK};
 use crate::package::{self, Document, Provenance};
 use crate::render::{self, Mode, TEMPLATES};
 use crate::seal::{self, Signer};
-use crate::typeset;
+use crate::typeset::{self, Typeset};
 
 /// Runs `accord build` on every config given; the exit code is the worst of them.
 pub fn run(args: &BuildArgs) -> Result<u8> {
@@ -119,7 +120,7 @@ fn plan(originals: u32, mode: Mode) -> Vec<Job> {
     }
 }
 
-/// Renders and typesets every document of the package, in parallel.
+/// Renders and typesets every document of the package.
 fn documents(loaded: &Loaded, mode: Mode, dump: Option<&Path>) -> Result<Vec<Document>> {
     let config = &loaded.config;
     let date = render::pdf_date(config, mode);
@@ -132,27 +133,53 @@ fn documents(loaded: &Loaded, mode: Mode, dump: Option<&Path>) -> Result<Vec<Doc
     if let Some(dir) = dump {
         dump_sources(dir, &jobs, &rendered, style)?;
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .iter()
-            .zip(&rendered)
-            .map(|(job, r)| {
-                let ident = format!("{}/{}", config.id.get_ref().trim(), job.file_name);
+    let id = config.id.get_ref().trim();
+    // Laid out in this order: the first document of each template, then the others. The
+    // originals differ only in their footer note and typst memoizes layout process-wide, so
+    // the second original, laid out on another thread once the resolution is done, finds
+    // much of the first's layout made. Each PDF export runs on a thread of its own.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (jobs[..i].iter().any(|job| job.template == jobs[i].template), i));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
+    let next = AtomicUsize::new(0);
+    let failed = || Error::usage("a typesetting thread failed");
+    let (jobs, rendered, order, next) = (&jobs, &rendered, &order, &next);
+    let mut typeset: Vec<(usize, Result<Typeset>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
                 scope.spawn(move || {
-                    typeset::typeset(&ident, &r.source, style, date).map(|t| Document {
-                        file_name: job.file_name.clone(),
-                        role: job.role.clone(),
-                        pages: t.pages,
-                        pdf: t.pdf,
-                    })
+                    let mut exports = Vec::new();
+                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let ident = format!("{id}/{}", jobs[i].file_name);
+                        let laidout = typeset::layout(&ident, &rendered[i].source, style, date);
+                        exports.push((i, laidout.map(|l| scope.spawn(|| l.pdf()))));
+                    }
+                    exports
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error::usage("typesetting thread failed"))))
-            .collect()
-    })
+        // Every thread is joined, whatever failed: a panic never goes unreported.
+        let mut done = Vec::new();
+        for worker in workers {
+            for (i, export) in worker.join().unwrap_or_else(|_| vec![(0, Err(failed()))]) {
+                done.push((i, export.and_then(|pdf| pdf.join().unwrap_or_else(|_| Err(failed())))));
+            }
+        }
+        done
+    });
+    // The first failure in the order of the plan, whichever thread met it.
+    typeset.sort_by_key(|(i, _)| *i);
+    jobs.iter()
+        .zip(typeset)
+        .map(|(job, (_, t))| {
+            t.map(|t| Document {
+                file_name: job.file_name.clone(),
+                role: job.role.clone(),
+                pages: t.pages,
+                pdf: t.pdf,
+            })
+        })
+        .collect()
 }
 
 /// Writes the generated Typst sources (and the style) for inspection or `typst compile`.
