@@ -21,6 +21,7 @@
 #   Bs  B with --pdf-standard a-2a,ua-1                (what accord produces; informative)
 #   C   shell pipeline: 3x typst compile, sha256sum, minisign -S of each PDF and a manifest
 #   D   accord verify PDF --package PKG --key PUB  vs  minisign -Vm PDF -p PUB + sha256sum PDF
+#   D3  the same for the package's 3 PDFs in one call (informative)
 #   E   accord build of 1 vs 50 configs in one invocation (marginal time per package, RSS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -193,6 +194,11 @@ reset
 add "D accord verify" "true" "$ACCORD verify $PDF --package $PKG --key $K/bench.pub"
 add "D minisign -V + sha256sum" "true" "sh -c 'minisign -Vm $PDF -p $K/bench.pub && sha256sum $PDF'"
 add "D minisign -V" "true" "minisign -Vm $PDF -p $K/bench.pub"
+# Informative: the 3 PDFs of the package in one call, where start-up is paid once.
+PDFS="$PKG/agreement-original-1.pdf $PKG/agreement-original-2.pdf $PKG/council-resolution.pdf"
+add "D3 accord verify, 3 PDFs" "true" "$ACCORD verify $PDFS --package $PKG --key $K/bench.pub"
+add "D3 minisign -V + sha256sum, 3 PDFs" "true" \
+  "sh -c 'for f in $PDFS; do minisign -Vm \$f -p $K/bench.pub && sha256sum \$f || exit 1; done'"
 HF_EXTRA=(-N)
 run_group D "$R_D" 5
 HF_EXTRA=()
