@@ -390,4 +390,20 @@ mod tests {
         assert!(source.contains(r##"at #"New York"; in"##), "{source}");
         assert!(source.contains(r##"[#"Ban Ki-moon";]"##));
     }
+
+    /// `accord build` relies on this for speed: typst reuses original 1's layout for original
+    /// 2 only if their bodies are identical. A per-original value passed to `setup` (or set
+    /// anywhere else) would change the styles of the whole body and defeat that.
+    #[test]
+    fn originals_differ_only_in_the_footer_note_metadata() {
+        let config: Config = toml::from_str(EXAMPLE).unwrap();
+        let original = |n| {
+            let source =
+                render("agreement.typ.j2", &config, Mode::Clean, Some((n, 2))).unwrap().source;
+            let note = format!("#metadata[Original {n} of 2] <accord-footer-note>\n");
+            assert_eq!(source.matches(&note).count(), 1, "{note} in\n{source}");
+            source.replace(&note, "")
+        };
+        assert_eq!(original(1), original(2));
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::check;
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
+use crate::date::Date;
 use crate::error::{Error, Result, EXIT_OK};
 use crate::package::{self, Document, Provenance};
 use crate::render::{self, Mode, TEMPLATES};
@@ -134,16 +135,39 @@ fn documents(loaded: &Loaded, mode: Mode, dump: Option<&Path>) -> Result<Vec<Doc
         dump_sources(dir, &jobs, &rendered, style)?;
     }
     let id = config.id.get_ref().trim();
-    // Laid out in this order: the first document of each template, then the others. The
-    // originals differ only in their footer note and typst memoizes layout process-wide, so
-    // the second original, laid out on another thread once the resolution is done, finds
-    // much of the first's layout made. Each PDF export runs on a thread of its own.
+    let typeset = typeset_all(id, &jobs, &rendered, style, date)?;
+    Ok(jobs
+        .iter()
+        .zip(typeset)
+        .map(|(job, t)| Document {
+            file_name: job.file_name.clone(),
+            role: job.role.clone(),
+            pages: t.pages,
+            pdf: t.pdf,
+        })
+        .collect())
+}
+
+/// Typesets the rendered documents of package `id`, in the order of `jobs`, on one layout
+/// thread per core.
+///
+/// Laid out in this order: the first document of each template, then the others. The
+/// originals differ only in their footer note and typst memoizes layout process-wide, so the
+/// second original, laid out on another thread once the resolution is done, finds much of the
+/// first's layout made. Each PDF export runs on a thread of its own.
+fn typeset_all(
+    id: &str,
+    jobs: &[Job],
+    rendered: &[render::Rendered],
+    style: &str,
+    date: Date,
+) -> Result<Vec<Typeset>> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| (jobs[..i].iter().any(|job| job.template == jobs[i].template), i));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
     let next = AtomicUsize::new(0);
     let failed = || Error::usage("a typesetting thread failed");
-    let (jobs, rendered, order, next) = (&jobs, &rendered, &order, &next);
+    let (order, next) = (&order, &next);
     let mut typeset: Vec<(usize, Result<Typeset>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -169,17 +193,7 @@ fn documents(loaded: &Loaded, mode: Mode, dump: Option<&Path>) -> Result<Vec<Doc
     });
     // The first failure in the order of the plan, whichever thread met it.
     typeset.sort_by_key(|(i, _)| *i);
-    jobs.iter()
-        .zip(typeset)
-        .map(|(job, (_, t))| {
-            t.map(|t| Document {
-                file_name: job.file_name.clone(),
-                role: job.role.clone(),
-                pages: t.pages,
-                pdf: t.pdf,
-            })
-        })
-        .collect()
+    typeset.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Writes the generated Typst sources (and the style) for inspection or `typst compile`.
