@@ -15,6 +15,7 @@ use crate::typeset::{self, Typeset};
 
 /// Runs `accord build` on every config given; the exit code is the worst of them.
 pub fn run(args: &BuildArgs) -> Result<u8> {
+    typeset::preload();
     let signer = match &args.key {
         Some(key) => Some(seal::load_signer(key, args.signer.as_deref(), &args.passphrase)?),
         None => None,
