@@ -3,6 +3,8 @@
 //! The pipeline is config → render (minijinja templates) → typeset (typst, in-process) →
 //! package (atomic, hashed, signed in minisign format) → verify.
 
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod cli;
 pub mod commands;

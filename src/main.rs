@@ -1,5 +1,7 @@
 //! The `accord` binary: parse arguments, run, map errors to documented exit codes.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
