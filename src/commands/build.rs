@@ -149,13 +149,15 @@ fn documents(loaded: &Loaded, mode: Mode, dump: Option<&Path>) -> Result<Vec<Doc
         .collect())
 }
 
-/// Typesets the rendered documents of package `id`, in the order of `jobs`, on one layout
-/// thread per core.
+/// Typesets the rendered documents of package `id`, in the order of `jobs`, on one thread
+/// per core, each typesetting one document after another.
 ///
-/// Laid out in this order: the first document of each template, then the others. The
+/// Started in this order: the first document of each template, then the others. The
 /// originals differ only in their footer note and typst memoizes layout process-wide, so the
-/// second original, laid out on another thread once the resolution is done, finds much of the
-/// first's layout made. Each PDF export runs on a thread of its own.
+/// second original, started once the resolution is laid out and exported, reads most of its
+/// layout from what the first has made by then. (Starting it earlier, with the resolution's
+/// export on a thread of its own, only recomputed what was not made yet: 25 % more CPU and
+/// 4 % more time, BENCHMARKS.md.)
 fn typeset_all(
     id: &str,
     jobs: &[Job],
@@ -173,22 +175,20 @@ fn typeset_all(
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(move || {
-                    let mut exports = Vec::new();
+                    let mut done = Vec::new();
                     while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                         let ident = format!("{id}/{}", jobs[i].file_name);
-                        let laidout = typeset::layout(&ident, &rendered[i].source, style, date);
-                        exports.push((i, laidout.map(|l| scope.spawn(|| l.pdf()))));
+                        let pdf = typeset::typeset(&ident, &rendered[i].source, style, date);
+                        done.push((i, pdf));
                     }
-                    exports
+                    done
                 })
             })
             .collect();
         // Every thread is joined, whatever failed: a panic never goes unreported.
         let mut done = Vec::new();
         for worker in workers {
-            for (i, export) in worker.join().unwrap_or_else(|_| vec![(0, Err(failed()))]) {
-                done.push((i, export.and_then(|pdf| pdf.join().unwrap_or_else(|_| Err(failed())))));
-            }
+            done.extend(worker.join().unwrap_or_else(|_| vec![(0, Err(failed()))]));
         }
         done
     });
