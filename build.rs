@@ -3,7 +3,7 @@
 //!
 //! typst's static tables (symbol and glyph names, emoji, function metadata) hold about 98,000
 //! pointers. In a PIE, the loader rewrites every one of them at each start, copying 1.8 MB of
-//! the executable into fresh pages: about 460 page faults, 2 of the 4.4 ms `accord verify`
+//! the executable into fresh pages: about 460 page faults, 2 of the 4.2 ms `accord verify`
 //! took. Linked at a fixed address, the tables are used as mapped. The price is that the
 //! executable's own code and data are not placed at a random address; the stack, the heap,
 //! glibc and every other mapping still are. accord forbids `unsafe` code, and everything it

@@ -1,9 +1,10 @@
 //! Typesetting in-process with the typst crate, in a sealed World.
 //!
-//! The World serves only the rendered document and the static style, the fonts embedded in
-//! the binary (loaded once per process), and a fixed `today` taken from the config. Nothing
-//! else on the machine can influence the output, so the same inputs give the same PDF bytes
-//! everywhere, and no template or value can read a file.
+//! The World serves only the rendered document and the static style, the faces of the one
+//! font the documents use, embedded in the binary (loaded once per process), and a fixed
+//! `today` taken from the config. Nothing else on the machine can influence the output, so
+//! the same inputs give the same PDF bytes everywhere, and no template or value can read a
+//! file.
 
 use std::sync::LazyLock;
 
@@ -32,7 +33,7 @@ struct Fonts {
 /// The faces of [`DOCUMENT_FONT`] that typst embeds, and no other font: typst's font
 /// fallback finds nothing else, so a character the document font cannot draw is always an
 /// error ([`undrawable_char`], [`layout`]), never a glyph from another typeface. It also
-/// saves parsing the 11 other faces typst embeds, 2.9 of the 3.8 ms parsing all 17 took.
+/// saves parsing the 11 other faces typst embeds, two thirds of the time parsing all 17 took.
 static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
     let fonts: Vec<Font> = typst_assets::fonts()
         .filter(|data| is_document_font(data))
@@ -43,8 +44,8 @@ static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
 });
 
 /// Whether the font file `data` holds a face of [`DOCUMENT_FONT`], by the family in its name
-/// table (typst's full parse, which maps every character the font covers, takes 20 times
-/// longer).
+/// table: 0.05 ms for all 17 files, where typst's parse, which maps every character a face
+/// covers, takes 3 ms.
 fn is_document_font(data: &[u8]) -> bool {
     ttf_parser::Face::parse(data, 0).is_ok_and(|face| {
         face.names().into_iter().any(|name| {
