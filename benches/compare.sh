@@ -4,7 +4,7 @@
 #   bash benches/compare.sh            # full run (~3-5 min once accord and typst-cli are built)
 #   ROUNDS=2 QUICK=1 bash benches/compare.sh   # smoke run
 #
-# Not part of CI. Installs what it needs when missing (hyperfine, minisign, GNU time,
+# Not part of CI. Installs what it needs when missing (hyperfine, minisign, GNU time, file,
 # typst-cli 0.15.1 via `cargo install --locked`, ~12 min on 2 cores), builds accord with
 # `cargo build --release --locked`, writes raw hyperfine JSON and /usr/bin/time -v output
 # into $RESULTS (default target/bench-results, never committed) and prints a summary.
@@ -47,6 +47,7 @@ command -v hyperfine >/dev/null || need+=(hyperfine)
 command -v minisign >/dev/null || need+=(minisign)
 [ -x /usr/bin/time ] || need+=(time)
 command -v python3 >/dev/null || need+=(python3)
+command -v file >/dev/null || need+=(file)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt_install "${need[@]}"
@@ -221,7 +222,7 @@ ls "$W/outE50" | grep -c '^bench-' | grep -qx 50 || { echo "E50 did not build 50
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   free -h | sed -n 2p | awk '{print "memory: " $2 " total"}'
   echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "accord: $("$ACCORD" --version)"
+  echo "accord: $("$ACCORD" --version), $(file -b "$ACCORD" | cut -d, -f1)"
   echo "typst-cli: $($TYPST --version)"
   echo "minisign: $(minisign -v 2>&1 | head -1)"
   echo "hyperfine: $(hyperfine --version)"
