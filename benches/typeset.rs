@@ -17,24 +17,33 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
+use accord::catalog::{Catalog, TEMPLATES};
+use accord::check::{self, Session};
 use accord::config::Loaded;
 use accord::date::Date;
+use accord::digest::{sha256_hex, FileDigest};
 use accord::minisign::{self, SecretKey};
 use accord::package::{self, Document, Provenance};
-use accord::render::{self, Mode, STYLE, TEMPLATES};
-use accord::seal::{self, FileDigest, Signer};
+use accord::render::{self, Mode};
+use accord::seal::{self, Signer};
 use accord::typeset;
 
-const AGREEMENT: &str = "agreement.typ.j2";
-const RESOLUTION: &str = "council-resolution.typ.j2";
-
-fn example() -> Loaded {
+/// The example config, loaded and checked.
+fn example() -> (Loaded, Session) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/un-iom-2016.toml");
-    Loaded::read(&path).expect("the shipped example config reads")
+    let loaded = Loaded::read(&path).expect("the shipped example config reads");
+    let session = check::check(&loaded, catalog()).session;
+    (loaded, session)
 }
 
-fn style() -> &'static str {
-    TEMPLATES.iter().find(|(name, _)| *name == STYLE).map(|(_, text)| *text).expect("style")
+fn catalog() -> &'static Catalog {
+    Catalog::get().expect("the embedded catalog")
+}
+
+/// The templates of the agreement and of the resolution.
+fn templates() -> (&'static str, &'static str) {
+    let package = catalog().package(1);
+    (package[0].template, package[1].template)
 }
 
 fn evict_all() {
@@ -53,27 +62,25 @@ fn configured(
 }
 
 fn render_and_typeset(c: &mut Criterion) {
-    let loaded = example();
-    let config = &loaded.config;
-    let date: Date = render::pdf_date(config, Mode::Clean);
-    let style = style();
-    let original1 = render::render(AGREEMENT, config, Mode::Clean, Some((1, 2))).expect("render");
-    let original2 = render::render(AGREEMENT, config, Mode::Clean, Some((2, 2))).expect("render");
-    let resolution = render::render(RESOLUTION, config, Mode::Clean, None).expect("render");
+    let (_, session) = example();
+    let (agreement, resolution) = templates();
+    let date: Date = session.pdf_date(false);
+    let original1 = render::render(agreement, &session, Mode::Clean, Some((1, 2))).expect("render");
+    let original2 = render::render(agreement, &session, Mode::Clean, Some((2, 2))).expect("render");
+    let resolution = render::render(resolution, &session, Mode::Clean, None).expect("render");
     // Loads the embedded fonts (once per process) outside the measurements.
-    typeset::typeset("warmup", &original1.source, style, date).expect("typeset");
+    typeset::typeset("warmup", &original1.source, date).expect("typeset");
 
     let mut group = configured(c);
     group.bench_function("render/agreement-original", |b| {
-        b.iter(|| render::render(AGREEMENT, black_box(config), Mode::Clean, Some((1, 2))).unwrap())
+        b.iter(|| {
+            render::render(agreement, black_box(&session), Mode::Clean, Some((1, 2))).unwrap()
+        })
     });
     group.bench_function("typeset-cold/agreement-original", |b| {
         b.iter_batched(
             evict_all,
-            |()| {
-                typeset::typeset("bench/original-1", black_box(&original1.source), style, date)
-                    .unwrap()
-            },
+            |()| typeset::typeset("bench/original-1", black_box(&original1.source), date).unwrap(),
             BatchSize::PerIteration,
         )
     });
@@ -81,9 +88,9 @@ fn render_and_typeset(c: &mut Criterion) {
         b.iter_batched(
             evict_all,
             |()| {
-                let r = render::render(AGREEMENT, black_box(config), Mode::Clean, Some((1, 2)))
+                let r = render::render(agreement, black_box(&session), Mode::Clean, Some((1, 2)))
                     .unwrap();
-                typeset::typeset("bench/original-1", &r.source, style, date).unwrap()
+                typeset::typeset("bench/original-1", &r.source, date).unwrap()
             },
             BatchSize::PerIteration,
         )
@@ -92,25 +99,22 @@ fn render_and_typeset(c: &mut Criterion) {
         b.iter_batched(
             || {
                 evict_all();
-                typeset::typeset("bench/original-1", &original1.source, style, date).unwrap();
+                typeset::typeset("bench/original-1", &original1.source, date).unwrap();
             },
-            |()| {
-                typeset::typeset("bench/original-2", black_box(&original2.source), style, date)
-                    .unwrap()
-            },
+            |()| typeset::typeset("bench/original-2", black_box(&original2.source), date).unwrap(),
             BatchSize::PerIteration,
         )
     });
     group.bench_function("layout-cold/agreement-original", |b| {
         b.iter_batched(
             evict_all,
-            |()| typeset::layout("bench/original-1", black_box(&original1.source), style, date),
+            |()| typeset::layout("bench/original-1", black_box(&original1.source), date),
             BatchSize::PerIteration,
         )
     });
     group.bench_function("pdf-export/agreement-original", |b| {
         b.iter_batched(
-            || typeset::layout("bench/original-1", &original1.source, style, date).unwrap(),
+            || typeset::layout("bench/original-1", &original1.source, date).unwrap(),
             |laidout| laidout.pdf().unwrap(),
             BatchSize::PerIteration,
         )
@@ -118,10 +122,7 @@ fn render_and_typeset(c: &mut Criterion) {
     group.bench_function("typeset-cold/council-resolution", |b| {
         b.iter_batched(
             evict_all,
-            |()| {
-                typeset::typeset("bench/resolution", black_box(&resolution.source), style, date)
-                    .unwrap()
-            },
+            |()| typeset::typeset("bench/resolution", black_box(&resolution.source), date).unwrap(),
             BatchSize::PerIteration,
         )
     });
@@ -139,25 +140,28 @@ struct Sealed {
 }
 
 fn sealed_package() -> Sealed {
-    let loaded = example();
-    let config = &loaded.config;
-    let date = render::pdf_date(config, Mode::Clean);
-    let r = render::render(AGREEMENT, config, Mode::Clean, Some((1, 1))).expect("render");
-    let t = typeset::typeset("bench/agreement-original-1.pdf", &r.source, style(), date)
+    let (loaded, session) = example();
+    let planned = catalog().package(1).remove(0);
+    let date = session.pdf_date(false);
+    let r =
+        render::render(planned.template, &session, Mode::Clean, planned.original).expect("render");
+    let t = typeset::typeset(&format!("bench/{}", planned.file_name), &r.source, date)
         .expect("typeset");
     let docs = vec![Document {
-        file_name: "agreement-original-1.pdf".into(),
-        role: "agreement, original 1 of 1".into(),
+        file_name: planned.file_name.clone(),
+        role: planned.role,
         pages: t.pages,
         pdf: t.pdf.clone(),
     }];
     let provenance = Provenance {
         package_id: "bench".into(),
-        config_sha256: package::sha256_hex(loaded.text.as_bytes()),
+        config_sha256: sha256_hex(loaded.text.as_bytes()),
         templates: TEMPLATES
             .iter()
-            .map(|(name, text)| (name.to_string(), package::sha256_hex(text.as_bytes())))
+            .map(|(name, text)| (name.to_string(), sha256_hex(text.as_bytes())))
             .collect(),
+        accord_version: env!("CARGO_PKG_VERSION").into(),
+        typst_version: typeset::TYPST_VERSION.into(),
     };
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("bench");
@@ -165,7 +169,7 @@ fn sealed_package() -> Sealed {
     let public_key = signer.public_key().to_base64();
     package::publish(&dir, &docs, |staged| seal::seal(staged, &docs, &provenance, &signer))
         .expect("seal");
-    let pdf = dir.join("agreement-original-1.pdf");
+    let pdf = dir.join(&planned.file_name);
     // A second key for the bare sign/verify benches (a Signer keeps its key private).
     let key = SecretKey::generate().expect("key");
     Sealed { _tmp: tmp, dir, pdf, public_key, bytes: t.pdf, key }
@@ -196,7 +200,7 @@ fn sign_and_verify(c: &mut Criterion) {
         let files = [sealed.pdf.clone()];
         let keys = [sealed.public_key.clone()];
         b.iter(|| {
-            let report = seal::verify::verify(&files, Some(&sealed.dir), &keys).unwrap();
+            let report = accord::verify::verify(&files, Some(&sealed.dir), &keys).unwrap();
             assert!(report.ok);
             report
         })

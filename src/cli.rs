@@ -1,11 +1,9 @@
-//! Command-line interface: argument definitions and dispatch to one module per subcommand.
+//! Command-line interface: the argument definitions only, importing nothing from the crate
+//! (dispatch lives in `commands`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-
-use crate::commands;
-use crate::error::Result;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -17,12 +15,14 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "accord", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// The subcommand.
     #[command(subcommand)]
-    command: Command,
+    pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
-enum Command {
+pub enum Command {
     /// Write a starter session config with every placeholder unfilled and a comment on each key.
     #[command(after_help = AFTER_HELP)]
     Init(InitArgs),
@@ -138,16 +138,4 @@ pub struct VerifyArgs {
     /// Print a stable machine-readable JSON report instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Parses the command line and runs the subcommand.
-pub fn run(cli: Cli) -> Result<u8> {
-    match cli.command {
-        Command::Init(args) => commands::init::run(&args),
-        Command::Check(args) => commands::check::run(&args),
-        Command::Build(args) => commands::build::run(&args),
-        Command::Keygen(args) => commands::keygen::run(&args),
-        Command::Sign(args) => commands::sign::run(&args),
-        Command::Verify(args) => commands::verify::run(&args),
-    }
 }

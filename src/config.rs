@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+use crate::fsio;
 
 /// Largest config file read, in bytes: far above any real config (a few KB), it keeps a
 /// wrong path (a device, a huge file) from exhausting memory.
@@ -160,18 +160,7 @@ impl fmt::Display for Location {
 impl Loaded {
     /// Reads and parses a config file; syntax, type and unknown-key errors name file:line:col.
     pub fn read(path: &Path) -> Result<Self> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| Error::io("read config", path, e))?;
-        if bytes.len() as u64 > MAX_CONFIG_BYTES {
-            return Err(Error::usage(format!(
-                "{} is larger than {} MiB, which no config is; check the path",
-                path.display(),
-                MAX_CONFIG_BYTES >> 20
-            )));
-        }
-        Self::parse(path, bytes)
+        Self::parse(path, fsio::read_regular(path, "config", MAX_CONFIG_BYTES)?)
     }
 
     /// Parses the bytes of a config file read from `path` (named in errors).

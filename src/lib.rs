@@ -1,19 +1,30 @@
 //! accord: turn a reviewed draft agreement into a signature-ready, verifiable signing package.
 //!
-//! The pipeline is config → render (minijinja templates) → typeset (typst, in-process) →
-//! package (atomic, hashed, signed in minisign format) → verify.
+//! Data flows one way: [`config`] → [`check`] (a validated session) → [`render`] (minijinja
+//! templates) → [`typeset`] (typst, in-process) → [`package`] (staged, published atomically)
+//! → [`seal`] (hashed and signed in minisign's format); [`verify`] reads packages. Beneath them
+//! lie the leaves every step may use: the [`catalog`] of documents and the embedded templates,
+//! [`fonts`], [`date`], [`digest`], [`fsio`], [`error`], and the on-disk formats
+//! ([`minisign`], [`manifest`], [`attestation`]). [`commands`] runs one subcommand each; [`cli`]
+//! only defines the arguments.
 
 #![forbid(unsafe_code)]
 
+pub mod attestation;
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod date;
+pub mod digest;
 pub mod error;
+pub mod fonts;
+pub mod fsio;
 pub mod manifest;
 pub mod minisign;
 pub mod package;
 pub mod render;
 pub mod seal;
 pub mod typeset;
+pub mod verify;

@@ -147,6 +147,14 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// The `sha256sum -c` list of the documents (`SHA256SUMS`), sorted by name.
+    pub fn sha256sums(&self) -> String {
+        let mut sums: Vec<(&str, &str)> =
+            self.files.iter().map(|f| (f.name.as_str(), f.sha256.as_str())).collect();
+        sums.sort();
+        sums.iter().map(|(name, sha256)| format!("{sha256}  {name}\n")).collect()
+    }
+
     /// The first document whose SHA-256 is `sha256`.
     pub fn file_by_sha256(&self, sha256: &str) -> Option<&FileEntry> {
         self.files.iter().find(|file| file.sha256 == sha256)

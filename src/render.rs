@@ -12,23 +12,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use minijinja::value::{Object, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
-use crate::config::{Config, Decision, Text};
+use crate::catalog::{Catalog, TEMPLATES};
+use crate::check::{Field, Session, Signatory};
+use crate::config::Decision;
 use crate::date::Date;
 use crate::error::{Error, Result};
 
-/// The templates, embedded at build time: name and source. Their hashes go into the manifest.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("agreement-text.typ.j2", include_str!("../templates/agreement-text.typ.j2")),
-    ("agreement.typ.j2", include_str!("../templates/agreement.typ.j2")),
-    ("council-resolution.typ.j2", include_str!("../templates/council-resolution.typ.j2")),
-    ("macros.j2", include_str!("../templates/macros.j2")),
-    ("resolution-text.typ.j2", include_str!("../templates/resolution-text.typ.j2")),
-    ("style.typ", include_str!("../templates/style.typ")),
-    ("working-group-draft.typ.j2", include_str!("../templates/working-group-draft.typ.j2")),
-];
-
-/// Name of the static Typst style served to the typesetter as `style.typ`.
-pub const STYLE: &str = "style.typ";
+/// Suffix of the files of `templates/` that are minijinja templates.
+const TEMPLATE_SUFFIX: &str = ".j2";
 
 /// Which kind of document is being rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +51,7 @@ impl Object for Placeholder {}
 #[derive(Debug)]
 struct Decisions {
     mode: Mode,
+    known: &'static [String],
     decided: BTreeMap<String, Decision>,
     seen: Mutex<BTreeSet<String>>,
 }
@@ -67,6 +59,12 @@ struct Decisions {
 impl Decisions {
     /// What the templates should show for amendment `id`: "draft", "accept" or "reject".
     fn lookup(&self, id: &str) -> std::result::Result<&'static str, minijinja::Error> {
+        if !self.known.iter().any(|known| known == id) {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("amendment {id} is not listed in the catalog's amendments"),
+            ));
+        }
         self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_string());
         match (self.mode, self.decided.get(id)) {
             (Mode::Draft, _) => Ok("draft"),
@@ -80,37 +78,35 @@ impl Decisions {
     }
 }
 
-/// Renders the template `name` for `config` in `mode`; `original` is (number, total) for an
+/// Renders the template `name` for `session` in `mode`; `original` is (number, total) for an
 /// original of the agreement.
 pub fn render(
     name: &'static str,
-    config: &Config,
+    session: &Session,
     mode: Mode,
     original: Option<(u32, u32)>,
 ) -> Result<Rendered> {
-    render_from(TEMPLATES, name, config, mode, original)
+    let catalog = Catalog::get()?;
+    render_from(TEMPLATES, &catalog.amendments, name, session, mode, original)
 }
 
-/// [`render`] with the given templates (name, source) instead of the embedded ones.
+/// [`render`] with the given templates (name, source) and amendment ids.
 fn render_from(
     templates: &[(&'static str, &'static str)],
+    known: &'static [String],
     name: &'static str,
-    config: &Config,
+    session: &Session,
     mode: Mode,
     original: Option<(u32, u32)>,
 ) -> Result<Rendered> {
     let decisions = Arc::new(Decisions {
         mode,
-        decided: config
-            .amendments
-            .iter()
-            .flat_map(|a| a.get_ref())
-            .map(|(id, d)| (id.get_ref().clone(), *d.get_ref()))
-            .collect(),
+        known,
+        decided: session.amendments.clone(),
         seen: Mutex::new(BTreeSet::new()),
     });
     let env = environment(templates, mode, Arc::clone(&decisions))?;
-    let mut ctx = context(config, mode);
+    let mut ctx = context(session, mode);
     if let Some((number, total)) = original {
         ctx.insert("original", Value::from_iter([("number", number), ("total", total)]));
     }
@@ -136,7 +132,7 @@ fn environment(
     env.set_formatter(move |out, state, value| format_value(out, state, value, mode));
     env.add_test("placeholder", |v: Value| v.downcast_object_ref::<Placeholder>().is_some());
     env.add_function("decision", move |id: String| decisions.lookup(&id));
-    for (name, source) in templates {
+    for (name, source) in templates.iter().filter(|(name, _)| name.ends_with(TEMPLATE_SUFFIX)) {
         env.add_template(name, source).map_err(|e| template_error(&e, templates))?;
     }
     Ok(env)
@@ -215,50 +211,26 @@ fn template_error(err: &minijinja::Error, templates: &[(&str, &str)]) -> Error {
 }
 
 /// The values the templates see, with unfilled ones as placeholders named by their key.
-fn context(config: &Config, mode: Mode) -> BTreeMap<&'static str, Value> {
-    let text = |field: &Text, key: &str| -> Value {
-        if crate::check::unfilled(field.get_ref()).is_some() {
-            Value::from_object(Placeholder(key.to_string()))
-        } else {
-            Value::from(field.get_ref().trim())
-        }
+fn context(session: &Session, mode: Mode) -> BTreeMap<&'static str, Value> {
+    let signatory =
+        |s: &Signatory| Value::from_iter([("name", text(&s.name)), ("title", text(&s.title))]);
+    let s = &session.signing;
+    let c = &session.council;
+    let revised = match c.revised_agenda.value {
+        Some(flag) => Value::from(flag),
+        None => placeholder(&c.revised_agenda.key),
     };
-    let date = |field: &Text, key: &str| -> Value {
-        match Date::parse(field.get_ref().trim()) {
-            Ok(d) => date_value(d),
-            Err(_) => Value::from_iter(
-                ["day", "month", "year"]
-                    .map(|part| (part, Value::from_object(Placeholder(format!("{key} ({part})"))))),
-            ),
-        }
-    };
-    let signatory = |s: &crate::config::Signatory, party: &str| {
-        Value::from_iter([
-            ("name", text(&s.name, &format!("signatories.{party}.name"))),
-            ("title", text(&s.title, &format!("signatories.{party}.title"))),
-        ])
-    };
-    let c = config.council.get_ref();
-    let revised = match &c.revised_agenda {
-        Some(flag) => Value::from(*flag.get_ref()),
-        None => Value::from_object(Placeholder("council.revised_agenda".into())),
-    };
-    let s = &config.signing;
-    // A number the testimonium cannot spell ("one" … "ten") shows as its key, like a blank.
-    let originals = match *s.originals.get_ref() {
-        n @ 1..=crate::check::MAX_ORIGINALS => Value::from(n),
-        _ => Value::from_object(Placeholder("signing.originals".into())),
-    };
-    let languages: Vec<Value> =
-        s.languages.get_ref().iter().map(|l| text(l, "signing.languages")).collect();
+    // A number the wording cannot spell shows as its key, like a blank.
+    let originals = s.originals.value.map_or_else(|| placeholder(&s.originals.key), Value::from);
+    let languages: Vec<Value> = s.languages.iter().map(text).collect();
     BTreeMap::from([
         ("draft", Value::from(mode == Mode::Draft)),
-        ("pdf_date", date_value(pdf_date(config, mode))),
+        ("pdf_date", date_value(session.pdf_date(mode == Mode::Draft))),
         (
             "signing",
             Value::from_iter([
-                ("date", date(&s.date, "signing.date")),
-                ("place", text(&s.place, "signing.place")),
+                ("date", date(&s.date)),
+                ("place", text(&s.place)),
                 ("originals", originals),
                 ("languages", Value::from(languages)),
             ]),
@@ -266,61 +238,80 @@ fn context(config: &Config, mode: Mode) -> BTreeMap<&'static str, Value> {
         (
             "signatories",
             Value::from_iter([
-                ("united_nations", signatory(&config.signatories.united_nations, "united_nations")),
-                ("iom", signatory(&config.signatories.iom, "iom")),
+                ("united_nations", signatory(&session.united_nations)),
+                ("iom", signatory(&session.iom)),
             ]),
         ),
         (
             "council",
             Value::from_iter([
-                ("session", text(&c.session, "council.session")),
-                ("session_symbol", text(&c.session_symbol, "council.session_symbol")),
-                ("agenda_item", text(&c.agenda_item, "council.agenda_item")),
+                ("session", text(&c.session)),
+                ("session_symbol", text(&c.session_symbol)),
+                ("agenda_item", text(&c.agenda_item)),
                 ("revised_agenda", revised),
-                ("proposal_symbol", text(&c.proposal_symbol, "council.proposal_symbol")),
+                ("proposal_symbol", text(&c.proposal_symbol)),
             ]),
         ),
         (
             "working_group",
             Value::from_iter([
-                ("meeting", text(&config.working_group.meeting, "working_group.meeting")),
-                ("date", date(&config.working_group.date, "working_group.date")),
+                ("meeting", text(&session.working_group.meeting)),
+                ("date", date(&session.working_group.date)),
             ]),
         ),
     ])
+}
+
+fn placeholder(key: &str) -> Value {
+    Value::from_object(Placeholder(key.to_string()))
+}
+
+/// A text value, or its placeholder.
+fn text(field: &Field<String>) -> Value {
+    field.value.as_deref().map_or_else(|| placeholder(&field.key), Value::from)
+}
+
+/// A date as day, month and year, or a placeholder for each.
+fn date(field: &Field<Date>) -> Value {
+    match field.value {
+        Some(d) => date_value(d),
+        None => Value::from_iter(
+            ["day", "month", "year"]
+                .map(|part| (part, placeholder(&format!("{} ({part})", field.key)))),
+        ),
+    }
 }
 
 fn date_value(d: Date) -> Value {
     Value::from_iter([("day", d.day as u16), ("month", d.month as u16), ("year", d.year)])
 }
 
-/// Date written into the PDF (and used as Typst's `today`): the signing date for
-/// signature-ready documents, the Working Group date for the draft. A fixed fallback keeps
-/// drafts with unfilled dates reproducible.
-pub fn pdf_date(config: &Config, mode: Mode) -> Date {
-    let fields = match mode {
-        Mode::Clean => [&config.signing.date, &config.working_group.date],
-        Mode::Draft => [&config.working_group.date, &config.signing.date],
-    };
-    fields.iter().find_map(|f| Date::parse(f.get_ref().trim()).ok()).unwrap_or(Date {
-        year: 2000,
-        month: 1,
-        day: 1,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
     use super::{render, render_from, typst_string, Mode};
-    use crate::config::Config;
+    use crate::catalog::Catalog;
+    use crate::check::{check, Session};
+    use crate::config::Loaded;
 
     const EXAMPLE: &str = include_str!("../config/un-iom-2016.toml");
 
+    /// The session of the example config with `from` replaced by `to`.
+    fn session(from: &str, to: &str) -> Session {
+        let text = EXAMPLE.replace(from, to);
+        let loaded = Loaded::parse(Path::new("example.toml"), text.into_bytes()).unwrap();
+        check(&loaded, Catalog::get().unwrap()).session
+    }
+
     /// The message of rendering `source` as the only template, `t.typ.j2`, for the example.
     fn template_failure(source: &'static str) -> String {
-        let config: Config = toml::from_str(EXAMPLE).unwrap();
-        let err = render_from(&[("t.typ.j2", source)], "t.typ.j2", &config, Mode::Clean, None)
-            .expect_err("the template must not render");
+        let known = &Catalog::get().unwrap().amendments;
+        let session = session("", "");
+        let err =
+            render_from(&[("t.typ.j2", source)], known, "t.typ.j2", &session, Mode::Clean, None)
+                .expect_err("the template must not render");
         assert_eq!(err.code, 2);
         err.message
     }
@@ -352,8 +343,8 @@ mod tests {
     }
 
     fn agreement_signed_on(date: &str) -> String {
-        let config: Config = toml::from_str(&EXAMPLE.replace("2016-09-19", date)).unwrap();
-        render("agreement.typ.j2", &config, Mode::Clean, Some((1, 2))).unwrap().source
+        let session = session("2016-09-19", date);
+        render("agreement.typ.j2", &session, Mode::Clean, Some((1, 2))).unwrap().source
     }
 
     #[test]
@@ -396,14 +387,45 @@ mod tests {
     /// anywhere else) would change the styles of the whole body and defeat that.
     #[test]
     fn originals_differ_only_in_the_footer_note_metadata() {
-        let config: Config = toml::from_str(EXAMPLE).unwrap();
+        let session = session("", "");
         let original = |n| {
             let source =
-                render("agreement.typ.j2", &config, Mode::Clean, Some((n, 2))).unwrap().source;
+                render("agreement.typ.j2", &session, Mode::Clean, Some((n, 2))).unwrap().source;
             let note = format!("#metadata[Original {n} of 2] <accord-footer-note>\n");
             assert_eq!(source.matches(&note).count(), 1, "{note} in\n{source}");
             source.replace(&note, "")
         };
         assert_eq!(original(1), original(2));
+    }
+
+    #[test]
+    fn the_templates_consult_exactly_the_catalogs_amendments() {
+        let catalog = Catalog::get().unwrap();
+        let draft = &catalog.draft()[0];
+        let seen = render(draft.template, &session("", ""), Mode::Draft, None).unwrap().amendments;
+        let listed: BTreeSet<String> = catalog.amendments.iter().cloned().collect();
+        assert_eq!(seen, listed);
+        let err = render_from(
+            &[("t.typ.j2", "{{ decision(\"art99\") }}")],
+            &catalog.amendments,
+            "t.typ.j2",
+            &session("", ""),
+            Mode::Draft,
+            None,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("amendment art99 is not listed in the catalog"), "{err}");
+    }
+
+    #[test]
+    fn the_wording_spells_every_number_of_originals_the_catalog_allows() {
+        let catalog = Catalog::get().unwrap();
+        let max = catalog.max_originals;
+        let at_max = session("originals = 2", &format!("originals = {max}"));
+        let agreement = catalog.package(max)[0].template;
+        let source = render(agreement, &at_max, Mode::Clean, Some((max, max))).unwrap().source;
+        assert!(source.contains(" originals in the #\"English\"; language"), "{source}");
+        let beyond = session("originals = 2", &format!("originals = {}", max + 1));
+        assert!(beyond.signing.originals.value.is_none(), "check refuses {}", max + 1);
     }
 }

@@ -4,20 +4,25 @@
 
 use std::path::Path;
 
+use accord::catalog::Catalog;
 use accord::config::Loaded;
 use accord::render::{render, Mode};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(loaded) = Loaded::parse(Path::new("fuzz.toml"), data.to_vec()) else { return };
-    let problems = accord::check::problems(&loaded).expect("the embedded templates render");
-    let config = &loaded.config;
-    if !problems.iter().any(|p| p.invalid) {
-        render("working-group-draft.typ.j2", config, Mode::Draft, None).expect("draft renders");
+    let catalog = Catalog::get().expect("the embedded catalog");
+    let checked = accord::check::check(&loaded, catalog);
+    let session = &checked.session;
+    if !checked.problems.iter().any(|p| p.invalid) {
+        for doc in catalog.draft() {
+            render(doc.template, session, Mode::Draft, doc.original).expect("draft renders");
+        }
     }
-    if problems.is_empty() {
-        let originals = *config.signing.originals.get_ref();
-        render("agreement.typ.j2", config, Mode::Clean, Some((1, originals))).expect("renders");
-        render("council-resolution.typ.j2", config, Mode::Clean, None).expect("renders");
+    if checked.problems.is_empty() {
+        let originals = session.signing.originals.value.expect("checked");
+        for doc in catalog.package(originals) {
+            render(doc.template, session, Mode::Clean, doc.original).expect("renders");
+        }
     }
 });

@@ -1,60 +1,69 @@
-//! `accord build`: config → checked → rendered → typeset → staged → (signed) → published.
+//! `accord build`: config → checked session → rendered → typeset → staged → (sealed) →
+//! published, one package per config.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::check;
+use crate::catalog::{Catalog, Planned, TEMPLATES};
+use crate::check::{self, Session};
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
-use crate::date::Date;
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result, EXIT_OK};
 use crate::package::{self, Document, Provenance};
-use crate::render::{self, Mode, TEMPLATES};
-use crate::seal::{self, Signer};
-use crate::typeset::{self, Typeset};
+use crate::render::{self, Mode, Rendered};
+use crate::seal::{self, PassphraseSource, Signer};
+use crate::typeset::{self, Job, TYPST_VERSION};
 
 /// Runs `accord build` on every config given; the exit code is the worst of them.
 pub fn run(args: &BuildArgs) -> Result<u8> {
     typeset::preload();
+    let catalog = Catalog::get()?;
     let signer = match &args.key {
-        Some(key) => Some(seal::load_signer(key, args.signer.as_deref(), &args.passphrase)?),
+        Some(key) => {
+            let pass = PassphraseSource::new(args.passphrase.passphrase_file.clone());
+            Some(seal::load_signer(key, args.signer.as_deref(), &pass)?)
+        }
         None => None,
     };
-    let mut worst = EXIT_OK;
-    for path in &args.configs {
-        match build_one(path, args, signer.as_ref()) {
-            Ok(dir) => println!("{}: built {}", path.display(), dir.display()),
-            Err(err) => {
-                eprintln!("error: {err}");
-                worst = worst.max(err.code);
-            }
-        }
+    Ok(super::each_config(&args.configs, |path| {
+        let built = build_one(path, args, catalog, signer.as_ref());
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
-    }
-    Ok(worst)
+        println!("{}: built {}", path.display(), built?.display());
+        Ok(EXIT_OK)
+    }))
 }
 
 /// Builds the package of one config and returns its directory.
-fn build_one(path: &Path, args: &BuildArgs, signer: Option<&Signer>) -> Result<PathBuf> {
+fn build_one(
+    path: &Path,
+    args: &BuildArgs,
+    catalog: &'static Catalog,
+    signer: Option<&Signer>,
+) -> Result<PathBuf> {
     let loaded = Loaded::read(path)?;
     let mode = if args.draft { Mode::Draft } else { Mode::Clean };
-    refuse_problems(&loaded, mode)?;
-    let id = loaded.config.id.get_ref().trim().to_string();
+    let session = checked_session(&loaded, catalog, mode)?;
     let target = match mode {
-        Mode::Draft => args.out.join("drafts").join(&id),
-        Mode::Clean => args.out.join(&id),
+        Mode::Draft => args.out.join("drafts").join(&session.id),
+        Mode::Clean => args.out.join(&session.id),
     };
     package::ensure_replaceable(&target)?;
 
-    let docs = documents(&loaded, mode, args.dump_typst.as_deref())?;
+    let planned = match mode {
+        Mode::Draft => catalog.draft(),
+        Mode::Clean => catalog.package(session.signing.originals.value.unwrap_or(1)),
+    };
+    let docs = documents(&session, &planned, mode, args.dump_typst.as_deref())?;
     let provenance = Provenance {
-        package_id: id,
-        config_sha256: package::sha256_hex(loaded.text.as_bytes()),
+        package_id: session.id.clone(),
+        config_sha256: sha256_hex(loaded.text.as_bytes()),
         templates: TEMPLATES
             .iter()
-            .map(|(name, text)| (name.to_string(), package::sha256_hex(text.as_bytes())))
+            .map(|(name, text)| (name.to_string(), sha256_hex(text.as_bytes())))
             .collect(),
+        accord_version: env!("CARGO_PKG_VERSION").to_string(),
+        typst_version: TYPST_VERSION.to_string(),
     };
     package::publish(&target, &docs, |dir| match signer {
         Some(signer) => seal::seal(dir, &docs, &provenance, signer),
@@ -67,15 +76,18 @@ fn build_one(path: &Path, args: &BuildArgs, signer: Option<&Signer>) -> Result<P
     Ok(target)
 }
 
-/// Refuses a signature-ready build on any problem, a draft only on invalid values.
-fn refuse_problems(loaded: &Loaded, mode: Mode) -> Result<()> {
-    let problems: Vec<String> = check::problems(loaded)?
+/// The session of `loaded`; refuses a signature-ready build on any problem, a draft only on
+/// invalid values.
+fn checked_session(loaded: &Loaded, catalog: &Catalog, mode: Mode) -> Result<Session> {
+    let checked = check::check(loaded, catalog);
+    let problems: Vec<String> = checked
+        .problems
         .into_iter()
         .filter(|p| mode == Mode::Clean || p.invalid)
         .map(|p| format!("  {p}"))
         .collect();
     if problems.is_empty() {
-        return Ok(());
+        return Ok(checked.session);
     }
     let what = match mode {
         Mode::Clean => "is not signature-ready",
@@ -88,130 +100,53 @@ fn refuse_problems(loaded: &Loaded, mode: Mode) -> Result<()> {
     )))
 }
 
-/// One PDF to typeset: its template, original number (of how many), file name and role.
-struct Job {
-    template: &'static str,
-    original: Option<(u32, u32)>,
-    file_name: String,
-    role: String,
-}
-
-/// What to typeset in `mode`.
-fn plan(originals: u32, mode: Mode) -> Vec<Job> {
-    match mode {
-        Mode::Draft => vec![Job {
-            template: "working-group-draft.typ.j2",
-            original: None,
-            file_name: "working-group-draft.pdf".into(),
-            role: "Working Group draft with proposed changes".into(),
-        }],
-        Mode::Clean => (1..=originals)
-            .map(|n| Job {
-                template: "agreement.typ.j2",
-                original: Some((n, originals)),
-                file_name: format!("agreement-original-{n}.pdf"),
-                role: format!("agreement, original {n} of {originals}"),
-            })
-            .chain([Job {
-                template: "council-resolution.typ.j2",
-                original: None,
-                file_name: "council-resolution.pdf".into(),
-                role: "Council resolution".into(),
-            }])
-            .collect(),
-    }
-}
-
-/// Renders and typesets every document of the package.
-fn documents(loaded: &Loaded, mode: Mode, dump: Option<&Path>) -> Result<Vec<Document>> {
-    let config = &loaded.config;
-    let date = render::pdf_date(config, mode);
-    let style = TEMPLATES.iter().find(|(n, _)| *n == render::STYLE).map_or("", |(_, s)| s);
-    let jobs = plan(*config.signing.originals.get_ref(), mode);
-    let rendered = jobs
+/// Renders and typesets the `planned` documents.
+fn documents(
+    session: &Session,
+    planned: &[Planned],
+    mode: Mode,
+    dump: Option<&Path>,
+) -> Result<Vec<Document>> {
+    let rendered = planned
         .iter()
-        .map(|job| render::render(job.template, config, mode, job.original))
+        .map(|p| render::render(p.template, session, mode, p.original))
         .collect::<Result<Vec<_>>>()?;
     if let Some(dir) = dump {
-        dump_sources(dir, &jobs, &rendered, style)?;
+        dump_sources(dir, planned, &rendered)?;
     }
-    let id = config.id.get_ref().trim();
-    let typeset = typeset_all(id, &jobs, &rendered, style, date)?;
-    Ok(jobs
+    let jobs: Vec<Job<'_>> = planned
+        .iter()
+        .zip(&rendered)
+        .map(|(p, r)| Job {
+            name: format!("{}/{}", session.id, p.file_name),
+            source: &r.source,
+            group: p.template,
+        })
+        .collect();
+    let typeset = typeset::typeset_all(&jobs, session.pdf_date(mode == Mode::Draft))?;
+    Ok(planned
         .iter()
         .zip(typeset)
-        .map(|(job, t)| Document {
-            file_name: job.file_name.clone(),
-            role: job.role.clone(),
+        .map(|(p, t)| Document {
+            file_name: p.file_name.clone(),
+            role: p.role.clone(),
             pages: t.pages,
             pdf: t.pdf,
         })
         .collect())
 }
 
-/// Typesets the rendered documents of package `id`, in the order of `jobs`, on one thread
-/// per core, each typesetting one document after another.
-///
-/// Started in this order: the first document of each template, then the others. The
-/// originals differ only in their footer note and typst memoizes layout process-wide, so the
-/// second original, started once the resolution is laid out and exported, reads most of its
-/// layout from what the first has made by then. (Starting it earlier, with the resolution's
-/// export on a thread of its own, only recomputed what was not made yet: 25 % more CPU and
-/// 4 % more time, BENCHMARKS.md.)
-fn typeset_all(
-    id: &str,
-    jobs: &[Job],
-    rendered: &[render::Rendered],
-    style: &str,
-    date: Date,
-) -> Result<Vec<Typeset>> {
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| (jobs[..i].iter().any(|job| job.template == jobs[i].template), i));
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
-    let next = AtomicUsize::new(0);
-    let failed = || Error::usage("a typesetting thread failed");
-    let (order, next) = (&order, &next);
-    let mut typeset: Vec<(usize, Result<Typeset>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let ident = format!("{id}/{}", jobs[i].file_name);
-                        let pdf = typeset::typeset(&ident, &rendered[i].source, style, date);
-                        done.push((i, pdf));
-                    }
-                    done
-                })
-            })
-            .collect();
-        // Every thread is joined, whatever failed: a panic never goes unreported.
-        let mut done = Vec::new();
-        for worker in workers {
-            done.extend(worker.join().unwrap_or_else(|_| vec![(0, Err(failed()))]));
-        }
-        done
-    });
-    // The first failure in the order of the plan, whichever thread met it.
-    typeset.sort_by_key(|(i, _)| *i);
-    typeset.into_iter().map(|(_, t)| t).collect()
-}
-
 /// Writes the generated Typst sources (and the style) for inspection or `typst compile`.
-fn dump_sources(
-    dir: &Path,
-    jobs: &[Job],
-    rendered: &[render::Rendered],
-    style: &str,
-) -> Result<()> {
+fn dump_sources(dir: &Path, planned: &[Planned], rendered: &[Rendered]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| Error::io("write", &path, e))
     };
-    write(render::STYLE, style)?;
-    for (job, r) in jobs.iter().zip(rendered) {
-        write(&job.file_name.replace(".pdf", ".typ"), &r.source)?;
+    let catalog = Catalog::get()?;
+    write(&catalog.style, catalog.style_source())?;
+    for (p, r) in planned.iter().zip(rendered) {
+        write(&p.file_name.replace(".pdf", ".typ"), &r.source)?;
     }
     Ok(())
 }

@@ -1,34 +1,34 @@
 //! `accord init`: a starter config with every placeholder unfilled and each key explained.
 
+use crate::catalog::Catalog;
 use crate::cli::InitArgs;
 use crate::error::{Result, EXIT_OK};
-use crate::package::write_new;
-
-/// The starter config, kept as a template file like every other text accord writes.
-pub const STARTER: &str = include_str!("../../templates/starter.toml");
+use crate::fsio;
 
 /// Runs `accord init`: writes the starter config (never over an existing file) or prints it.
 pub fn run(args: &InitArgs) -> Result<u8> {
+    let starter = Catalog::get()?.starter_source();
     match &args.path {
         Some(path) => {
-            write_new(path, STARTER.as_bytes())?;
+            fsio::write_new(path, starter.as_bytes(), fsio::PUBLIC)?;
             println!(
                 "wrote {}; fill in every \"xx\", then run: accord check {}",
                 path.display(),
                 path.display()
             );
         }
-        None => print!("{STARTER}"),
+        None => print!("{starter}"),
     }
     Ok(EXIT_OK)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::STARTER;
+    use crate::catalog::Catalog;
 
     #[test]
     fn starter_config_parses() {
-        toml::from_str::<crate::config::Config>(STARTER).expect("starter config parses");
+        let starter = Catalog::get().unwrap().starter_source();
+        toml::from_str::<crate::config::Config>(starter).expect("starter config parses");
     }
 }

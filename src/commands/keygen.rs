@@ -4,16 +4,15 @@
 //! The secret key is created with `create_new` and mode 0600, encrypted like `minisign -G`
 //! unless `--unencrypted` (like `minisign -G -W`).
 
-use std::fs::{self, OpenOptions};
-use std::io::Write as _;
+use std::fs;
 use std::os::unix::fs::DirBuilderExt as _;
-use std::path::Path;
 
 use crate::cli::KeygenArgs;
 use crate::error::{Error, Result, EXIT_OK};
+use crate::fsio;
 use crate::manifest::is_plain_name;
 use crate::minisign::{KdfParams, SecretKey};
-use crate::seal;
+use crate::seal::PassphraseSource;
 
 /// Runs `accord keygen`.
 pub fn run(args: &KeygenArgs) -> Result<u8> {
@@ -48,14 +47,15 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
     let secret = if args.unencrypted {
         key.to_file("minisign unencrypted secret key", None)?
     } else {
-        let passphrase = seal::passphrase(&args.passphrase, "Passphrase for the new key: ", true)?;
+        let source = PassphraseSource::new(args.passphrase.passphrase_file.clone());
+        let passphrase = source.read("Passphrase for the new key: ", true)?;
         let kdf = KdfParams::minisign_default()?;
         eprintln!("Deriving the encryption key from the passphrase (scrypt, 1 GiB of memory)...");
         key.to_file("minisign encrypted secret key", Some((passphrase.as_bytes(), &kdf)))?
     };
-    create_new(&key_path, secret.as_bytes(), true)?;
+    fsio::write_new(&key_path, secret.as_bytes(), fsio::PRIVATE)?;
     let public_key = key.public_key();
-    if let Err(err) = create_new(&pub_path, public_key.to_file().as_bytes(), false) {
+    if let Err(err) = fsio::write_new(&pub_path, public_key.to_file().as_bytes(), fsio::PUBLIC) {
         // Nothing written unless both are: the secret key is ours, made a moment ago.
         let _ = fs::remove_file(&key_path);
         return Err(err);
@@ -68,23 +68,4 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
     println!("Publish this public key so that others can verify your signatures:");
     println!("{}", public_key.to_base64());
     Ok(EXIT_OK)
-}
-
-/// Creates `path` (which must not exist), writes and fsyncs it; `secret` makes it mode 0600.
-fn create_new(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(if secret { 0o600 } else { 0o644 });
-    }
-    #[cfg(not(unix))]
-    let _ = secret;
-    let mut file = options.open(path).map_err(|err| Error::io("create", path, err))?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    written.map_err(|err| {
-        let _ = fs::remove_file(path);
-        Error::io("write", path, err)
-    })
 }

@@ -1,4 +1,4 @@
-//! One module per subcommand, each with a `run` returning the exit code.
+//! One module per subcommand, each with a `run` returning the exit code, and the dispatch.
 
 pub mod build;
 pub mod check;
@@ -6,3 +6,34 @@ pub mod init;
 pub mod keygen;
 pub mod sign;
 pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command};
+use crate::error::{Result, EXIT_OK};
+
+/// Runs the subcommand of the parsed command line.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Init(args) => init::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Keygen(args) => keygen::run(&args),
+        Command::Sign(args) => sign::run(&args),
+        Command::Verify(args) => verify::run(&args),
+    }
+}
+
+/// Runs `one` on every config of `configs`, printing each error as `error: …`, and returns
+/// the worst exit code.
+fn each_config(configs: &[PathBuf], mut one: impl FnMut(&Path) -> Result<u8>) -> u8 {
+    let mut worst = EXIT_OK;
+    for path in configs {
+        let code = one(path).unwrap_or_else(|err| {
+            eprintln!("error: {err}");
+            err.code
+        });
+        worst = worst.max(code);
+    }
+    worst
+}

@@ -1,12 +1,12 @@
 //! `accord verify`: say whether copies match a signed original, which one, and who signed it.
 //!
-//! The checking is done by [`crate::seal::verify`], which also documents the `--json` shape;
+//! The checking is done by [`crate::verify`], which also documents the `--json` shape;
 //! this module prints the report for people. Exit 0 only when every file matches with a valid
 //! signature by every key in use, 1 otherwise, 2 for usage, I/O and parse errors.
 
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
-use crate::seal::verify::{self, Report, SignatureStatus, Status};
+use crate::verify::{self, Report, SignatureReport, SignatureStatus, Status};
 
 /// Runs `accord verify`.
 pub fn run(args: &VerifyArgs) -> Result<u8> {
@@ -97,7 +97,7 @@ fn render(report: &Report) -> String {
     out
 }
 
-fn valid_signers(signatures: &[verify::SignatureReport]) -> Vec<String> {
+fn valid_signers(signatures: &[SignatureReport]) -> Vec<String> {
     signatures
         .iter()
         .filter(|s| s.status == SignatureStatus::Valid)
@@ -106,7 +106,7 @@ fn valid_signers(signatures: &[verify::SignatureReport]) -> Vec<String> {
 }
 
 fn signature_lines<'a>(
-    signatures: impl IntoIterator<Item = &'a verify::SignatureReport>,
+    signatures: impl IntoIterator<Item = &'a SignatureReport>,
     line: &mut impl FnMut(String),
 ) {
     for signature in signatures {

@@ -9,6 +9,12 @@ use crate::error::Result;
 
 /// Length of the decoded key.
 pub const LEN: usize = 42;
+/// Signature algorithm, `Ed`.
+const ALG: std::ops::Range<usize> = 0..2;
+/// Key id.
+const KEY_ID: std::ops::Range<usize> = 2..10;
+/// Ed25519 public key.
+const KEY: std::ops::Range<usize> = 10..42;
 
 /// An Ed25519 public key with its minisign key id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,13 +28,13 @@ pub struct PublicKey {
 impl PublicKey {
     /// Parses the 42 decoded bytes; the error says what is wrong.
     pub fn from_bytes(bytes: &[u8; LEN]) -> std::result::Result<Self, &'static str> {
-        if bytes[..2] != SIG_ALG {
+        if bytes[ALG] != SIG_ALG {
             return Err("not an Ed25519 minisign public key (algorithm is not \"Ed\")");
         }
         let mut key_id = [0u8; 8];
-        key_id.copy_from_slice(&bytes[2..10]);
+        key_id.copy_from_slice(&bytes[KEY_ID]);
         let mut key = [0u8; 32];
-        key.copy_from_slice(&bytes[10..]);
+        key.copy_from_slice(&bytes[KEY]);
         let key = VerifyingKey::from_bytes(&key).map_err(|_| "not a valid Ed25519 public key")?;
         Ok(Self { key_id: KeyId(key_id), key })
     }
@@ -36,9 +42,9 @@ impl PublicKey {
     /// The 42 bytes of the key.
     pub fn to_bytes(&self) -> [u8; LEN] {
         let mut bytes = [0u8; LEN];
-        bytes[..2].copy_from_slice(&SIG_ALG);
-        bytes[2..10].copy_from_slice(&self.key_id.0);
-        bytes[10..].copy_from_slice(self.key.as_bytes());
+        bytes[ALG].copy_from_slice(&SIG_ALG);
+        bytes[KEY_ID].copy_from_slice(&self.key_id.0);
+        bytes[KEY].copy_from_slice(self.key.as_bytes());
         bytes
     }
 

@@ -32,6 +32,8 @@ pub const OPSLIMIT_SENSITIVE: u64 = 1 << 25;
 /// scrypt memlimit minisign uses (libsodium's `MEMLIMIT_SENSITIVE`, 1 GiB).
 pub const MEMLIMIT_SENSITIVE: u64 = 1 << 30;
 
+/// Signature algorithm, `Ed`.
+const ALG: std::ops::Range<usize> = 0..2;
 const KDF_ALG: std::ops::Range<usize> = 2..4;
 const CHK_ALG: std::ops::Range<usize> = 4..6;
 const SALT: std::ops::Range<usize> = 6..38;
@@ -114,7 +116,7 @@ impl SecretKeyFile {
         if let Some(extra) = lines.iter().skip(2).position(|line| !line.trim().is_empty()) {
             return Err(parse_error(origin, extra + 3, "unexpected text after the key"));
         }
-        let problem = if decoded[..2] != SIG_ALG {
+        let problem = if decoded[ALG] != SIG_ALG {
             Some("not an Ed25519 minisign secret key (algorithm is not \"Ed\")")
         } else if decoded[CHK_ALG] != CHK_BLAKE2B {
             Some("unsupported checksum algorithm (expected \"B2\")")
@@ -217,7 +219,7 @@ impl SecretKey {
     ) -> Result<Zeroizing<String>> {
         check_comment(comment, UNTRUSTED_PREFIX, UNTRUSTED_LINE_MAX)?;
         let mut bytes = Zeroizing::new([0u8; LEN]);
-        bytes[..2].copy_from_slice(&SIG_ALG);
+        bytes[ALG].copy_from_slice(&SIG_ALG);
         bytes[CHK_ALG].copy_from_slice(&CHK_BLAKE2B);
         bytes[KEY_ID].copy_from_slice(&self.key_id.0);
         bytes[SEED].copy_from_slice(self.signing.as_bytes());
@@ -277,7 +279,7 @@ impl SecretKey {
 /// BLAKE2b-256 over `"Ed" ‖ key id ‖ seed ‖ public key` of a decoded (decrypted) key.
 fn checksum(bytes: &[u8; LEN]) -> Zeroizing<[u8; 32]> {
     let mut hash = Blake2b::<U32>::new();
-    hash.update(&bytes[..2]);
+    hash.update(&bytes[ALG]);
     hash.update(&bytes[KEY_ID.start..PUBLIC.end]);
     let mut out = Zeroizing::new([0u8; 32]);
     out.copy_from_slice(&hash.finalize());

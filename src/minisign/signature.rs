@@ -22,6 +22,12 @@ use crate::error::Result;
 
 /// Length of the decoded second line.
 pub const LEN: usize = 74;
+/// Signature algorithm: `ED` (prehashed) or legacy `Ed`.
+const ALG: std::ops::Range<usize> = 0..2;
+/// Id of the key that signed.
+const KEY_ID: std::ops::Range<usize> = 2..10;
+/// Ed25519 signature.
+const SIGNATURE: std::ops::Range<usize> = 10..74;
 
 /// A parsed signature file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +77,7 @@ impl Signature {
         let untrusted = comment_line(&lines, 1, UNTRUSTED_PREFIX, UNTRUSTED_LINE_MAX, origin)?;
         let decoded = super::decode_line::<LEN>(&lines, 2, "minisign signature (RU…)", origin)?;
         let mut algorithm = [0u8; 2];
-        algorithm.copy_from_slice(&decoded[..2]);
+        algorithm.copy_from_slice(&decoded[ALG]);
         if algorithm != SIG_ALG_PREHASHED && algorithm != SIG_ALG {
             return Err(parse_error(origin, 2, "unsupported signature algorithm"));
         }
@@ -84,9 +90,9 @@ impl Signature {
             return Err(parse_error(origin, extra + 5, "unexpected text after the signature"));
         }
         let mut key_id = [0u8; 8];
-        key_id.copy_from_slice(&decoded[2..10]);
+        key_id.copy_from_slice(&decoded[KEY_ID]);
         let mut signature = [0u8; 64];
-        signature.copy_from_slice(&decoded[10..]);
+        signature.copy_from_slice(&decoded[SIGNATURE]);
         Ok(Self {
             untrusted_comment: untrusted.to_string(),
             algorithm,
@@ -99,10 +105,10 @@ impl Signature {
 
     /// The text of the signature file.
     pub fn to_file(&self) -> String {
-        let mut line2 = Vec::with_capacity(LEN);
-        line2.extend_from_slice(&self.algorithm);
-        line2.extend_from_slice(&self.key_id.0);
-        line2.extend_from_slice(&self.signature);
+        let mut line2 = [0u8; LEN];
+        line2[ALG].copy_from_slice(&self.algorithm);
+        line2[KEY_ID].copy_from_slice(&self.key_id.0);
+        line2[SIGNATURE].copy_from_slice(&self.signature);
         format!(
             "{UNTRUSTED_PREFIX}{}\n{}\n{TRUSTED_PREFIX}{}\n{}\n",
             self.untrusted_comment,

@@ -1,5 +1,6 @@
 //! accord's integration tests: one binary, small helpers, tests named after what they guard.
 
+mod architecture;
 mod atomic;
 mod build;
 mod check;

@@ -1,19 +1,18 @@
 //! Signing packages: accord's signatures against stock `minisign` and `sha256sum`, and
 //! `accord keygen`, `sign` and `verify` end to end on a small fake package.
 //!
-//! Tests that compare with stock minisign print a notice and pass when it is not installed
-//! (CI installs it: `.ci/run`).
+//! Tests that compare with stock minisign fail when it is not installed (`.ci/run` installs it).
 
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use accord::cli::PassphraseArgs;
 use accord::package::{Document, Provenance};
+use accord::seal::PassphraseSource;
 use tempfile::TempDir;
 
-use crate::util::{accord, code, keygen, text};
+use crate::util::{accord, code, keygen, require_tool, text};
 
 /// The fake package's documents: file name, role, contents.
 const DOCS: [(&str, &str, &str); 3] = [
@@ -22,16 +21,6 @@ const DOCS: [(&str, &str, &str); 3] = [
     ("council-resolution.pdf", "Council resolution", "resolution"),
 ];
 const PACKAGE_ID: &str = "un-iom-2016";
-
-fn minisign_installed() -> bool {
-    let found = Command::new("minisign").arg("-v").output().is_ok_and(|out| out.status.success());
-    if !found {
-        eprintln!(
-            "NOTICE: minisign is not installed; skipping this test (apt-get install minisign)"
-        );
-    }
-    found
-}
 
 /// Runs stock minisign with `args` in `dir`, feeding `stdin`.
 fn minisign(dir: &Path, args: &[&str], stdin: &str) -> Output {
@@ -69,8 +58,10 @@ fn sealed_package(dir: &Path, key: &Path, signer: &str) -> PathBuf {
         package_id: PACKAGE_ID.to_string(),
         config_sha256: "c".repeat(64),
         templates: vec![("agreement.typ.j2".to_string(), "d".repeat(64))],
+        accord_version: "0.1.0".to_string(),
+        typst_version: "0.15.1".to_string(),
     };
-    let signer = accord::seal::load_signer(key, Some(signer), &PassphraseArgs::default()).unwrap();
+    let signer = accord::seal::load_signer(key, Some(signer), &PassphraseSource::Terminal).unwrap();
     accord::seal::seal(&pkg, &docs, &prov, &signer).unwrap();
     pkg
 }
@@ -151,9 +142,7 @@ fn sealed_package_verifies_with_stock_tools_and_accord() {
     assert_code(&out, 0);
     assert!(text(&out).contains("MATCH agreement-original-1.pdf (agreement, original 1 of 2)"));
 
-    if !minisign_installed() {
-        return;
-    }
+    require_tool("minisign", "minisign");
     let sha = Command::new("sha256sum").args(["-c", "SHA256SUMS"]).current_dir(&pkg).output();
     assert!(sha.expect("sha256sum").status.success(), "sha256sum -c SHA256SUMS fails");
     for name in DOCS.iter().map(|d| d.0).chain(["manifest.json"]) {
@@ -242,9 +231,7 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     assert_eq!(file["signatures"][0]["signer"], "Alice");
     assert_eq!(file["signatures"][1]["signer"], "Bob B.");
 
-    if !minisign_installed() {
-        return;
-    }
+    require_tool("minisign", "minisign");
     for name in DOCS.iter().map(|d| d.0).chain(["manifest.json"]) {
         let sig = format!("{name}.bob-b.minisig");
         assert_code(&minisign(&pkg, &["-Vm", name, "-x", &sig, "-p", "bob-b.pub"], ""), 0);
@@ -254,9 +241,7 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
 
 #[test]
 fn stock_minisign_signatures_verify_with_accord() {
-    if !minisign_installed() {
-        return;
-    }
+    require_tool("minisign", "minisign");
     let tmp = tmp();
     let dir = tmp.path();
     assert_code(&minisign(dir, &["-G", "-W", "-p", "m.pub", "-s", "m.key"], ""), 0);
@@ -329,7 +314,7 @@ fn tampering_is_rejected_by_accord_and_minisign() {
             "other-key",
             Box::new(move |f: &Path, s: &Path| {
                 let signer =
-                    accord::seal::load_signer(&mallory, Some("Alice"), &PassphraseArgs::default())
+                    accord::seal::load_signer(&mallory, Some("Alice"), &PassphraseSource::Terminal)
                         .unwrap();
                 let staged = f.parent().unwrap().join("stage");
                 fs::create_dir(&staged).unwrap();
@@ -344,6 +329,8 @@ fn tampering_is_rejected_by_accord_and_minisign() {
                     package_id: PACKAGE_ID.into(),
                     config_sha256: "c".repeat(64),
                     templates: vec![],
+                    accord_version: "0.1.0".into(),
+                    typst_version: "0.15.1".into(),
                 };
                 accord::seal::seal(&staged, &[doc], &prov, &signer).unwrap();
                 fs::copy(staged.join("agreement-original-1.pdf.minisig"), s).unwrap();
@@ -384,7 +371,7 @@ fn tampering_is_rejected_by_accord_and_minisign() {
         ("line-4", Box::new(|_: &Path, s: &Path| edit_line(s, 3, |l| flip_b64(l, 20)))),
         ("line-4-missing", Box::new(|_: &Path, s: &Path| edit_line(s, 3, |_| String::new()))),
     ];
-    let minisign = minisign_installed();
+    require_tool("minisign", "minisign");
     let key = path_str(&dir.join("alice.pub")).to_string();
     for (case, tamper) in cases {
         let case_dir = tampered_case(&pkg, dir, case, tamper);
@@ -397,11 +384,8 @@ fn tampering_is_rejected_by_accord_and_minisign() {
         );
         let content_changed = ["flipped-byte", "truncated", "appended"].contains(&case);
         assert_eq!(code(&out), if content_changed { 1 } else { 0 }, "{case}: {}", text(&out));
-        if minisign {
-            let out =
-                self::minisign(&case_dir, &["-Vm", "agreement-original-1.pdf", "-p", &key], "");
-            assert_ne!(code(&out), 0, "{case}: minisign accepted it:\n{}", text(&out));
-        }
+        let out = minisign(&case_dir, &["-Vm", "agreement-original-1.pdf", "-p", &key], "");
+        assert_ne!(code(&out), 0, "{case}: minisign accepted it:\n{}", text(&out));
     }
 }
 
@@ -502,9 +486,7 @@ fn usage_and_io_errors_exit_2() {
 
 #[test]
 fn encrypted_keys_interoperate_with_minisign() {
-    if !minisign_installed() {
-        return;
-    }
+    require_tool("minisign", "minisign");
     // Three scrypt runs at minisign's cost (1 GiB each): accord encrypts, minisign decrypts
     // accord's key, accord decrypts minisign's key.
     let tmp = tmp();

@@ -49,6 +49,17 @@ pub fn replace_once(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
+/// Fails the test unless the stock tool `command` is installed: a test that compares with a
+/// tool never passes by skipping (`.ci/run` installs every one with apt-get).
+#[track_caller]
+pub fn require_tool(command: &str, package: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {command}")])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    assert!(found, "{command} is not installed: apt-get install {package} (bash .ci/run does it)");
+}
+
 /// The text of a PDF, one string per page, as poppler's `pdftotext -raw` extracts it (the
 /// default mode would join a word broken after a hard hyphen, dropping the hyphen).
 pub fn pdf_pages(pdf: &Path) -> Vec<String> {
@@ -109,7 +120,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, String> {
                 walk(root, &path, into);
             } else {
                 let bytes = std::fs::read(&path).unwrap_or_default();
-                into.insert(name, format!("file {mode:o} {}", accord::package::sha256_hex(&bytes)));
+                into.insert(name, format!("file {mode:o} {}", accord::digest::sha256_hex(&bytes)));
             }
         }
     }

@@ -1,5 +1,17 @@
 //! Package assembly: documents are staged in a private directory and published with one rename,
-//! so a crash or failure never leaves a package that looks complete.
+//! so a crash or failure never leaves a package that looks complete. [`layout`] names the files
+//! a package holds.
+
+pub mod layout;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::digest::FileDigest;
+use crate::error::{Error, Result};
+use crate::fsio;
+use crate::manifest::Manifest;
+use layout::{OLD, STAGING};
 
 /// One typeset document of a package.
 #[derive(Debug, Clone)]
@@ -23,19 +35,22 @@ pub struct Provenance {
     pub config_sha256: String,
     /// Template name and SHA-256 (lowercase hex) of each template used, sorted by name.
     pub templates: Vec<(String, String)>,
+    /// Version of accord that built it.
+    pub accord_version: String,
+    /// Version of typst that typeset it.
+    pub typst_version: String,
 }
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
-
-use crate::error::{Error, Result};
-
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::seal::hex(&Sha256::digest(bytes))
+/// A sealed package as read and verified: its manifest and the digests of what was checked,
+/// so that a co-signer signs exactly the bytes that were verified.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    /// The parsed manifest.
+    pub manifest: Manifest,
+    /// Digest of `manifest.json`'s bytes.
+    pub manifest_digest: FileDigest,
+    /// Digest of each document, in the order of the manifest's files.
+    pub documents: Vec<FileDigest>,
 }
 
 /// Whether the package directory `dir` holds signatures, which makes it immutable.
@@ -44,7 +59,7 @@ pub fn is_signed(dir: &Path) -> bool {
         entries.flatten().any(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name == "manifest.json" || name.ends_with(".minisig")
+            layout::is_signature_or_manifest(&name)
         })
     })
 }
@@ -117,10 +132,10 @@ pub fn publish(
     fs::create_dir(&staging.dir)
         .map_err(|e| Error::io("create staging directory", &staging.dir, e))?;
     for doc in docs {
-        write_staged(&staging.dir.join(&doc.file_name), &doc.pdf)?;
+        fsio::write_staged(&staging.dir.join(&doc.file_name), &doc.pdf)?;
     }
     seal(&staging.dir)?;
-    sync_staged(&staging.dir)?;
+    fsio::sync_tree(&staging.dir)?;
 
     let old = parent.join(format!(".{name}.{OLD}-{unique}"));
     let had_old = target.exists();
@@ -145,21 +160,7 @@ pub fn publish(
     if had_old {
         let _ = fs::remove_dir_all(&old);
     }
-    sync_dir(parent)
-}
-
-/// Middle part of the name of a staging directory, `.ID.staging-PID-NANOS`.
-const STAGING: &str = "staging";
-/// Middle part of the name of a replaced package moved aside, `.ID.old-PID-NANOS`.
-const OLD: &str = "old";
-
-/// Whether `dir` is a staging directory of [`publish`]: an unfinished build, never a published
-/// package, even when everything in it is signed (a build killed just before its rename).
-pub fn is_staging(dir: &Path) -> bool {
-    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        n.strip_prefix('.').and_then(|n| n.split_once(&format!(".{STAGING}-"))).is_some()
-    })
+    fsio::sync_dir(parent)
 }
 
 /// Cleans up after builds of `name` killed before they finished (SIGKILL, power loss): their
@@ -193,59 +194,6 @@ fn clean_stale(parent: &Path, name: &str, target: &Path) {
     }
 }
 
-/// Creates `path` (which must not exist) with `bytes`, flushed to disk.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let file = create_new(path, bytes)?;
-    file.sync_all().map_err(|e| Error::io("write", path, e))
-}
-
-/// Creates `path` (which must not exist) in a staging directory with `bytes`; [`publish`]
-/// flushes the whole directory to disk before publishing it.
-pub fn write_staged(path: &Path, bytes: &[u8]) -> Result<()> {
-    create_new(path, bytes).map(drop)
-}
-
-fn create_new(path: &Path, bytes: &[u8]) -> Result<fs::File> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io("create", path, e))?;
-    file.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
-    Ok(file)
-}
-
-/// Flushes every file of the staging directory `dir` to disk, then `dir` itself. The files
-/// are flushed from concurrent threads, which lets the file system commit them together:
-/// one fsync after another costs a journal commit each (7-70 ms per package on a busy disk).
-fn sync_staged(dir: &Path) -> Result<()> {
-    let files: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| Error::io("read", dir, e))?
-        .map(|entry| entry.map(|e| e.path()).map_err(|e| Error::io("read", dir, e)))
-        .collect::<Result<_>>()?;
-    std::thread::scope(|scope| {
-        let flushes: Vec<_> = files
-            .iter()
-            .map(|path| {
-                scope.spawn(move || {
-                    fs::File::open(path)
-                        .and_then(|f| f.sync_all())
-                        .map_err(|e| Error::io("sync", path, e))
-                })
-            })
-            .collect();
-        flushes.into_iter().try_for_each(|flush| {
-            flush.join().unwrap_or_else(|_| Err(Error::usage("a flushing thread failed")))
-        })
-    })?;
-    sync_dir(dir)
-}
-
-/// Flushes a directory's entries to disk so renames inside it survive a crash.
-fn sync_dir(dir: &Path) -> Result<()> {
-    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io("sync", dir, e))
-}
-
 fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
@@ -254,19 +202,10 @@ fn nanos() -> u128 {
 mod tests {
     use std::fs;
 
-    use super::{clean_stale, is_staging};
+    use super::clean_stale;
 
     /// A process id above Linux's largest `pid_max`, so never a running process.
     const DEAD: u32 = 999_999_999;
-
-    #[test]
-    fn staging_directories_are_recognised_by_name() {
-        assert!(is_staging(".un-iom-2016.staging-12-34".as_ref()));
-        assert!(is_staging("out/.a.b.staging-1-2".as_ref()));
-        for not in ["un-iom-2016", ".un-iom-2016.old-12-34", "staging-1-2", "out/un.staging-1-2"] {
-            assert!(!is_staging(not.as_ref()), "{not}");
-        }
-    }
 
     #[test]
     fn leftovers_of_dead_builds_are_cleaned_and_a_moved_aside_package_put_back() {

@@ -1,0 +1,119 @@
+//! Sealing a staged package: signatures, `SHA256SUMS` and the manifest ([`seal`]); and adding a
+//! co-signer's signatures to a sealed package ([`cosign`]). The file names are those of
+//! [`crate::package::layout`].
+//!
+//! Stock minisign checks every signature: `minisign -Vm DOC.pdf -p SIGNER.pub` for the
+//! builder's, `minisign -Vm DOC.pdf -x DOC.pdf.SIGNER.minisig -p SIGNER.pub` for a
+//! co-signer's. Because co-signers never rewrite the manifest, the builder's signature stays
+//! valid. Each trusted comment says which file, hash, role, package and signer the signature
+//! is for ([`crate::attestation`]).
+//!
+//! [`seal`] writes into the private staging directory of a build, which is flushed to disk as
+//! a whole and published with one rename, so plain writes suffice there; every file added to
+//! a published package is written atomically.
+
+mod cosign;
+mod keys;
+mod signer;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub use cosign::cosign;
+pub use keys::{load_signer, PassphraseSource, MAX_PASSPHRASE, PASSPHRASE_ENV};
+pub use signer::Signer;
+
+use crate::digest::FileDigest;
+use crate::error::{Error, Result};
+use crate::fsio::{self, write_staged};
+use crate::manifest::{self, FileEntry, Manifest, SignatureEntry, SignerEntry, Template};
+use crate::package::layout::{self, signature_file_name, SHA256SUMS};
+use crate::package::{Document, Provenance};
+
+/// Largest PDF read back from the staging directory: far above any document accord typesets.
+const MAX_STAGED_PDF: u64 = 1 << 30;
+
+/// Signs the documents staged in `dir` and writes their signatures, `SIGNER.pub`,
+/// `SHA256SUMS`, `manifest.json` and `manifest.json.minisig` there.
+///
+/// The PDFs must already be in `dir`; what is signed is what is on disk, which must equal
+/// `doc.pdf`.
+pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -> Result<()> {
+    let files = sign_documents(dir, docs, prov, signer)?;
+    let public_key = signer.public_key();
+    let key_id = public_key.key_id.to_string();
+    write_staged(&dir.join(signer.key_file()), public_key.to_file().as_bytes())?;
+    let manifest = Manifest {
+        format: manifest::FORMAT.to_string(),
+        package: prov.package_id.clone(),
+        accord_version: prov.accord_version.clone(),
+        typst_version: prov.typst_version.clone(),
+        config_sha256: prov.config_sha256.clone(),
+        templates: prov
+            .templates
+            .iter()
+            .map(|(name, sha256)| Template { name: name.clone(), sha256: sha256.clone() })
+            .collect(),
+        signers: vec![SignerEntry {
+            name: signer.name().to_string(),
+            key_id,
+            public_key: public_key.to_base64(),
+            public_key_file: signer.key_file(),
+        }],
+        files,
+    };
+    write_staged(&dir.join(SHA256SUMS), manifest.sha256sums().as_bytes())?;
+    let bytes = manifest.to_bytes()?;
+    write_staged(&dir.join(manifest::FILE_NAME), &bytes)?;
+    let sig_file = signature_file_name(manifest::FILE_NAME, None);
+    let digest = FileDigest::of_bytes(&bytes);
+    let signature =
+        signer.sign(manifest::FILE_NAME, &sig_file, &digest, manifest::ROLE, &prov.package_id)?;
+    write_staged(&dir.join(sig_file), signature.as_bytes())
+}
+
+/// Signs each of `docs`, staged in `dir`, and writes its signature; returns their manifest
+/// entries.
+fn sign_documents(
+    dir: &Path,
+    docs: &[Document],
+    prov: &Provenance,
+    signer: &Signer,
+) -> Result<Vec<FileEntry>> {
+    let mut names = BTreeSet::new();
+    for doc in docs {
+        let name = doc.file_name.as_str();
+        if !manifest::is_plain_name(name) || layout::is_reserved(name) || !names.insert(name) {
+            return Err(Error::usage(format!("cannot seal a document named {name:?}")));
+        }
+    }
+    let key_id = signer.public_key().key_id.to_string();
+    let mut files = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let path = dir.join(&doc.file_name);
+        if fsio::read_regular(&path, "staged document", MAX_STAGED_PDF)? != doc.pdf {
+            return Err(Error::usage(format!(
+                "{} differs from the document that was typeset",
+                path.display()
+            )));
+        }
+        let digest = FileDigest::of_bytes(&doc.pdf);
+        let sig_file = signature_file_name(&doc.file_name, None);
+        let signature =
+            signer.sign(&doc.file_name, &sig_file, &digest, &doc.role, &prov.package_id)?;
+        write_staged(&dir.join(&sig_file), signature.as_bytes())?;
+        files.push(FileEntry {
+            name: doc.file_name.clone(),
+            role: doc.role.clone(),
+            size: digest.size,
+            pages: doc.pages,
+            sha256: digest.sha256_hex(),
+            signatures: vec![SignatureEntry {
+                signer: signer.name().to_string(),
+                key_id: key_id.clone(),
+                signature_file: sig_file,
+            }],
+        });
+    }
+    Ok(files)
+}

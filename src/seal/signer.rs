@@ -1,0 +1,111 @@
+//! A signer: a display name and an unlocked secret key, and the signatures it makes.
+
+use crate::attestation::Attestation;
+use crate::digest::FileDigest;
+use crate::error::{Error, Result};
+use crate::minisign::{PublicKey, SecretKey};
+use crate::package::layout::PUB_SUFFIX;
+
+/// Longest signer name accepted.
+const SIGNER_NAME_MAX: usize = 200;
+/// Longest file-name form of a signer name.
+const SLUG_MAX: usize = 64;
+
+/// A signer: a display name and an unlocked secret key.
+pub struct Signer {
+    name: String,
+    key: SecretKey,
+}
+
+impl Signer {
+    /// A signer; the name must be one printable line.
+    pub fn new(name: &str, key: SecretKey) -> Result<Self> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().any(char::is_control) || name.len() > SIGNER_NAME_MAX {
+            return Err(Error::usage(format!(
+                "signer name {name:?} must be one line of at most {SIGNER_NAME_MAX} bytes"
+            )));
+        }
+        Ok(Self { name: name.to_string(), key })
+    }
+
+    /// The signer's name as given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The signer's public key.
+    pub fn public_key(&self) -> PublicKey {
+        self.key.public_key()
+    }
+
+    /// The name used in file names: lowercase ASCII letters, digits and hyphens.
+    pub fn slug(&self) -> String {
+        let mut slug = String::new();
+        for c in self.name.chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        slug.truncate(SLUG_MAX);
+        match slug.trim_end_matches('-') {
+            "" => format!("key-{}", self.key.key_id().to_string().to_ascii_lowercase()),
+            // `DOC.minisig.minisig` would read as the signature of `DOC.minisig`.
+            "minisig" => "minisig-signer".to_string(),
+            slug => slug.to_string(),
+        }
+    }
+
+    /// The name of this signer's public key file in a package, `SLUG.pub`.
+    pub fn key_file(&self) -> String {
+        format!("{}{PUB_SUFFIX}", self.slug())
+    }
+
+    /// The text of `sig_file`: a signature of `file` (given its digest) as `role` in `package`.
+    pub fn sign(
+        &self,
+        file: &str,
+        sig_file: &str,
+        digest: &FileDigest,
+        role: &str,
+        package: &str,
+    ) -> Result<String> {
+        let attestation = Attestation {
+            file: file.to_string(),
+            sha256: digest.sha256_hex(),
+            role: role.to_string(),
+            package: package.to_string(),
+            signer: self.name.clone(),
+        };
+        let untrusted = format!(
+            "accord signature, key {}; check with: minisign -Vm {file} -x {sig_file} -p {}",
+            self.key.key_id(),
+            self.key_file()
+        );
+        let signature =
+            self.key.sign(&digest.blake2b512, &untrusted, &attestation.to_comment()?)?;
+        Ok(signature.to_file())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Signer;
+    use crate::minisign::{KeyId, SecretKey};
+
+    fn signer(name: &str) -> Signer {
+        Signer::new(name, SecretKey::from_seed(KeyId([1, 2, 3, 4, 5, 6, 7, 8]), &[9; 32])).unwrap()
+    }
+
+    #[test]
+    fn slugs_are_safe_file_names() {
+        assert_eq!(signer("Alice").slug(), "alice");
+        assert_eq!(signer("  Dr. Zoë O'Brien (IOM) ").slug(), "dr-zo-o-brien-iom");
+        assert_eq!(signer("李").slug(), "key-0807060504030201");
+        assert_eq!(signer("Minisig").slug(), "minisig-signer");
+        assert!(Signer::new("a\nb", SecretKey::generate().unwrap()).is_err());
+        assert!(Signer::new(" ", SecretKey::generate().unwrap()).is_err());
+    }
+}

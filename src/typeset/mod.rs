@@ -1,0 +1,211 @@
+//! Typesetting in-process with the typst crate: layout in a sealed World ([`world`]), checks
+//! that nothing was drawn wrong, and export as archival, tagged PDF (PDF/A-2a and PDF/UA-1).
+
+mod world;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+pub use world::preload;
+use world::Sealed;
+
+use crate::catalog::Catalog;
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::fonts::DOCUMENT_FONT;
+
+/// The typst version accord embeds (pinned in Cargo.toml; recorded in manifests).
+pub const TYPST_VERSION: &str = "0.15.1";
+
+/// A typeset PDF and its page count.
+#[derive(Debug, Clone)]
+pub struct Typeset {
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// Typesets `source` (Typst markup importing the catalog's style) into a PDF dated `date`;
+/// `name` identifies the document in errors and in the PDF's stable identifier.
+pub fn typeset(name: &str, source: &str, date: Date) -> Result<Typeset> {
+    layout(name, source, date)?.pdf()
+}
+
+/// A document laid out by typst, ready to be exported as PDF.
+pub struct Laidout {
+    name: String,
+    world: Sealed,
+    document: PagedDocument,
+}
+
+/// The first half of [`typeset`]: lays out the pages, refusing any warning or missing glyph.
+pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
+    let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
+        .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
+    let catalog = Catalog::get()?;
+    let world = Sealed::new(source, &catalog.style, catalog.style_source(), today)
+        .map_err(|e| Error::usage(format!("{name}: {e}")))?;
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let document = output.map_err(|errors| diagnostics(&world, name, &errors))?;
+    if !warnings.is_empty() {
+        return Err(diagnostics(&world, name, &warnings));
+    }
+    for page in document.pages() {
+        if let Some(c) = missing_glyph(&page.frame) {
+            return Err(Error::usage(format!(
+                "{name}: the text uses U+{:04X} '{c}', which the document font ({DOCUMENT_FONT}) \
+                 cannot draw",
+                c as u32
+            )));
+        }
+    }
+    Ok(Laidout { name: name.to_string(), world, document })
+}
+
+impl Laidout {
+    /// The second half of [`typeset`]: exports the laid-out pages as PDF.
+    pub fn pdf(self) -> Result<Typeset> {
+        let Laidout { name, world, document } = self;
+        let options = PdfOptions {
+            ident: Smart::Custom(name.clone()),
+            creator: Smart::Custom(Some(format!(
+                "accord {} (Typst {TYPST_VERSION})",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            timestamp: Some(Timestamp::new_utc(world.today)),
+            page_ranges: None,
+            standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+                .map_err(|e| Error::usage(format!("{name}: PDF standards: {}", e.message())))?,
+            tagged: true,
+            pretty: false,
+        };
+        let pdf =
+            typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&world, &name, &e))?;
+        Ok(Typeset { pdf, pages: document.pages().len() })
+    }
+}
+
+/// One document to typeset: its name (errors, PDF identifier), source, and a group key:
+/// documents of one group (originals of one template) share most of their layout.
+pub struct Job<'a> {
+    /// Name of the document in errors and in the PDF's identifier.
+    pub name: String,
+    /// The Typst source.
+    pub source: &'a str,
+    /// Documents with the same group differ only in details (the originals of a template).
+    pub group: &'a str,
+}
+
+/// Typesets `jobs`, all dated `date`, on one thread per core, each thread typesetting one
+/// document after another; the results are in the order of `jobs`.
+///
+/// Started in this order: the first document of each group, then the others. The originals
+/// differ only in their footer note and typst memoizes layout process-wide, so the second
+/// original, started once another document is done, reads most of its layout from what the
+/// first has made by then (starting it earlier only recomputes what is not made yet;
+/// BENCHMARKS.md).
+pub fn typeset_all(jobs: &[Job<'_>], date: Date) -> Result<Vec<Typeset>> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (jobs[..i].iter().any(|job| job.group == jobs[i].group), i));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
+    let next = AtomicUsize::new(0);
+    let (order, next) = (&order, &next);
+    let mut done: Vec<(usize, Result<Typeset>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        done.push((i, typeset(&jobs[i].name, jobs[i].source, date)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // Every thread is joined, whatever failed: a panic never goes unreported.
+        let failed = || Error::usage("a typesetting thread failed");
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|_| vec![(0, Err(failed()))]))
+            .collect()
+    });
+    // The first failure in the order of the jobs, whichever thread met it.
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The first character in `frame` that was drawn with a font's "missing glyph" box.
+fn missing_glyph(frame: &Frame) -> Option<char> {
+    frame.items().find_map(|(_, item)| match item {
+        FrameItem::Group(group) => missing_glyph(&group.frame),
+        FrameItem::Text(text) => text
+            .glyphs
+            .iter()
+            .find(|g| g.id == 0)
+            .and_then(|g| text.text.get(g.range()).and_then(|s| s.chars().next())),
+        _ => None,
+    })
+}
+
+/// Typst diagnostics as one message: `document: file:line:col: message (hint: …)`.
+fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error {
+    let lines: Vec<String> = diags
+        .iter()
+        .map(|d| {
+            let place = d
+                .span
+                .id()
+                .and_then(|id| {
+                    let source = typst::World::source(world, id).ok()?;
+                    let range = world.range(d.span)?;
+                    let (line, col) = source.lines().byte_to_line_column(range.start)?;
+                    Some(format!("{}:{}:{}: ", id.vpath().get_without_slash(), line + 1, col + 1))
+                })
+                .unwrap_or_default();
+            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            format!("{name}: {place}{}{hints}", d.message)
+        })
+        .collect();
+    Error::usage(format!("typesetting failed:\n  {}", lines.join("\n  ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typeset;
+    use crate::catalog::Catalog;
+    use crate::date::Date;
+    use crate::fonts::DOCUMENT_FONT;
+
+    const DATE: Date = Date { year: 2016, month: 9, day: 19 };
+
+    #[test]
+    fn the_style_sets_the_document_font() {
+        let style = Catalog::get().unwrap().style_source();
+        assert!(style.contains(&format!("font: \"{DOCUMENT_FONT}\"")));
+    }
+
+    #[test]
+    fn a_character_the_document_font_lacks_is_an_error_not_a_fallback() {
+        // typst embeds DejaVu Sans Mono, which has Arabic; accord does not load it.
+        let err = typeset("probe", "ب", DATE).unwrap_err();
+        assert!(err.message.contains("U+0628 'ب', which the document font"), "{err}");
+    }
+
+    #[test]
+    fn typst_code_cannot_read_files_even_if_it_reached_the_typesetter() {
+        for code in
+            [r#"#read("/etc/hostname")"#, r#"#image("/etc/passwd")"#, r#"#include "/etc/hosts""#]
+        {
+            let err = typeset("probe", code, DATE).unwrap_err();
+            assert_eq!(err.code, 2);
+            assert!(err.message.contains("accord serves no files but its own"), "{code}: {err}");
+        }
+    }
+}
