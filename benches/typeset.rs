@@ -200,7 +200,13 @@ fn sign_and_verify(c: &mut Criterion) {
         let files = [sealed.pdf.clone()];
         let keys = [sealed.public_key.clone()];
         b.iter(|| {
-            let report = accord::verify::verify(&files, Some(&sealed.dir), &keys).unwrap();
+            let request = accord::verify::Request {
+                files: &files,
+                package: Some(&sealed.dir),
+                keys: &keys,
+                ..Default::default()
+            };
+            let report = accord::verify::verify(&request).unwrap();
             assert!(report.ok);
             report
         })

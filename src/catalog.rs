@@ -7,6 +7,7 @@
 //! checked once per process; a catalog that does not fit the templates is an error of the
 //! build, which the tests catch before any user can meet it.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -27,6 +28,8 @@ pub struct Catalog {
     pub style: String,
     /// The starter config `accord init` writes.
     pub starter: String,
+    /// The page that checks copies in a browser.
+    pub page: String,
     /// The most originals the wording supports.
     pub max_originals: u32,
     /// The proposed amendments' ids, in the order they appear in the draft.
@@ -35,6 +38,9 @@ pub struct Catalog {
     package: Vec<Entry>,
     /// The documents of a draft build.
     draft: Vec<Entry>,
+    /// How each kind of document is divided, for locating a difference in a copy.
+    #[serde(default)]
+    structure: BTreeMap<String, StructureSpec>,
 }
 
 /// One entry of the catalog.
@@ -46,6 +52,57 @@ struct Entry {
     role: String,
     #[serde(default)]
     originals: bool,
+    /// The name of its structure in [`Catalog::structure`].
+    structure: Option<String>,
+}
+
+/// How a document is divided, as written in the catalog.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct StructureSpec {
+    /// Label of the words in a page's footer, with `{page}`.
+    pub footer: String,
+    /// The parts in document order.
+    pub parts: Vec<PartSpec>,
+}
+
+impl Default for StructureSpec {
+    /// A document the catalog does not divide: its body, and its footers.
+    fn default() -> Self {
+        let body = PartSpec {
+            name: "text".into(),
+            starts: Vec::new(),
+            whole_line: false,
+            heading: None,
+            heading_lines: 0,
+            paragraphs: None,
+        };
+        Self { footer: "footer (page {page})".into(), parts: vec![body] }
+    }
+}
+
+/// One part of a document.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    /// Label of the part, with `{n}` if numbered.
+    pub name: String,
+    /// Words that begin the part at the start of a line; `{n}` stands for its next number;
+    /// empty for the part the document starts with.
+    #[serde(default)]
+    pub starts: Vec<String>,
+    /// The start words must be the whole line (a heading, not a reference in the text).
+    #[serde(default)]
+    pub whole_line: bool,
+    /// Label of the part's heading (its start line and `heading_lines` more), with `{n}`.
+    #[serde(default)]
+    pub heading: Option<String>,
+    /// Lines after the start line that belong to the heading.
+    #[serde(default)]
+    pub heading_lines: usize,
+    /// Label of the part's numbered paragraphs, with `{n}` and `{p}`.
+    #[serde(default)]
+    pub paragraphs: Option<String>,
 }
 
 /// One document to make: its template, which original it is, its file name and role.
@@ -73,13 +130,18 @@ impl Catalog {
 
     fn parse(text: &str) -> std::result::Result<Self, String> {
         let catalog: Self = toml::from_str(text).map_err(|e| e.message().to_string())?;
-        let named = [&catalog.style, &catalog.starter]
+        let named = [&catalog.style, &catalog.starter, &catalog.page]
             .into_iter()
             .chain(catalog.package.iter().chain(&catalog.draft).map(|e| &e.template));
         if let Some(missing) = named.into_iter().find(|name| template(name).is_none()) {
             return Err(format!("no template {missing} in templates/"));
         }
         for entry in catalog.package.iter().chain(&catalog.draft) {
+            if let Some(name) =
+                entry.structure.as_ref().filter(|n| !catalog.structure.contains_key(*n))
+            {
+                return Err(format!("file {:?}: no [structure.{name}]", entry.file));
+            }
             let numbered = entry.file.contains("{n}");
             if numbered != entry.originals || entry.file.contains(['/', '\\']) {
                 return Err(format!(
@@ -109,9 +171,26 @@ impl Catalog {
         self.draft.iter().map(|entry| entry.plan(None)).collect()
     }
 
+    /// How the package document named `file_name` is divided, if the catalog says.
+    pub fn structure_of(&self, file_name: &str) -> Option<&StructureSpec> {
+        let entry = self.package.iter().find(|e| match e.file.split_once("{n}") {
+            Some((before, after)) => file_name
+                .strip_prefix(before)
+                .and_then(|rest| rest.strip_suffix(after))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+            None => e.file == file_name,
+        })?;
+        self.structure.get(entry.structure.as_ref()?)
+    }
+
     /// The text of the style.
     pub fn style_source(&self) -> &'static str {
         template(&self.style).unwrap_or_default()
+    }
+
+    /// The text of the page template.
+    pub fn page_source(&self) -> &'static str {
+        template(&self.page).unwrap_or_default()
     }
 
     /// The text of the starter config.
@@ -160,6 +239,10 @@ mod tests {
         assert_eq!(package[1].role, "agreement, original 2 of 2");
         assert_eq!(package[1].original, Some((2, 2)));
         assert_eq!(catalog.draft()[0].file_name, "working-group-draft.pdf");
+        let agreement = catalog.structure_of("agreement-original-12.pdf").unwrap();
+        assert!(agreement.parts.iter().any(|p| p.name == "Article {n}"));
+        assert_ne!(catalog.structure_of("council-resolution.pdf"), Some(agreement));
+        assert_eq!(catalog.structure_of("agreement-original-.pdf"), None);
     }
 
     #[test]

@@ -11,6 +11,16 @@ Exit codes:
   1  a check or verification failed (config not signature-ready, copy does not match, bad signature)
   2  usage or I/O error (bad arguments, unreadable or malformed file)";
 
+const VERIFY_HELP: &str = "\
+Only trusted keys make a copy pass: pass the signers' published public keys with --key or
+--allowed-signers. Without them, verify still says which document a copy is and shows the full
+public keys found in the package to compare with the published ones, but exits 1.
+
+Exit codes:
+  0  every file matches a signed document, with valid signatures by every trusted key
+  1  a file does not match, a signature is missing or invalid, or no trusted key was given
+  2  usage or I/O error (bad arguments, unreadable or malformed file, two keys with one key id)";
+
 /// Turn a reviewed draft agreement into a signature-ready, verifiable signing package.
 #[derive(Debug, Parser)]
 #[command(name = "accord", version, about, after_help = AFTER_HELP)]
@@ -39,7 +49,7 @@ pub enum Command {
     #[command(after_help = AFTER_HELP)]
     Sign(SignArgs),
     /// Check that copies match a signed original, and say which one.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = VERIFY_HELP)]
     Verify(VerifyArgs),
 }
 
@@ -61,7 +71,7 @@ pub struct CheckArgs {
 /// Where the passphrase of an encrypted secret key comes from.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PassphraseArgs {
-    /// Read the key's passphrase from the first line of this file (else ACCORD_PASSPHRASE, else a prompt).
+    /// Read the key's passphrase from this file, `-` for standard input (else ACCORD_PASSPHRASE, else a prompt).
     #[arg(long, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 }
@@ -119,6 +129,13 @@ pub struct SignArgs {
     /// Name of the signer (defaults to the key file's name).
     #[arg(long, value_name = "NAME")]
     pub signer: Option<String>,
+    /// Trusted public key of a signer already in the package: a .pub file or the one-line
+    /// RW... form (repeatable); the package must verify with these before it is co-signed.
+    #[arg(long = "trust", value_name = "PUBLIC_KEY")]
+    pub trust: Vec<String>,
+    /// Trusted keys of the signers already in the package, in OpenSSH's allowed_signers format.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -135,6 +152,12 @@ pub struct VerifyArgs {
     /// Trusted public key: a .pub file or the one-line RW... form (repeatable).
     #[arg(long = "key", value_name = "PUBLIC_KEY")]
     pub keys: Vec<String>,
+    /// Trusted keys in OpenSSH's allowed_signers format (PRINCIPAL [options] ssh-ed25519 KEY).
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// The package the copies must belong to (its id in the signed trusted comments).
+    #[arg(long, value_name = "ID")]
+    pub package_id: Option<String>,
     /// Print a stable machine-readable JSON report instead of text.
     #[arg(long)]
     pub json: bool,

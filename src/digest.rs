@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use blake2::Blake2b512;
-use sha2::{Digest as _, Sha256};
+use sha2::{Digest as _, Sha256, Sha512};
 
 use crate::error::{Error, Result};
 use crate::fsio;
@@ -28,13 +28,16 @@ pub fn blake2b512(bytes: &[u8]) -> [u8; 64] {
     Blake2b512::digest(bytes).into()
 }
 
-/// Size, SHA-256 and BLAKE2b-512 of a file, computed in one pass.
+/// Size, SHA-256, SHA-512 (what OpenSSH signatures sign) and BLAKE2b-512 of a file, computed
+/// in one pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDigest {
     /// Size in bytes.
     pub size: u64,
     /// SHA-256.
     pub sha256: [u8; 32],
+    /// SHA-512.
+    pub sha512: [u8; 64],
     /// BLAKE2b-512.
     pub blake2b512: [u8; 64],
 }
@@ -45,6 +48,7 @@ impl FileDigest {
         Self {
             size: bytes.len() as u64,
             sha256: Sha256::digest(bytes).into(),
+            sha512: Sha512::digest(bytes).into(),
             blake2b512: blake2b512(bytes),
         }
     }
@@ -58,6 +62,7 @@ impl FileDigest {
     /// Digest of everything `reader` yields.
     pub fn of_reader(mut reader: impl Read) -> std::io::Result<Self> {
         let mut sha256 = Sha256::new();
+        let mut sha512 = Sha512::new();
         let mut blake2b = Blake2b512::new();
         let mut size = 0u64;
         let mut buffer = vec![0u8; 1 << 16];
@@ -69,10 +74,16 @@ impl FileDigest {
                 Err(err) => return Err(err),
             };
             sha256.update(&buffer[..n]);
+            sha512.update(&buffer[..n]);
             blake2b.update(&buffer[..n]);
             size += n as u64;
         }
-        Ok(Self { size, sha256: sha256.finalize().into(), blake2b512: blake2b.finalize().into() })
+        Ok(Self {
+            size,
+            sha256: sha256.finalize().into(),
+            sha512: sha512.finalize().into(),
+            blake2b512: blake2b.finalize().into(),
+        })
     }
 
     /// The SHA-256 in lowercase hex.

@@ -51,7 +51,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// The OS message without Rust's "(os error N)" suffix.
-fn plain_io(err: &std::io::Error) -> String {
+pub fn plain_io(err: &std::io::Error) -> String {
     let text = err.to_string();
     match text.find(" (os error") {
         Some(i) => text[..i].to_string(),

@@ -135,6 +135,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     sync_dir(dir)
 }
 
+/// Takes the exclusive lock of the directory `dir` for `what` (`co-signing`), held until the
+/// returned handle is dropped; refused at once (exit 1) when another process holds it. The
+/// operating system releases the lock of a process that dies, so a killed run leaves none.
+pub fn lock_dir(dir: &Path, what: &str) -> Result<File> {
+    let handle = File::open(dir).map_err(|err| Error::io("open", dir, err))?;
+    match handle.try_lock() {
+        Ok(()) => Ok(handle),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::failed(format!(
+            "another accord is {what} {} right now; nothing was changed. Run it again when \
+             that one has finished",
+            dir.display()
+        ))),
+        Err(fs::TryLockError::Error(err)) => Err(Error::io("lock", dir, err)),
+    }
+}
+
+/// Removes the temporary files [`write_atomic`] left in `dir` when it was killed; call it
+/// only while holding [`lock_dir`], when no write can be under way.
+pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
+    let entries = fs::read_dir(dir).map_err(|err| Error::io("read directory", dir, err))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let stale = name.starts_with('.')
+            && name.rsplit_once(TEMP_MARK).is_some_and(|(_, n)| {
+                n.split('-')
+                    .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+            });
+        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+            fs::remove_file(entry.path()).map_err(|err| Error::io("remove", &entry.path(), err))?;
+        }
+    }
+    Ok(())
+}
+
 /// The directory of `path` (`.` for a bare name).
 pub fn parent(path: &Path) -> &Path {
     match path.parent() {

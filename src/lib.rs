@@ -12,6 +12,7 @@
 
 pub mod attestation;
 pub mod catalog;
+pub mod chars;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -23,8 +24,11 @@ pub mod fonts;
 pub mod fsio;
 pub mod manifest;
 pub mod minisign;
+pub mod output;
 pub mod package;
+pub mod pdftext;
 pub mod render;
 pub mod seal;
+pub mod sshsig;
 pub mod typeset;
 pub mod verify;

@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     match accord::commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {err}");
+            accord::output::eprintln(&format!("error: {err}"));
             ExitCode::from(err.code)
         }
     }

@@ -27,7 +27,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::chars::{forbidden, visible};
 use crate::error::{Error, Result};
+use crate::minisign::PublicKey;
 
 /// Value of the `format` field.
 pub const FORMAT: &str = "accord-manifest/1";
@@ -35,6 +37,8 @@ pub const FORMAT: &str = "accord-manifest/1";
 pub const FILE_NAME: &str = "manifest.json";
 /// Role recorded in the trusted comment of manifest signatures.
 pub const ROLE: &str = "manifest";
+/// Role recorded in the trusted comment of the signatures of `SHA256SUMS`.
+pub const SUMS_ROLE: &str = "checksum list";
 
 /// The manifest of a package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,8 +123,16 @@ impl Manifest {
     /// Parses and checks `manifest.json` read from `path` (malformed: exit 2).
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Self> {
         let origin = path.display();
-        let manifest: Self = serde_json::from_slice(bytes)
-            .map_err(|err| Error::usage(format!("{origin}, line {}: {err}", err.line().max(1))))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::usage(format!(
+                "{origin} is empty; accord never writes an empty manifest, so the package is \
+                 damaged: ask its sender for the package again"
+            )));
+        }
+        let manifest: Self = serde_json::from_slice(bytes).map_err(|err| {
+            let line = err.line().max(1);
+            Error::usage(format!("{origin}, line {line}: not a manifest accord wrote ({err})"))
+        })?;
         if manifest.format != FORMAT {
             return Err(Error::usage(format!(
                 "{origin}: unsupported format {:?} (expected {FORMAT:?})",
@@ -138,6 +150,18 @@ impl Manifest {
         {
             return Err(Error::usage(format!("{origin}: {bad:?} is not a plain file name")));
         }
+        if let Some((what, text)) =
+            manifest.texts().find(|(_, text)| text.chars().any(|c| forbidden(c).is_some()))
+        {
+            return Err(Error::usage(format!(
+                "{origin}: the {what} {} contains a control, bidirectional or invisible \
+                 character, which no package accord writes has",
+                visible(text)
+            )));
+        }
+        for signer in &manifest.signers {
+            signer.key(&origin.to_string())?;
+        }
         if let Some(bad) = manifest.files.iter().find(|f| !is_sha256_hex(&f.sha256)) {
             return Err(Error::usage(format!(
                 "{origin}: the sha256 of {} is not 64 lowercase hex digits",
@@ -145,6 +169,23 @@ impl Manifest {
             )));
         }
         Ok(manifest)
+    }
+
+    /// Every text of the manifest that is shown to people, with what it is.
+    fn texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let files = self.files.iter().flat_map(|f| {
+            [("file name", f.name.as_str()), ("role", f.role.as_str())]
+                .into_iter()
+                .chain(f.signatures.iter().map(|s| ("signer", s.signer.as_str())))
+        });
+        let signers = self.signers.iter().flat_map(|s| {
+            [
+                ("signer", s.name.as_str()),
+                ("key id", s.key_id.as_str()),
+                ("key file", s.public_key_file.as_str()),
+            ]
+        });
+        [("package id", self.package.as_str())].into_iter().chain(files).chain(signers)
     }
 
     /// The `sha256sum -c` list of the documents (`SHA256SUMS`), sorted by name.
@@ -158,6 +199,14 @@ impl Manifest {
     /// The first document whose SHA-256 is `sha256`.
     pub fn file_by_sha256(&self, sha256: &str) -> Option<&FileEntry> {
         self.files.iter().find(|file| file.sha256 == sha256)
+    }
+}
+
+impl SignerEntry {
+    /// The signer's public key as the manifest gives it (signed, but only as the builder's
+    /// claim); `origin` names the manifest in errors.
+    pub fn key(&self, origin: &str) -> Result<PublicKey> {
+        PublicKey::from_base64(&self.public_key, &format!("{origin}, signer {}", self.name))
     }
 }
 
@@ -187,7 +236,7 @@ mod tests {
             signers: vec![SignerEntry {
                 name: "A".to_string(),
                 key_id: "0000000000000001".to_string(),
-                public_key: "RW".to_string(),
+                public_key: "RWRhY2NvcmQwMSFS+NGbeR0kRTJC4V8uq2y3z/p7al7TAJeWDgaYgdsS".to_string(),
                 public_key_file: "a.pub".to_string(),
             }],
             files: vec![FileEntry {
@@ -223,6 +272,13 @@ mod tests {
         let mut hash = sample();
         hash.files[0].sha256 = "A".repeat(64);
         assert!(Manifest::parse(&hash.to_bytes().unwrap(), Path::new("m.json")).is_err());
+        let mut spoof = sample();
+        spoof.files[0].role = "agreement\u{1b}[1A\u{1b}[2K".to_string();
+        let err = Manifest::parse(&spoof.to_bytes().unwrap(), Path::new("m.json")).unwrap_err();
+        assert!(err.message.starts_with("m.json: the role agreement\\u{1b}[1A"), "{err}");
+        let mut bidi = sample();
+        bidi.package = "un\u{202e}6102".to_string();
+        assert!(Manifest::parse(&bidi.to_bytes().unwrap(), Path::new("m.json")).is_err());
         let err = Manifest::parse(b"{\n\"format\": 1}", Path::new("m.json")).unwrap_err();
         assert!(err.message.starts_with("m.json, line 2: "), "{err}");
         assert_eq!(err.code, 2);

@@ -17,7 +17,7 @@ use base64::Engine as _;
 
 pub use pubkey::PublicKey;
 pub use seckey::{KdfParams, SecretKey, SecretKeyFile};
-pub use signature::Signature;
+pub use signature::{Invalid, Signature};
 
 use crate::error::{Error, Result};
 

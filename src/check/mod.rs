@@ -6,17 +6,18 @@
 //! impossible date, a character the font cannot draw, an unknown amendment id) blocks
 //! drafts too.
 
-mod chars;
+mod placeholder;
 mod session;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 
-pub use chars::{describe, forbidden, unfilled};
+pub use placeholder::unfilled;
 pub use session::{Council, Field, Session, Signatory, Signing, WorkingGroup};
 
 use crate::catalog::Catalog;
+use crate::chars::{describe, forbidden};
 use crate::config::{self, Decision, Loaded, Location, Text};
 use crate::date::Date;
 use crate::fonts;

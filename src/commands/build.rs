@@ -9,6 +9,7 @@ use crate::cli::BuildArgs;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result, EXIT_OK};
+use crate::output;
 use crate::package::{self, Document, Provenance};
 use crate::render::{self, Mode, Rendered};
 use crate::seal::{self, PassphraseSource, Signer};
@@ -29,7 +30,7 @@ pub fn run(args: &BuildArgs) -> Result<u8> {
         let built = build_one(path, args, catalog, signer.as_ref());
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
-        println!("{}: built {}", path.display(), built?.display());
+        output::println(&format!("{}: built {}", path.display(), built?.display()))?;
         Ok(EXIT_OK)
     }))
 }
@@ -71,7 +72,10 @@ fn build_one(
     })?;
     for doc in &docs {
         let plural = if doc.pages == 1 { "" } else { "s" };
-        println!("  {} ({}, {} page{plural})", doc.file_name, doc.role, doc.pages);
+        output::println(&format!(
+            "  {} ({}, {} page{plural})",
+            doc.file_name, doc.role, doc.pages
+        ))?;
     }
     Ok(target)
 }

@@ -5,6 +5,7 @@ use crate::check;
 use crate::cli::CheckArgs;
 use crate::config::Loaded;
 use crate::error::{Result, EXIT_FAILED, EXIT_OK};
+use crate::output;
 
 /// Runs `accord check`: exit 0 only when every config is signature-ready.
 pub fn run(args: &CheckArgs) -> Result<u8> {
@@ -12,13 +13,14 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     Ok(super::each_config(&args.configs, |path| {
         let problems = check::check(&Loaded::read(path)?, catalog).problems;
         if problems.is_empty() {
-            println!("{}: signature-ready", path.display());
+            output::println(&format!("{}: signature-ready", path.display()))?;
             return Ok(EXIT_OK);
         }
         for problem in &problems {
-            println!("{problem}");
+            output::println(&problem.to_string())?;
         }
-        println!("{}: {} problem(s); not signature-ready", path.display(), problems.len());
+        let count = problems.len();
+        output::println(&format!("{}: {count} problem(s); not signature-ready", path.display()))?;
         Ok(EXIT_FAILED)
     }))
 }

@@ -4,6 +4,7 @@ use crate::catalog::Catalog;
 use crate::cli::InitArgs;
 use crate::error::{Result, EXIT_OK};
 use crate::fsio;
+use crate::output;
 
 /// Runs `accord init`: writes the starter config (never over an existing file) or prints it.
 pub fn run(args: &InitArgs) -> Result<u8> {
@@ -11,13 +12,13 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     match &args.path {
         Some(path) => {
             fsio::write_new(path, starter.as_bytes(), fsio::PUBLIC)?;
-            println!(
+            output::println(&format!(
                 "wrote {}; fill in every \"xx\", then run: accord check {}",
                 path.display(),
                 path.display()
-            );
+            ))?;
         }
-        None => print!("{starter}"),
+        None => output::print(starter)?,
     }
     Ok(EXIT_OK)
 }

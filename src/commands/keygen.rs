@@ -12,7 +12,9 @@ use crate::error::{Error, Result, EXIT_OK};
 use crate::fsio;
 use crate::manifest::is_plain_name;
 use crate::minisign::{KdfParams, SecretKey};
+use crate::output;
 use crate::seal::PassphraseSource;
+use crate::sshsig::SshPublicKey;
 
 /// Runs `accord keygen`.
 pub fn run(args: &KeygenArgs) -> Result<u8> {
@@ -50,7 +52,9 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
         let source = PassphraseSource::new(args.passphrase.passphrase_file.clone());
         let passphrase = source.read("Passphrase for the new key: ", true)?;
         let kdf = KdfParams::minisign_default()?;
-        eprintln!("Deriving the encryption key from the passphrase (scrypt, 1 GiB of memory)...");
+        output::eprintln(
+            "Deriving the encryption key from the passphrase (scrypt, 1 GiB of memory)...",
+        );
         key.to_file("minisign encrypted secret key", Some((passphrase.as_bytes(), &kdf)))?
     };
     fsio::write_new(&key_path, secret.as_bytes(), fsio::PRIVATE)?;
@@ -62,10 +66,15 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
     }
     let encryption =
         if args.unencrypted { "NOT encrypted" } else { "encrypted with your passphrase" };
-    println!("Secret key: {} ({encryption}; keep it private)", key_path.display());
-    println!("Public key: {}", pub_path.display());
-    println!("Key id: {}", public_key.key_id);
-    println!("Publish this public key so that others can verify your signatures:");
-    println!("{}", public_key.to_base64());
+    output::print(&format!(
+        "Secret key: {} ({encryption}; keep it private)\nPublic key: {}\nKey id: {}\n\
+         Publish this public key so that others can verify your signatures:\n{}\n\
+         and, for those who check with OpenSSH (ssh-keygen -Y verify), the same key as:\n{}\n",
+        key_path.display(),
+        pub_path.display(),
+        public_key.key_id,
+        public_key.to_base64(),
+        SshPublicKey::from(public_key.key).to_line()
+    ))?;
     Ok(EXIT_OK)
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command};
 use crate::error::{Result, EXIT_OK};
+use crate::output;
 
 /// Runs the subcommand of the parsed command line.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -30,7 +31,7 @@ fn each_config(configs: &[PathBuf], mut one: impl FnMut(&Path) -> Result<u8>) ->
     let mut worst = EXIT_OK;
     for path in configs {
         let code = one(path).unwrap_or_else(|err| {
-            eprintln!("error: {err}");
+            output::eprintln(&format!("error: {err}"));
             err.code
         });
         worst = worst.max(code);

@@ -1,35 +1,71 @@
 //! `accord sign`: co-sign a sealed package, adding this signer's signatures next to the
-//! existing ones without touching the PDFs or the manifest, once the package verifies.
+//! existing ones without touching the PDFs or the manifest, once the package verifies with
+//! the trusted keys of every signer already in it.
 
 use crate::cli::SignArgs;
 use crate::error::{Error, Result, EXIT_OK};
+use crate::fsio;
+use crate::output;
 use crate::seal::{self, PassphraseSource};
-use crate::verify;
+use crate::verify::{self, Report, Request};
 
 /// Runs `accord sign`.
 pub fn run(args: &SignArgs) -> Result<u8> {
-    if !args.package.is_dir() {
-        return Err(Error::usage(format!("{} is not a package directory", args.package.display())));
+    let dir = &args.package;
+    if !dir.is_dir() {
+        return Err(Error::usage(format!("{} is not a package directory", dir.display())));
     }
     let pass = PassphraseSource::new(args.passphrase.passphrase_file.clone());
     let signer = seal::load_signer(&args.key, args.signer.as_deref(), &pass)?;
-    let (report, signed_by, sealed) = verify::verify_whole(&args.package, &[])?;
+    // One co-signer at a time: the second waits for nothing and is refused.
+    let _lock = fsio::lock_dir(dir, "co-signing")?;
+    fsio::remove_stale_temporaries(dir)?;
+    let request = Request {
+        keys: &args.trust,
+        allowed_signers: args.allowed_signers.as_deref(),
+        ..Request::default()
+    };
+    let (report, signed_by, sealed) = verify::verify_whole(dir, &request)?;
+    if !report.keys_trusted {
+        return Err(Error::failed(untrusted(dir, &report)));
+    }
     let Some(sealed) = sealed else {
         return Err(Error::failed(format!(
-            "refusing to co-sign {}, it does not verify:\n  {}",
-            args.package.display(),
+            "refusing to co-sign {}, it does not verify with the trusted keys:\n  {}",
+            dir.display(),
             report.failures().join("\n  ")
         )));
     };
-    let written = seal::cosign(&args.package, &sealed, &signed_by, &signer)?;
-    println!(
-        "Co-signed {} as {} (key {}); wrote:",
-        args.package.display(),
+    let checked: Vec<String> = report
+        .keys
+        .iter()
+        .map(|k| format!("{} (key {})", k.signer.as_deref().unwrap_or("unnamed"), k.key_id))
+        .collect();
+    let written = seal::cosign(dir, &sealed, &signed_by, &signer)?;
+    let mut text = format!(
+        "Checked {}: every document, manifest.json and SHA256SUMS validly signed by {}.\n\
+         Co-signed it as {} (key {}); wrote:\n",
+        dir.display(),
+        checked.join(", "),
         signer.name(),
         signer.public_key().key_id
     );
-    for name in written {
-        println!("  {name}");
-    }
+    written.iter().for_each(|name| text.push_str(&format!("  {name}\n")));
+    output::print(&text)?;
     Ok(EXIT_OK)
+}
+
+/// Why co-signing is refused without trusted keys, and which keys to pass.
+fn untrusted(dir: &std::path::Path, report: &Report) -> String {
+    let mut text = format!(
+        "refusing to co-sign {}: no trusted key given, so nothing says the package is the one \
+         its signers signed. Compare the keys it holds with the ones its signers published, \
+         then pass them with --trust (or --allowed-signers):",
+        dir.display()
+    );
+    for key in &report.keys {
+        let name = key.signer.as_deref().unwrap_or("unnamed");
+        text.push_str(&format!("\n  {name}: --trust {}  ({})", key.public_key, key.source));
+    }
+    text
 }

@@ -1,130 +1,256 @@
 //! `accord verify`: say whether copies match a signed original, which one, and who signed it.
 //!
-//! The checking is done by [`crate::verify`], which also documents the `--json` shape;
-//! this module prints the report for people. Exit 0 only when every file matches with a valid
-//! signature by every key in use, 1 otherwise, 2 for usage, I/O and parse errors.
+//! The checking is done by [`crate::verify`], which also documents the `--json` shape; this
+//! module prints the report for people. Every string in it that comes from a file, a key or
+//! a signature is escaped ([`visible`]), so nothing a package holds can rewrite the verdict
+//! on a terminal. Exit 0 only when every file matches with valid signatures by every trusted
+//! key, 1 otherwise, 2 for usage, I/O and parse errors.
 
+use crate::chars::{json_safe, visible};
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
-use crate::verify::{self, Report, SignatureReport, SignatureStatus, Status};
+use crate::output;
+use crate::verify::{
+    self, Closest, FileReport, PackageReport, Report, Request, SignatureReport, SignatureStatus,
+    Status,
+};
 
 /// Runs `accord verify`.
 pub fn run(args: &VerifyArgs) -> Result<u8> {
-    let report = verify::verify(&args.files, args.package.as_deref(), &args.keys)?;
+    let request = Request {
+        files: &args.files,
+        package: args.package.as_deref(),
+        keys: &args.keys,
+        allowed_signers: args.allowed_signers.as_deref(),
+        package_id: args.package_id.as_deref(),
+    };
+    let report = verify::verify(&request)?;
     if args.json {
-        if !report.keys_trusted {
-            eprintln!("warning: no --key given; the keys used were found next to the files and are NOT trusted");
-        }
         let json = serde_json::to_string_pretty(&report)
             .map_err(|err| Error::usage(format!("cannot encode the report: {err}")))?;
-        println!("{json}");
+        output::write_stdout(format!("{}\n", json_safe(&json)).as_bytes())?;
     } else {
-        print!("{}", render(&report));
+        output::print(&render(&report))?;
     }
     Ok(if report.ok { EXIT_OK } else { EXIT_FAILED })
 }
 
 /// The report as text for people.
-fn render(report: &Report) -> String {
-    let mut out = String::new();
-    let mut line = |text: String| {
-        out.push_str(&text);
-        out.push('\n');
-    };
+pub fn render(report: &Report) -> String {
+    let mut out = Lines::default();
     if !report.keys_trusted {
-        let place = if report.package.is_some() { "in the package" } else { "next to the files" };
-        line(format!("WARNING: no --key given, so the public keys found {place} are used."));
-        line(
-            "They are NOT trusted: whoever could change the files could have replaced them.".into(),
-        );
-        line("Compare these key ids with the ones the signers published:".into());
-        if report.keys.is_empty() {
-            line("  (none found)".into());
-        }
-        for key in &report.keys {
-            line(format!("  {}  {}  {}", key.key_id, key.public_key, key.source));
-        }
+        untrusted_keys(report, &mut out);
     }
     if let Some(package) = &report.package {
-        let id = package.id.as_deref().unwrap_or("?");
-        if package.ok {
-            let signers = valid_signers(&package.signatures).join(", ");
-            line(format!("Package {id} ({}): manifest.json signed by {signers}", package.dir));
-            let others = package.signatures.iter().filter(|s| s.status != SignatureStatus::Valid);
-            signature_lines(others, &mut line);
-        } else {
-            line(format!("Package {} DOES NOT VERIFY:", package.dir));
-            signature_lines(&package.signatures, &mut line);
-        }
-        for missing in &package.missing {
-            line(format!(
-                "  MISSING: no valid signature of manifest.json by {}",
-                missing.describe()
-            ));
-        }
-        for problem in &package.problems {
-            line(format!("  {problem}"));
-        }
+        package_lines(package, &mut out);
     }
+    let found = if report.package.is_some() { "in the package" } else { "next to it" };
+    let trust = if report.keys_trusted { None } else { Some(found) };
     for file in &report.files {
-        let what = match (&file.document, &file.role) {
-            (Some(document), Some(role)) => format!(" {document} ({role})"),
-            (Some(document), None) => format!(" {document}"),
-            _ => String::new(),
-        };
-        line(match file.status {
-            Status::Match => format!("{}: MATCH{what}", file.path),
-            Status::NoMatch => format!("{}: NO MATCH", file.path),
-            Status::Unverified => format!("{}: NOT VERIFIED", file.path),
-        });
-        signature_lines(&file.signatures, &mut line);
-        for missing in &file.missing {
-            line(format!("  MISSING: no valid signature by {}", missing.describe()));
-        }
-        for problem in &file.problems {
-            line(format!("  {problem}"));
+        file_lines(file, trust, &mut out);
+    }
+    out.line(match &report.reason {
+        None => format!(
+            "OK: {} file(s) match, each with valid signatures by every trusted key",
+            report.files.len()
+        ),
+        Some(reason) => format!("FAILED: {}", visible(reason)),
+    });
+    out.0
+}
+
+/// Text, one line at a time.
+#[derive(Default)]
+struct Lines(String);
+
+impl Lines {
+    fn line(&mut self, text: String) {
+        self.0.push_str(&text);
+        self.0.push('\n');
+    }
+}
+
+/// The warning and the full keys to compare, when no trusted key was given.
+fn untrusted_keys(report: &Report, out: &mut Lines) {
+    let place = if report.package.is_some() { "in the package" } else { "next to the files" };
+    out.line(format!(
+        "NOT TRUSTED: no --key or --allowed-signers given, so the public keys found {place} \
+         were used."
+    ));
+    out.line("Whoever could change the files could have replaced them. Compare these full".into());
+    out.line(
+        "public keys with the ones the signers published, then pass them as trusted keys:".into(),
+    );
+    if report.keys.is_empty() {
+        out.line("  (none found)".into());
+    }
+    for key in &report.keys {
+        let name = key.signer.as_deref().map(visible).unwrap_or("unnamed".into());
+        out.line(format!("  {name} (key {}, {})", visible(&key.key_id), visible(&key.source)));
+        out.line(format!("    {}", visible(&key.public_key)));
+        if key.ssh_public_key != key.public_key {
+            out.line(format!("    {}", visible(&key.ssh_public_key)));
         }
     }
-    let failed = report.files.iter().filter(|file| !file.ok).count();
-    line(if report.ok {
-        format!(
-            "OK: {} file(s) match, each with a valid signature by every key in use",
-            report.files.len()
-        )
+}
+
+fn package_lines(package: &PackageReport, out: &mut Lines) {
+    let id = package.id.as_deref().map(visible).unwrap_or("?".into());
+    let dir = visible(&package.dir);
+    let sums = package.sha256sums_signatures.iter().filter(|s| s.status != SignatureStatus::Valid);
+    if package.ok {
+        let signers = valid_signers(&package.signatures).join(", ");
+        out.line(format!("Package {id} ({dir}): manifest.json signed by {signers}"));
+        let others = package.signatures.iter().filter(|s| s.status != SignatureStatus::Valid);
+        signature_lines(others.chain(sums), false, out);
     } else {
-        format!("FAILED: {failed} of {} file(s) do not verify", report.files.len())
+        out.line(format!("Package {dir} DOES NOT VERIFY:"));
+        signature_lines(package.signatures.iter().chain(sums), false, out);
+    }
+    for missing in &package.missing {
+        out.line(format!(
+            "  MISSING: no valid signature of manifest.json by {}",
+            visible(&missing.describe())
+        ));
+    }
+    for problem in &package.problems {
+        out.line(format!("  {}", visible(problem)));
+    }
+}
+
+/// The lines of one file; `untrusted` says where the keys in use were found, if they are not
+/// trusted.
+fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
+    let path = visible(&file.path);
+    let what = match (&file.document, &file.role) {
+        (Some(document), Some(role)) => format!("{} ({})", visible(document), visible(role)),
+        (Some(document), None) => visible(document).into_owned(),
+        _ => String::new(),
+    };
+    let package = file.package_id.as_deref().map(|id| format!(", package {}", visible(id)));
+    let package = package.unwrap_or_default();
+    let valid = file.signatures.iter().any(|s| s.status == SignatureStatus::Valid);
+    out.line(match file.status {
+        Status::Match if file.ok => format!("{path}: MATCH {what}{package}"),
+        Status::Match if valid && file.missing.is_empty() && untrusted.is_some() => format!(
+            "{path}: NOT TRUSTED: it is {what}{package}, as signed by keys found {}",
+            untrusted.unwrap_or_default()
+        ),
+        Status::Match => format!(
+            "{path}: NOT VERIFIED: its bytes are those of {what}{package}, but its signatures \
+             do not all verify"
+        ),
+        Status::NoMatch => match &file.package_id {
+            Some(id) if file.closest.is_none() => format!(
+                "{path}: NO MATCH: not identical to any document of package {}",
+                visible(id)
+            ),
+            _ => format!("{path}: NO MATCH"),
+        },
+        Status::Unverified => format!("{path}: NOT VERIFIED"),
     });
-    out
+    if let Some(closest) = &file.closest {
+        closest_lines(closest, out);
+    }
+    signature_lines(&file.signatures, true, out);
+    for missing in &file.missing {
+        out.line(format!("  MISSING: no valid signature by {}", visible(&missing.describe())));
+    }
+    for problem in &file.problems {
+        out.line(format!("  {}", visible(problem)));
+    }
+}
+
+/// What a copy that is no signed document is: re-saved, or changed where.
+fn closest_lines(closest: &Closest, out: &mut Lines) {
+    let doc = format!("{} ({})", visible(&closest.document), visible(&closest.role));
+    let seen = match closest.observations.as_slice() {
+        [] => String::new(),
+        seen => format!(" What can be seen: {}.", visible(&seen.join("; "))),
+    };
+    let resaved = format!(
+        "it is not the signed file: it was re-saved or converted by another program.{seen} \
+         Only the signed file can be verified; ask for it."
+    );
+    if closest.same_text {
+        out.line(format!("  its text is word for word that of {doc}, but {resaved}"));
+        return;
+    }
+    if let Some(damage) = &closest.damaged_text_layer {
+        out.line(format!("  {}", visible(damage)));
+        if closest.differences.is_empty() {
+            out.line(format!("  It is {doc} as far as can be read, but {resaved}"));
+            return;
+        }
+    }
+    out.line(format!("  its text differs from that of {doc}, the closest signed document:"));
+    for d in &closest.differences {
+        out.line(format!(
+            "    {}: \"{}\" → \"{}\"",
+            visible(&d.where_),
+            visible(&d.before),
+            visible(&d.after)
+        ));
+    }
+    if closest.more_differences > 0 {
+        out.line(format!("    … and {} more difference(s)", closest.more_differences));
+    }
+    out.line("  It is not a signed document: its text was changed.".into());
 }
 
 fn valid_signers(signatures: &[SignatureReport]) -> Vec<String> {
-    signatures
+    let mut signers: Vec<String> = signatures
         .iter()
         .filter(|s| s.status == SignatureStatus::Valid)
-        .map(|s| format!("{} (key {})", s.signer.as_deref().unwrap_or("?"), s.key_id))
-        .collect()
+        .map(|s| {
+            let name = s.signer.as_deref().map(visible).unwrap_or("?".into());
+            format!("{name} (key {})", visible(&s.key_id))
+        })
+        .collect();
+    signers.dedup();
+    signers
 }
 
+/// One line per signature, and one for all those by each key not in use.
 fn signature_lines<'a>(
     signatures: impl IntoIterator<Item = &'a SignatureReport>,
-    line: &mut impl FnMut(String),
+    comments: bool,
+    out: &mut Lines,
 ) {
-    for signature in signatures {
-        let signer = signature.signer.as_deref().unwrap_or("unknown signer");
-        line(match signature.status {
-            SignatureStatus::Valid => {
-                format!("  valid signature by {signer} (key {})", signature.key_id)
+    let mut unknown: Vec<(&str, Vec<&str>)> = Vec::new();
+    for s in signatures {
+        if s.status == SignatureStatus::UnknownKey {
+            match unknown.iter_mut().find(|(key, _)| *key == s.key_id) {
+                Some((_, files)) => files.push(&s.file),
+                None => unknown.push((&s.key_id, vec![&s.file])),
             }
-            SignatureStatus::Invalid => format!(
-                "  INVALID signature {} (key {}): {}",
-                signature.file,
-                signature.key_id,
-                signature.reason.as_deref().unwrap_or("invalid")
-            ),
-            SignatureStatus::UnknownKey => format!(
-                "  not checked: {} is by key {}, which is not one of the keys in use",
-                signature.file, signature.key_id
-            ),
+            continue;
+        }
+        let file = visible(&s.file);
+        let key = visible(&s.key_id);
+        let reason = visible(s.reason.as_deref().unwrap_or_default());
+        out.line(match s.status {
+            SignatureStatus::Valid => {
+                let signer = s.signer.as_deref().map(visible).unwrap_or("unnamed signer".into());
+                format!("  valid signature by {signer} (key {key}, {file})")
+            }
+            SignatureStatus::Invalid => format!("  INVALID signature {file} (key {key}): {reason}"),
+            SignatureStatus::UnknownKey => continue,
+            SignatureStatus::Malformed => {
+                format!("  not counted: {file} is not a signature: {reason}")
+            }
+            SignatureStatus::OtherFile => format!("  not counted: {file}: {reason}"),
         });
+        if let (true, Some(comment)) = (comments, &s.trusted_comment) {
+            out.line(format!("    trusted comment: {}", visible(comment)));
+        }
+    }
+    for (key, files) in unknown {
+        let files: Vec<_> = files.iter().map(|f| visible(f)).collect();
+        out.line(format!(
+            "  not counted: signed also by key {}, which is not one of the keys in use ({})",
+            visible(key),
+            files.join(", ")
+        ));
     }
 }

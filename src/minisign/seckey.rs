@@ -206,6 +206,11 @@ impl SecretKey {
         self.key_id
     }
 
+    /// The Ed25519 signing key, for signatures in other formats made with the same key.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
         PublicKey { key_id: self.key_id, key: self.signing.verifying_key() }

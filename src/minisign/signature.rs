@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use ed25519_dalek::Signature as Ed25519Signature;
+use ed25519_dalek::{Signature as Ed25519Signature, VerifyingKey};
 
 use super::{
     comment_line, encode, parse_error, split_lines, KeyId, PublicKey, SIG_ALG, SIG_ALG_PREHASHED,
@@ -123,16 +123,35 @@ impl Signature {
         if self.key_id != key.key_id {
             return Err(Invalid::OtherKey);
         }
+        self.verify_with(&key.key, prehash)
+    }
+
+    /// [`Signature::verify`] with a bare Ed25519 key, whatever key id the signature carries.
+    pub fn verify_with(
+        &self,
+        key: &VerifyingKey,
+        prehash: &[u8; 64],
+    ) -> std::result::Result<(), Invalid> {
         if self.algorithm != SIG_ALG_PREHASHED {
             return Err(Invalid::Legacy);
         }
         let signature = Ed25519Signature::from_bytes(&self.signature);
-        key.key.verify_strict(prehash, &signature).map_err(|_| Invalid::Content)?;
+        key.verify_strict(prehash, &signature).map_err(|_| Invalid::Content)?;
+        if self.comment_signed_by(key) {
+            Ok(())
+        } else {
+            Err(Invalid::TrustedComment)
+        }
+    }
+
+    /// Whether `key` made the global signature, over the signature and the trusted comment:
+    /// true of an intact signature by `key` of any file.
+    pub fn comment_signed_by(&self, key: &VerifyingKey) -> bool {
         let mut global = Vec::with_capacity(64 + self.trusted_comment.len());
         global.extend_from_slice(&self.signature);
         global.extend_from_slice(self.trusted_comment.as_bytes());
         let global_signature = Ed25519Signature::from_bytes(&self.global_signature);
-        key.key.verify_strict(&global, &global_signature).map_err(|_| Invalid::TrustedComment)
+        key.verify_strict(&global, &global_signature).is_ok()
     }
 }
 

@@ -7,8 +7,11 @@
 //! | `DOC.pdf.minisig` | signature by the signer who built the package |
 //! | `DOC.pdf.SIGNER.minisig` | signature by co-signer `SIGNER` (`accord sign`) |
 //! | `manifest.json`, `manifest.json[.SIGNER].minisig` | the manifest and its signatures |
+//! | `DOC.pdf.sshsig`, `DOC.pdf.SIGNER.sshsig` | the same signatures in OpenSSH's format |
 //! | `SIGNER.pub` | public key of each signer (untrusted: anyone can swap it) |
-//! | `SHA256SUMS` | `sha256sum -c` list of the PDFs |
+//! | `allowed_signers` | the same keys, for `ssh-keygen -Y verify` |
+//! | `SHA256SUMS`, `SHA256SUMS[.SIGNER].minisig` | `sha256sum -c` list of the PDFs, signed |
+//! | `verify.html` | a page that checks copies in any browser |
 //!
 //! `SIGNER` is a signer's name reduced to lowercase ASCII letters, digits and hyphens, never
 //! containing a dot, so `DOC.pdf.SIGNER.minisig` cannot be mistaken for the signature of
@@ -23,8 +26,17 @@ use crate::manifest;
 
 /// Name of the checksum list in a package.
 pub const SHA256SUMS: &str = "SHA256SUMS";
-/// Suffix of signature files.
+/// Suffix of minisign signature files.
 pub const SIG_SUFFIX: &str = ".minisig";
+/// Suffix of OpenSSH signature files.
+pub const SSH_SUFFIX: &str = ".sshsig";
+/// Name of the OpenSSH `allowed_signers` file: a line per signer, for `ssh-keygen -Y verify`.
+pub const ALLOWED_SIGNERS: &str = "allowed_signers";
+/// The namespace of accord's OpenSSH signatures (`ssh-keygen -Y sign -n accord`), so that a
+/// signature made for another purpose with the same key never passes for accord's.
+pub const SSH_NAMESPACE: &str = "accord";
+/// Name of the page that checks copies in a browser.
+pub const PAGE: &str = "verify.html";
 /// Suffix of public key files.
 pub const PUB_SUFFIX: &str = ".pub";
 /// Middle part of the name of a staging directory, `.ID.staging-PID-NANOS`.
@@ -34,24 +46,31 @@ pub const OLD: &str = "old";
 
 /// `FILE.minisig` for the builder (`slug` = None), `FILE.SLUG.minisig` for a co-signer.
 pub fn signature_file_name(file: &str, slug: Option<&str>) -> String {
+    named(file, slug, SIG_SUFFIX)
+}
+
+/// `FILE.sshsig` for the builder (`slug` = None), `FILE.SLUG.sshsig` for a co-signer.
+pub fn ssh_signature_file_name(file: &str, slug: Option<&str>) -> String {
+    named(file, slug, SSH_SUFFIX)
+}
+
+fn named(file: &str, slug: Option<&str>, suffix: &str) -> String {
     match slug {
-        Some(slug) => format!("{file}.{slug}{SIG_SUFFIX}"),
-        None => format!("{file}{SIG_SUFFIX}"),
+        Some(slug) => format!("{file}.{slug}{suffix}"),
+        None => format!("{file}{suffix}"),
     }
 }
 
 /// Whether a file named `name` makes its directory a signed package.
 pub fn is_signature_or_manifest(name: &str) -> bool {
-    name == manifest::FILE_NAME || name.ends_with(SIG_SUFFIX)
+    name == manifest::FILE_NAME || name.ends_with(SIG_SUFFIX) || name.ends_with(SSH_SUFFIX)
 }
 
 /// Whether `name` is reserved for the files accord adds to a package, so no document may
 /// have it.
 pub fn is_reserved(name: &str) -> bool {
-    name == manifest::FILE_NAME
-        || name == SHA256SUMS
-        || name.ends_with(SIG_SUFFIX)
-        || name.ends_with(PUB_SUFFIX)
+    [manifest::FILE_NAME, SHA256SUMS, ALLOWED_SIGNERS, PAGE].contains(&name)
+        || [SIG_SUFFIX, SSH_SUFFIX, PUB_SUFFIX].iter().any(|suffix| name.ends_with(suffix))
 }
 
 /// Whether `dir` is a staging directory of a build: an unfinished build, never a published
@@ -90,13 +109,13 @@ impl Listing {
         self.names.contains(name)
     }
 
-    /// `FILE.minisig` (the builder's), then every `FILE.SIGNER.minisig` sorted (SIGNER without
+    /// `FILE.SUFFIX` (the builder's), then every `FILE.SIGNER.SUFFIX` sorted (SIGNER without
     /// dots, and no file `FILE.SIGNER` whose own signature it would be).
-    pub fn signatures_of(&self, file: &str) -> Vec<String> {
-        let own = signature_file_name(file, None);
+    pub fn signatures_of(&self, file: &str, suffix: &str) -> Vec<String> {
+        let own = named(file, None, suffix);
         let prefix = format!("{file}.");
         let cosigned = self.names.iter().filter(|name| {
-            name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(SIG_SUFFIX)).is_some_and(
+            name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(suffix)).is_some_and(
                 |signer| {
                     !signer.is_empty()
                         && !signer.contains('.')
@@ -105,6 +124,11 @@ impl Listing {
             )
         });
         self.names.get(&own).into_iter().chain(cosigned).cloned().collect()
+    }
+
+    /// Every name in the directory, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
     }
 
     /// The public key files (`*.pub`, not hidden).

@@ -4,6 +4,7 @@
 
 pub mod layout;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::manifest::Manifest;
+use crate::minisign::PublicKey;
 use layout::{OLD, STAGING};
 
 /// One typeset document of a package.
@@ -47,10 +49,14 @@ pub struct Provenance {
 pub struct Sealed {
     /// The parsed manifest.
     pub manifest: Manifest,
-    /// Digest of `manifest.json`'s bytes.
-    pub manifest_digest: FileDigest,
+    /// The bytes of `manifest.json`.
+    pub manifest_bytes: Vec<u8>,
     /// Digest of each document, in the order of the manifest's files.
     pub documents: Vec<FileDigest>,
+    /// Every signer whose signatures verified, with the name their trusted comment gives.
+    pub signers: Vec<(String, PublicKey)>,
+    /// The verified minisign signature files of each signed file, by its name.
+    pub signature_files: BTreeMap<String, Vec<String>>,
 }
 
 /// Whether the package directory `dir` holds signatures, which makes it immutable.

@@ -1,22 +1,28 @@
 //! Co-signing: adding a signer's signatures to a sealed, verified package without touching
 //! its PDFs or its manifest.
 //!
-//! The manifest's signature is written after the documents' and the public key last, so an
-//! interrupted `accord sign` never passes for a complete co-signature, and running it again
-//! finishes the job.
+//! The manifest's signature is written after the documents' and `SHA256SUMS`'s, then
+//! `allowed_signers` and `verify.html` are rewritten to include the co-signer, and the public
+//! key comes last, so an interrupted `accord sign` never passes for a complete co-signature,
+//! and running it again finishes the job.
 
 use std::path::Path;
 
-use super::Signer;
+use ed25519_dalek::VerifyingKey;
+
+use super::{page, Signed, Signer};
+use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::manifest;
-use crate::minisign::{PublicKey, Signature};
-use crate::package::layout::{signature_file_name, Listing};
+use crate::minisign::Signature;
+use crate::package::layout::{Listing, ALLOWED_SIGNERS, PAGE, SHA256SUMS, SIG_SUFFIX};
 use crate::package::Sealed;
 
 /// Largest signature file read back (a minisign signature takes about 500 bytes).
 const MAX_SIGNATURE_FILE: u64 = 64 << 10;
+/// Largest `allowed_signers` read back: a line of about 100 bytes per signer.
+const MAX_ALLOWED_SIGNERS: u64 = 1 << 20;
 
 /// Adds `signer`'s signatures to the package in `dir`, whose contents `sealed` were verified
 /// with the keys `signed_by`; returns the names of the files written.
@@ -25,18 +31,82 @@ const MAX_SIGNATURE_FILE: u64 = 64 << 10;
 pub fn cosign(
     dir: &Path,
     sealed: &Sealed,
-    signed_by: &[PublicKey],
+    signed_by: &[VerifyingKey],
     signer: &Signer,
 ) -> Result<Vec<String>> {
+    let listing = Listing::read(dir)?;
+    refuse_taken(dir, &listing, signed_by, signer)?;
+    let slug = signer.slug();
+    let manifest = &sealed.manifest;
+    let sums = FileDigest::of_bytes(manifest.sha256sums().as_bytes());
+    let manifest_digest = FileDigest::of_bytes(&sealed.manifest_bytes);
+    // What to sign: every document, the checksums, then the manifest (which marks completion).
+    let planned: Vec<(&str, &str, &FileDigest)> = manifest
+        .files
+        .iter()
+        .zip(&sealed.documents)
+        .map(|(file, digest)| (file.name.as_str(), file.role.as_str(), digest))
+        .chain([
+            (SHA256SUMS, manifest::SUMS_ROLE, &sums),
+            (manifest::FILE_NAME, manifest::ROLE, &manifest_digest),
+        ])
+        .collect();
+    let mut written = Vec::with_capacity(2 * planned.len() + 3);
+    let mut signature_files = sealed.signature_files.clone();
+    for (file, role, digest) in planned {
+        let signed = Signed { file, digest, role, package: &manifest.package };
+        let names = signer.sign_file(dir, signed, Some(&slug), fsio::write_atomic)?;
+        signature_files.entry(file.to_string()).or_default().push(names[0].clone());
+        written.extend(names);
+    }
+    let mut line = signer.allowed_signers_line()?;
+    let path = dir.join(ALLOWED_SIGNERS);
+    let lines = match listing.contains(ALLOWED_SIGNERS) {
+        true => String::from_utf8_lossy(&fsio::read_regular(
+            &path,
+            "allowed signers file",
+            MAX_ALLOWED_SIGNERS,
+        )?)
+        .into_owned(),
+        false => String::new(),
+    };
+    if !lines.lines().any(|l| format!("{l}\n") == line) {
+        line.insert_str(0, &lines);
+        fsio::write_atomic(&path, line.as_bytes())?;
+    }
+    written.push(ALLOWED_SIGNERS.to_string());
+    let mut signers = sealed.signers.clone();
+    signers.push((signer.name().to_string(), signer.public_key()));
+    page::write(
+        dir,
+        &sealed.manifest_bytes,
+        manifest,
+        &signers,
+        &signature_files,
+        fsio::write_atomic,
+    )?;
+    written.push(PAGE.to_string());
+    fsio::write_atomic(&dir.join(signer.key_file()), signer.public_key().to_file().as_bytes())?;
+    written.push(signer.key_file());
+    Ok(written)
+}
+
+/// Refuses a signer whose key already signed, whose name another signer has, or whose
+/// signature files another key made (files of an interrupted run of this signer are redone).
+fn refuse_taken(
+    dir: &Path,
+    listing: &Listing,
+    signed_by: &[VerifyingKey],
+    signer: &Signer,
+) -> Result<()> {
     let key_id = signer.public_key().key_id;
-    if signed_by.iter().any(|key| key.key_id == key_id) {
+    if signed_by.contains(&signer.public_key().key) {
         return Err(Error::failed(format!(
             "{} (key {key_id}) has already signed {}",
             signer.name(),
             dir.display()
         )));
     }
-    let listing = Listing::read(dir)?;
     let slug = signer.slug();
     let key_file = signer.key_file();
     if listing.contains(&key_file) {
@@ -45,37 +115,17 @@ pub fn cosign(
             dir.display()
         )));
     }
-    // What to sign: every document, then the manifest (its signature marks completion).
-    let manifest = &sealed.manifest;
-    let planned: Vec<_> = manifest
-        .files
-        .iter()
-        .zip(&sealed.documents)
-        .map(|(file, digest)| (file.name.as_str(), file.role.as_str(), digest))
-        .chain([(manifest::FILE_NAME, manifest::ROLE, &sealed.manifest_digest)])
-        .collect();
-    // Files left by an interrupted run of this signer are redone; anyone else's are kept.
-    for (file, _, _) in &planned {
-        let name = signature_file_name(file, Some(&slug));
-        if listing.contains(&name) {
-            let path = dir.join(name);
-            let bytes = fsio::read_regular(&path, "signature", MAX_SIGNATURE_FILE)?;
-            if Signature::parse(&bytes, &path.display().to_string())?.key_id != key_id {
-                return Err(Error::failed(format!(
-                    "{} exists and was made by another key; choose another --signer",
-                    path.display()
-                )));
-            }
+    let theirs = format!(".{slug}{SIG_SUFFIX}");
+    for name in listing.names().filter(|name| name.ends_with(&theirs)) {
+        let path = dir.join(name);
+        let bytes = fsio::read_regular(&path, "signature", MAX_SIGNATURE_FILE)?;
+        let theirs = Signature::parse(&bytes, &path.display().to_string()).map(|s| s.key_id);
+        if theirs.map_or(true, |id| id != key_id) {
+            return Err(Error::failed(format!(
+                "{} exists and was not made by this key; choose another --signer",
+                path.display()
+            )));
         }
     }
-    let mut written = Vec::with_capacity(planned.len() + 1);
-    for (file, role, digest) in &planned {
-        let name = signature_file_name(file, Some(&slug));
-        let signature = signer.sign(file, &name, digest, role, &manifest.package)?;
-        fsio::write_atomic(&dir.join(&name), signature.as_bytes())?;
-        written.push(name);
-    }
-    fsio::write_atomic(&dir.join(&key_file), signer.public_key().to_file().as_bytes())?;
-    written.push(key_file);
-    Ok(written)
+    Ok(())
 }

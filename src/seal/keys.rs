@@ -10,6 +10,7 @@ use super::Signer;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::minisign::SecretKeyFile;
+use crate::output;
 
 /// Environment variable holding the secret key's passphrase (after `--passphrase-file`).
 pub const PASSPHRASE_ENV: &str = "ACCORD_PASSPHRASE";
@@ -139,7 +140,7 @@ pub fn load_signer(key_path: &Path, name: Option<&str>, pass: &PassphraseSource)
     let file = SecretKeyFile::parse(&bytes, &origin)?;
     let key = if file.is_encrypted() {
         let passphrase = pass.read(&format!("Passphrase for {origin}: "), false)?;
-        eprintln!("Decrypting {origin} (scrypt, 1 GiB of memory)...");
+        output::eprintln(&format!("Decrypting {origin} (scrypt, 1 GiB of memory)..."));
         file.unlock(Some(passphrase.as_bytes()))?
     } else {
         file.unlock(None)?

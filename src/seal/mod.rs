@@ -14,35 +14,36 @@
 
 mod cosign;
 mod keys;
+mod page;
 mod signer;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use cosign::cosign;
 pub use keys::{load_signer, PassphraseSource, MAX_PASSPHRASE, PASSPHRASE_ENV};
-pub use signer::Signer;
+pub use signer::{Signed, Signer};
 
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio::{self, write_staged};
 use crate::manifest::{self, FileEntry, Manifest, SignatureEntry, SignerEntry, Template};
-use crate::package::layout::{self, signature_file_name, SHA256SUMS};
+use crate::package::layout::{self, signature_file_name, ALLOWED_SIGNERS, SHA256SUMS};
 use crate::package::{Document, Provenance};
 
 /// Largest PDF read back from the staging directory: far above any document accord typesets.
 const MAX_STAGED_PDF: u64 = 1 << 30;
 
 /// Signs the documents staged in `dir` and writes their signatures, `SIGNER.pub`,
-/// `SHA256SUMS`, `manifest.json` and `manifest.json.minisig` there.
+/// `allowed_signers`, `SHA256SUMS`, `manifest.json`, their signatures and `verify.html` there.
 ///
 /// The PDFs must already be in `dir`; what is signed is what is on disk, which must equal
 /// `doc.pdf`.
 pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -> Result<()> {
     let files = sign_documents(dir, docs, prov, signer)?;
     let public_key = signer.public_key();
-    let key_id = public_key.key_id.to_string();
     write_staged(&dir.join(signer.key_file()), public_key.to_file().as_bytes())?;
+    write_staged(&dir.join(ALLOWED_SIGNERS), signer.allowed_signers_line()?.as_bytes())?;
     let manifest = Manifest {
         format: manifest::FORMAT.to_string(),
         package: prov.package_id.clone(),
@@ -56,23 +57,35 @@ pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -
             .collect(),
         signers: vec![SignerEntry {
             name: signer.name().to_string(),
-            key_id,
+            key_id: public_key.key_id.to_string(),
             public_key: public_key.to_base64(),
             public_key_file: signer.key_file(),
         }],
         files,
     };
-    write_staged(&dir.join(SHA256SUMS), manifest.sha256sums().as_bytes())?;
+    let sums = manifest.sha256sums();
+    write_staged(&dir.join(SHA256SUMS), sums.as_bytes())?;
     let bytes = manifest.to_bytes()?;
     write_staged(&dir.join(manifest::FILE_NAME), &bytes)?;
-    let sig_file = signature_file_name(manifest::FILE_NAME, None);
-    let digest = FileDigest::of_bytes(&bytes);
-    let signature =
-        signer.sign(manifest::FILE_NAME, &sig_file, &digest, manifest::ROLE, &prov.package_id)?;
-    write_staged(&dir.join(sig_file), signature.as_bytes())
+    let package = prov.package_id.as_str();
+    let mut signature_files = BTreeMap::new();
+    for (file, role, contents) in [
+        (SHA256SUMS, manifest::SUMS_ROLE, sums.as_bytes()),
+        (manifest::FILE_NAME, manifest::ROLE, &bytes[..]),
+    ] {
+        let digest = FileDigest::of_bytes(contents);
+        let signed = Signed { file, digest: &digest, role, package };
+        let [minisig, _] = signer.sign_file(dir, signed, None, write_staged)?;
+        signature_files.insert(file.to_string(), vec![minisig]);
+    }
+    for file in &manifest.files {
+        signature_files.insert(file.name.clone(), vec![signature_file_name(&file.name, None)]);
+    }
+    let signers = [(signer.name().to_string(), public_key)];
+    page::write(dir, &bytes, &manifest, &signers, &signature_files, write_staged)
 }
 
-/// Signs each of `docs`, staged in `dir`, and writes its signature; returns their manifest
+/// Signs each of `docs`, staged in `dir`, and writes its signatures; returns their manifest
 /// entries.
 fn sign_documents(
     dir: &Path,
@@ -98,10 +111,13 @@ fn sign_documents(
             )));
         }
         let digest = FileDigest::of_bytes(&doc.pdf);
-        let sig_file = signature_file_name(&doc.file_name, None);
-        let signature =
-            signer.sign(&doc.file_name, &sig_file, &digest, &doc.role, &prov.package_id)?;
-        write_staged(&dir.join(&sig_file), signature.as_bytes())?;
+        let signed = Signed {
+            file: &doc.file_name,
+            digest: &digest,
+            role: &doc.role,
+            package: &prov.package_id,
+        };
+        let [minisig, _] = signer.sign_file(dir, signed, None, write_staged)?;
         files.push(FileEntry {
             name: doc.file_name.clone(),
             role: doc.role.clone(),
@@ -111,7 +127,7 @@ fn sign_documents(
             signatures: vec![SignatureEntry {
                 signer: signer.name().to_string(),
                 key_id: key_id.clone(),
-                signature_file: sig_file,
+                signature_file: minisig,
             }],
         });
     }

@@ -1,10 +1,28 @@
 //! A signer: a display name and an unlocked secret key, and the signatures it makes.
 
+use std::path::Path;
+
 use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::minisign::{PublicKey, SecretKey};
-use crate::package::layout::PUB_SUFFIX;
+use crate::package::layout::{
+    signature_file_name, ssh_signature_file_name, PUB_SUFFIX, SSH_NAMESPACE,
+};
+use crate::sshsig::{self, SshPublicKey};
+
+/// A file to sign: its name in the package, its digest, its role and the package id.
+#[derive(Clone, Copy)]
+pub struct Signed<'a> {
+    /// File name in the package.
+    pub file: &'a str,
+    /// Its digest.
+    pub digest: &'a FileDigest,
+    /// Its role (what the trusted comment attests).
+    pub role: &'a str,
+    /// The package id.
+    pub package: &'a str,
+}
 
 /// Longest signer name accepted.
 const SIGNER_NAME_MAX: usize = 200;
@@ -53,7 +71,7 @@ impl Signer {
         match slug.trim_end_matches('-') {
             "" => format!("key-{}", self.key.key_id().to_string().to_ascii_lowercase()),
             // `DOC.minisig.minisig` would read as the signature of `DOC.minisig`.
-            "minisig" => "minisig-signer".to_string(),
+            slug @ ("minisig" | "sshsig") => format!("{slug}-signer"),
             slug => slug.to_string(),
         }
     }
@@ -63,8 +81,33 @@ impl Signer {
         format!("{}{PUB_SUFFIX}", self.slug())
     }
 
+    /// Signs `file` (given its digest) as `role` in `package`, writing `FILE[.SLUG].minisig`
+    /// and `FILE[.SLUG].sshsig` into `dir` with `write` (`slug`: a co-signer's); returns the
+    /// names of the files written.
+    pub fn sign_file(
+        &self,
+        dir: &Path,
+        signed: Signed<'_>,
+        slug: Option<&str>,
+        write: fn(&Path, &[u8]) -> Result<()>,
+    ) -> Result<[String; 2]> {
+        let minisig = signature_file_name(signed.file, slug);
+        let text = self.sign(signed.file, &minisig, signed.digest, signed.role, signed.package)?;
+        write(&dir.join(&minisig), text.as_bytes())?;
+        let sshsig = ssh_signature_file_name(signed.file, slug);
+        let text = sshsig::sign(self.key.signing_key(), SSH_NAMESPACE, &signed.digest.sha512)?;
+        write(&dir.join(&sshsig), text.as_bytes())?;
+        Ok([minisig, sshsig])
+    }
+
+    /// The `allowed_signers` line of this signer: its file-name form as principal.
+    pub fn allowed_signers_line(&self) -> Result<String> {
+        let key = SshPublicKey::from(self.public_key().key);
+        sshsig::allowed_signer_line(&self.slug(), SSH_NAMESPACE, &key)
+    }
+
     /// The text of `sig_file`: a signature of `file` (given its digest) as `role` in `package`.
-    pub fn sign(
+    fn sign(
         &self,
         file: &str,
         sig_file: &str,
@@ -105,6 +148,7 @@ mod tests {
         assert_eq!(signer("  Dr. Zoë O'Brien (IOM) ").slug(), "dr-zo-o-brien-iom");
         assert_eq!(signer("李").slug(), "key-0807060504030201");
         assert_eq!(signer("Minisig").slug(), "minisig-signer");
+        assert_eq!(signer("SSHSIG").slug(), "sshsig-signer");
         assert!(Signer::new("a\nb", SecretKey::generate().unwrap()).is_err());
         assert!(Signer::new(" ", SecretKey::generate().unwrap()).is_err());
     }

@@ -42,6 +42,7 @@
 //! }
 //! ```
 
+mod diagnose;
 mod keys;
 mod package;
 mod report;
@@ -50,57 +51,105 @@ mod standalone;
 
 use std::path::{Path, PathBuf};
 
+use ed25519_dalek::VerifyingKey;
+
+pub use keys::Key;
 pub use report::{
-    FileReport, KeyInfo, MissingKey, PackageReport, Report, SignatureReport, SignatureStatus,
-    Status, FORMAT,
+    Closest, Difference, FileReport, KeyInfo, MissingKey, PackageReport, Report, SignatureKind,
+    SignatureReport, SignatureStatus, Status, FORMAT,
 };
 
 use crate::error::Result;
-use crate::minisign::PublicKey;
 use crate::package::Sealed;
-use keys::KnownKey;
 
 /// The keys in use, the package's report (with `--package`), and each file's report.
-type Checked = (Vec<KnownKey>, Option<PackageReport>, Vec<FileReport>);
+type Checked = (Vec<Key>, Option<PackageReport>, Vec<FileReport>);
 
-/// Checks `files`, against the package in `package` if given, with the `--key` values `keys`
-/// (none: the untrusted keys found next to the files or in the package).
-pub fn verify(files: &[PathBuf], package: Option<&Path>, keys: &[String]) -> Result<Report> {
-    let trusted = (!keys.is_empty()).then(|| keys::trusted(keys)).transpose()?;
-    let keys_trusted = trusted.is_some();
-    let checked = match package {
-        Some(dir) => package::verify(files, dir, trusted)?,
-        None => standalone::verify(files, trusted)?,
-    };
-    Ok(report(checked, keys_trusted))
+/// What to verify, and with which keys.
+#[derive(Debug, Default)]
+pub struct Request<'a> {
+    /// The copies to check.
+    pub files: &'a [PathBuf],
+    /// The package to match them against (else the signatures next to each file).
+    pub package: Option<&'a Path>,
+    /// Trusted public keys: `.pub` files or one-line `RW…` keys.
+    pub keys: &'a [String],
+    /// An `allowed_signers` file of trusted keys.
+    pub allowed_signers: Option<&'a Path>,
+    /// The package the copies must belong to.
+    pub package_id: Option<&'a str>,
 }
 
-/// Checks every document of the package in `dir` in place, as `accord sign` does before
-/// co-signing; returns the report, the keys that signed, and what was verified.
+impl Request<'_> {
+    /// The trusted keys, or `None` when none is given.
+    fn trusted(&self) -> Result<Option<Vec<Key>>> {
+        if self.keys.is_empty() && self.allowed_signers.is_none() {
+            return Ok(None);
+        }
+        keys::trusted(self.keys, self.allowed_signers).map(Some)
+    }
+}
+
+/// Checks the copies of `request`.
+pub fn verify(request: &Request<'_>) -> Result<Report> {
+    let trusted = request.trusted()?;
+    let keys_trusted = trusted.is_some();
+    let mut checked = match request.package {
+        Some(dir) => package::verify(request.files, dir, trusted)?,
+        None => standalone::verify(request.files, trusted, request.package_id)?,
+    };
+    if let (Some(id), Some(package)) = (request.package_id, checked.1.as_mut()) {
+        if package.id.as_deref().is_some_and(|found| found != id) {
+            package.problems.push(format!(
+                "it is package {}, not {id}",
+                package.id.as_deref().unwrap_or_default()
+            ));
+            package.ok = false;
+            checked.2.iter_mut().for_each(|file| file.ok = false);
+        }
+    }
+    Ok(report(checked, keys_trusted, request.package.is_some()))
+}
+
+/// Checks every document of the package in `dir` in place with the trusted keys of
+/// `request`, as `accord sign` does before co-signing; returns the report, the keys that
+/// signed everything, and what was verified when it verifies.
 pub fn verify_whole(
     dir: &Path,
-    keys: &[String],
-) -> Result<(Report, Vec<PublicKey>, Option<Sealed>)> {
-    let trusted = (!keys.is_empty()).then(|| keys::trusted(keys)).transpose()?;
+    request: &Request<'_>,
+) -> Result<(Report, Vec<VerifyingKey>, Option<Sealed>)> {
+    let trusted = request.trusted()?;
     let keys_trusted = trusted.is_some();
     let (checked, sealed) = package::whole(dir, trusted)?;
-    let signed_by = checked.0.iter().map(|k| k.key.clone()).collect();
-    let report = report(checked, keys_trusted);
+    let signed_by = checked.0.iter().map(|k| k.ed25519).collect();
+    let report = report(checked, keys_trusted, true);
     let sealed = sealed.filter(|_| report.ok);
     Ok((report, signed_by, sealed))
 }
 
-fn report((used, package, files): Checked, keys_trusted: bool) -> Report {
-    let ok = !files.is_empty()
-        && files.iter().all(|file| file.ok)
-        && package.as_ref().is_none_or(|package| package.ok);
-    let keys = used
-        .iter()
-        .map(|k| KeyInfo {
-            key_id: k.key.key_id.to_string(),
-            public_key: k.key.to_base64(),
-            source: k.source.clone(),
-        })
-        .collect();
-    Report { format: FORMAT, ok, keys_trusted, keys, package, files }
+fn report((used, package, mut files): Checked, keys_trusted: bool, packaged: bool) -> Report {
+    if !keys_trusted {
+        files.iter_mut().for_each(|file| file.ok = false);
+    }
+    let failed = files.iter().filter(|file| !file.ok).count();
+    let package_ok = package.as_ref().is_none_or(|package| package.ok);
+    let ok = keys_trusted && !files.is_empty() && failed == 0 && package_ok;
+    let reason = if ok {
+        None
+    } else if !keys_trusted {
+        let place = if packaged { "in the package" } else { "next to the files" };
+        Some(format!(
+            "no trusted key: the public keys used were found {place}, where anyone could have \
+             replaced them; compare them with the keys the signers published and pass those \
+             with --key or --allowed-signers"
+        ))
+    } else if !package_ok {
+        Some("the package does not verify".to_string())
+    } else if files.is_empty() {
+        Some("no file to check".to_string())
+    } else {
+        Some(format!("{failed} of {} file(s) do not verify", files.len()))
+    };
+    let keys = used.iter().map(KeyInfo::of).collect();
+    Report { format: FORMAT, ok, keys_trusted, reason, keys, package, files }
 }

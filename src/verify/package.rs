@@ -1,47 +1,78 @@
-//! Verifying copies against a package: the package's own state first (its manifest and the
-//! manifest's signatures), then each copy, matched to a document by SHA-256.
+//! Verifying copies against a package, in steps: open the package (its keys, its manifest and
+//! the manifest's signatures, `SHA256SUMS` against the manifest), then match each copy to a
+//! document by SHA-256 and check that document's signatures.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::keys::{self, KnownKey};
-use super::report::{FileReport, MissingKey, PackageReport, Status};
-use super::signatures::{self, Expect};
+use super::diagnose::{self, SignedDocument};
+use super::keys::{self, Key};
+use super::report::{
+    FileReport, MissingKey, PackageReport, SignatureKind, SignatureReport, SignatureStatus, Status,
+};
+use super::signatures::{self, Expect, Found};
 use super::Checked;
+use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::Result;
 use crate::fsio;
 use crate::manifest::{self, Manifest};
-use crate::package::layout::{self, Listing, SIG_SUFFIX};
+use crate::minisign::PublicKey;
+use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX};
 use crate::package::Sealed;
 
 /// Largest manifest read: a manifest of a package takes a few KB.
 const MAX_MANIFEST: u64 = 1 << 20;
+/// Largest `SHA256SUMS` read: one line of about 100 bytes per document.
+const MAX_SHA256SUMS: u64 = 1 << 20;
 
-/// A package opened for verification: its listing, the keys in use, and its manifest if it
-/// verifies.
+/// A package opened for verification: its listing, the keys in use, its report so far, and
+/// its manifest once that verifies.
 struct Opened {
     listing: Listing,
-    keys: Vec<KnownKey>,
+    keys: Vec<Key>,
     report: PackageReport,
-    manifest: Option<(Manifest, FileDigest)>,
+    manifest: Option<(Manifest, Vec<u8>)>,
+    /// The signed documents' texts, read on the first copy that is not one of them.
+    signed: Option<Vec<SignedDocument>>,
 }
 
-/// Each file against the documents of the package in `dir`.
-pub fn verify(files: &[PathBuf], dir: &Path, trusted: Option<Vec<KnownKey>>) -> Result<Checked> {
-    let opened = open(dir, trusted)?;
+/// Each file against the documents of the package in `dir`, with the `trusted` keys (none:
+/// the package's own, untrusted).
+pub fn verify(files: &[PathBuf], dir: &Path, trusted: Option<Vec<Key>>) -> Result<Checked> {
+    let mut opened = open(dir, trusted)?;
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
         let digest = FileDigest::of_file(path)?;
-        reports.push(match_copy(&opened, path.display().to_string(), &digest)?);
+        let mut report = match_copy(&mut opened, path.display().to_string(), &digest)?;
+        if report.status == Status::NoMatch {
+            explain(&mut opened, path, &mut report);
+        }
+        reports.push(report);
     }
     Ok((opened.keys, Some(opened.report), reports))
 }
 
 /// Every document of the package in `dir` in place, for co-signing: the report, and what was
 /// verified when the manifest verifies.
-pub fn whole(dir: &Path, trusted: Option<Vec<KnownKey>>) -> Result<(Checked, Option<Sealed>)> {
+pub fn whole(dir: &Path, trusted: Option<Vec<Key>>) -> Result<(Checked, Option<Sealed>)> {
+    let checks_every_signer = trusted.is_some();
     let mut opened = open(dir, trusted)?;
-    let Some((manifest, manifest_digest)) = opened.manifest.clone() else {
+    if checks_every_signer {
+        // Every signer the package holds a key of must be among the trusted keys.
+        for key in keys::found_in(&opened.listing).0 {
+            if !opened.keys.iter().any(|k| k.ed25519 == key.ed25519) {
+                opened.report.ok = false;
+                opened.report.problems.push(format!(
+                    "it is also signed by {} ({}), whose key is not among the trusted keys: \
+                     compare it with the key that signer published and pass it too",
+                    key.describe(),
+                    key.source
+                ));
+            }
+        }
+    }
+    let Some((manifest, manifest_bytes)) = opened.manifest.clone() else {
         return Ok(((opened.keys, Some(opened.report), Vec::new()), None));
     };
     let mut reports = Vec::with_capacity(manifest.files.len());
@@ -62,32 +93,46 @@ pub fn whole(dir: &Path, trusted: Option<Vec<KnownKey>>) -> Result<(Checked, Opt
                 entry.sha256
             ));
         }
-        reports.push(match_copy(&opened, path.display().to_string(), &digest)?);
+        reports.push(match_copy(&mut opened, path.display().to_string(), &digest)?);
         documents.push(digest);
     }
     opened.report.ok = opened.report.ok && opened.report.problems.is_empty();
-    let sealed = Sealed { manifest, manifest_digest, documents };
+    let mut signature_files = BTreeMap::new();
+    signature_files
+        .insert(manifest::FILE_NAME.to_string(), valid_minisigs(&opened.report.signatures));
+    signature_files
+        .insert(SHA256SUMS.to_string(), valid_minisigs(&opened.report.sha256sums_signatures));
+    for (entry, report) in manifest.files.iter().zip(&reports) {
+        signature_files.insert(entry.name.clone(), valid_minisigs(&report.signatures));
+    }
+    let signers = signers(&opened.keys, &opened.report.signatures);
+    let sealed = Sealed { manifest, manifest_bytes, documents, signers, signature_files };
     Ok(((opened.keys, Some(opened.report), reports), Some(sealed)))
 }
 
-/// Reads the package in `dir` and checks its manifest with `trusted` (none: its own keys).
-fn open(dir: &Path, trusted: Option<Vec<KnownKey>>) -> Result<Opened> {
+/// Reads the package in `dir` and checks its manifest and `SHA256SUMS`.
+fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
     let listing = Listing::read(dir)?;
-    let untrusted = trusted.is_none();
-    let keys = match trusted {
-        Some(keys) => keys,
-        None => keys::found_in(&listing)?,
-    };
     let mut report = PackageReport {
         dir: dir.display().to_string(),
         id: None,
         ok: false,
         signatures: Vec::new(),
         missing: Vec::new(),
+        sha256sums_signatures: Vec::new(),
         problems: Vec::new(),
     };
+    let untrusted = trusted.is_none();
+    let mut keys = match trusted {
+        Some(keys) => keys,
+        None => {
+            let (keys, problems) = keys::found_in(&listing);
+            report.problems.extend(problems);
+            keys
+        }
+    };
     if keys.is_empty() {
-        report.problems.push("no public key to check with (no --key, no .pub file in it)".into());
+        report.problems.push("no public key to check with (none given, none in it)".into());
     }
     if layout::is_staging(dir) {
         report.problems.push(
@@ -97,42 +142,34 @@ fn open(dir: &Path, trusted: Option<Vec<KnownKey>>) -> Result<Opened> {
         );
     }
     let manifest = if listing.contains(manifest::FILE_NAME) {
-        Some(check_manifest(&listing, &keys, untrusted, &mut report)?)
+        let (manifest, bytes) = check_manifest(&listing, &mut keys, untrusted, &mut report)?;
+        check_sums(&listing, &manifest, &mut keys, &mut report)?;
+        Some((manifest, bytes))
     } else {
         report.problems.push(format!("incomplete package: no {}", manifest::FILE_NAME));
         None
     };
     report.ok = report.ok && report.problems.is_empty() && report.missing.is_empty();
     let manifest = manifest.filter(|_| report.ok);
-    Ok(Opened { listing, keys, report, manifest })
+    Ok(Opened { listing, keys, report, manifest, signed: None })
 }
 
 /// Reads `manifest.json` and checks its signatures into `report`.
 fn check_manifest(
     listing: &Listing,
-    keys: &[KnownKey],
+    keys: &mut [Key],
     untrusted: bool,
     report: &mut PackageReport,
-) -> Result<(Manifest, FileDigest)> {
+) -> Result<(Manifest, Vec<u8>)> {
     let path = listing.dir.join(manifest::FILE_NAME);
     let bytes = fsio::read_regular(&path, "manifest", MAX_MANIFEST)?;
     let manifest = Manifest::parse(&bytes, &path)?;
     let digest = FileDigest::of_bytes(&bytes);
-    let expect = Expect { file: Some(manifest::FILE_NAME), package: Some(&manifest.package) };
-    let found = signatures::check(listing, manifest::FILE_NAME, &digest, keys, expect)?;
-    if found.signatures.is_empty() {
-        report.problems.push(format!(
-            "incomplete package: {0} is not signed (no {0}{SIG_SUFFIX})",
-            manifest::FILE_NAME
-        ));
-    }
-    report.ok = found.clean() && found.any_valid();
-    report.signatures = found.signatures;
-    report.missing = found.missing;
     if untrusted {
         // A signer the manifest names must not vanish with its key file.
         for signer in &manifest.signers {
-            if !keys.iter().any(|k| k.key.key_id.to_string() == signer.key_id) {
+            let claimed = signer.key(manifest::FILE_NAME)?;
+            if !keys.iter().any(|k| k.ed25519 == claimed.key) {
                 report.missing.push(MissingKey {
                     key_id: signer.key_id.clone(),
                     source: format!("{} named in {}", signer.public_key_file, manifest::FILE_NAME),
@@ -141,46 +178,143 @@ fn check_manifest(
             }
         }
     }
+    let expect = Expect { file: Some(manifest::FILE_NAME), package: Some(&manifest.package) };
+    let found = signatures::check(listing, manifest::FILE_NAME, &digest, keys, expect)?;
+    if found.signatures.is_empty() {
+        report.problems.push(format!(
+            "incomplete package: {0} is not signed (no {0}{SIG_SUFFIX})",
+            manifest::FILE_NAME
+        ));
+    }
+    report.ok = found.any_valid();
+    report.signatures = found.signatures;
+    report.missing.extend(found.missing);
     report.id = Some(manifest.package.clone());
-    Ok((manifest, digest))
+    Ok((manifest, bytes))
+}
+
+/// Checks that `SHA256SUMS` lists exactly the manifest's documents and hashes, and its
+/// signatures, into `report`.
+fn check_sums(
+    listing: &Listing,
+    manifest: &Manifest,
+    keys: &mut [Key],
+    report: &mut PackageReport,
+) -> Result<()> {
+    if !listing.contains(SHA256SUMS) {
+        report.problems.push(format!("{SHA256SUMS} is missing"));
+        return Ok(());
+    }
+    let bytes = fsio::read_regular(&listing.dir.join(SHA256SUMS), "checksum list", MAX_SHA256SUMS)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let expected = manifest.sha256sums();
+    for line in text.lines().filter(|line| !expected.lines().any(|e| e == *line)) {
+        report.problems.push(format!(
+            "{SHA256SUMS} has the line {:?}, which is not in the signed {}",
+            line,
+            manifest::FILE_NAME
+        ));
+    }
+    for line in expected.lines().filter(|line| !text.lines().any(|l| l == *line)) {
+        report.problems.push(format!(
+            "{SHA256SUMS} lacks the line {line:?} of the signed {}",
+            manifest::FILE_NAME
+        ));
+    }
+    if text != expected && text.lines().eq(expected.lines()) {
+        report.problems.push(format!("{SHA256SUMS} has other line ends than accord writes"));
+    } else if text != expected && report.problems.is_empty() {
+        report.problems.push(format!("{SHA256SUMS} lists its lines in another order"));
+    }
+    let expect = Expect { file: Some(SHA256SUMS), package: Some(&manifest.package) };
+    let found =
+        signatures::check(listing, SHA256SUMS, &FileDigest::of_bytes(&bytes), keys, expect)?;
+    report.problems.extend(
+        found
+            .missing
+            .iter()
+            .map(|m| format!("{SHA256SUMS}: no valid signature by {}", m.describe())),
+    );
+    report.sha256sums_signatures = found.signatures;
+    Ok(())
 }
 
 /// The report of one copy with digest `digest`, matched against the opened package.
-fn match_copy(opened: &Opened, path: String, digest: &FileDigest) -> Result<FileReport> {
-    let sha256 = digest.sha256_hex();
+fn match_copy(opened: &mut Opened, path: String, digest: &FileDigest) -> Result<FileReport> {
     let mut report = FileReport {
         path,
-        sha256: sha256.clone(),
+        sha256: digest.sha256_hex(),
         size: digest.size,
         status: Status::Unverified,
         ok: false,
         document: None,
         role: None,
+        package_id: opened.report.id.clone(),
         signatures: Vec::new(),
         missing: Vec::new(),
         problems: Vec::new(),
+        closest: None,
     };
     let Some((manifest, _)) = &opened.manifest else {
         report.problems.push("the package does not verify".into());
         return Ok(report);
     };
-    let Some(entry) = manifest.file_by_sha256(&sha256) else {
+    let Some(entry) = manifest.file_by_sha256(&report.sha256) else {
         report.status = Status::NoMatch;
-        report
-            .problems
-            .push(format!("not identical to any document of package {}", manifest.package));
         return Ok(report);
     };
     let expect = Expect { file: Some(&entry.name), package: Some(&manifest.package) };
-    let found = signatures::check(&opened.listing, &entry.name, digest, &opened.keys, expect)?;
+    let (name, role) = (entry.name.clone(), entry.role.clone());
+    let found = signatures::check(&opened.listing, &name, digest, &mut opened.keys, expect)?;
     if found.signatures.is_empty() {
-        report.problems.push(format!("{} has no signature in the package", entry.name));
+        report.problems.push(format!("{name} has no signature in the package"));
     }
     report.status = Status::Match;
-    report.ok = found.clean() && found.any_valid() && report.problems.is_empty();
-    report.document = Some(entry.name.clone());
-    report.role = Some(entry.role.clone());
-    report.signatures = found.signatures;
-    report.missing = found.missing;
+    report.ok = found.missing.is_empty() && found.any_valid() && report.problems.is_empty();
+    report.document = Some(name);
+    report.role = Some(role);
+    let Found { signatures, missing, .. } = found;
+    report.signatures = signatures;
+    report.missing = missing;
     Ok(report)
+}
+
+/// Says in `report` what the copy at `path`, which is no document of the package, is.
+fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport) {
+    let Some((manifest, _)) = &opened.manifest else { return };
+    let signed =
+        opened.signed.get_or_insert_with(|| diagnose::read_signed(&opened.listing.dir, manifest));
+    match diagnose::explain(path, signed) {
+        Ok(Some(closest)) => report.closest = Some(closest),
+        Ok(None) => report.problems.push(format!(
+            "its text is not close to that of any document of package {}: it is not one of them",
+            manifest.package
+        )),
+        Err(why) => report
+            .problems
+            .push(format!("its text cannot be read ({why}), so accord cannot say what it is")),
+    }
+}
+
+/// The file names of the valid minisign signatures among `signatures`.
+fn valid_minisigs(signatures: &[SignatureReport]) -> Vec<String> {
+    signatures
+        .iter()
+        .filter(|s| s.status == SignatureStatus::Valid && s.kind == SignatureKind::Minisign)
+        .filter_map(|s| Path::new(&s.file).file_name()?.to_str().map(str::to_string))
+        .collect()
+}
+
+/// Each key in use with a known key id, named as its valid signature of the manifest says.
+fn signers(keys: &[Key], manifest_signatures: &[SignatureReport]) -> Vec<(String, PublicKey)> {
+    keys.iter()
+        .filter_map(|key| {
+            let signature = manifest_signatures.iter().find(|s| {
+                s.status == SignatureStatus::Valid && s.signed_with == Some(key.ed25519.to_bytes())
+            })?;
+            let named = signature.trusted_comment.as_deref().and_then(Attestation::parse);
+            let name = named.map(|a| a.signer).or_else(|| key.name.clone()).unwrap_or_default();
+            Some((name, PublicKey { key_id: key.key_id?, key: key.ed25519 }))
+        })
+        .collect()
 }

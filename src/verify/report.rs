@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::keys::Key;
 use crate::manifest;
 
 /// Value of the report's `format` field.
@@ -14,10 +15,13 @@ pub const FORMAT: &str = "accord-verify/1";
 pub struct Report {
     /// Always [`FORMAT`].
     pub format: &'static str,
-    /// Whether every file matched with a valid signature by every key in use.
+    /// Whether every file matched with valid signatures by every trusted key.
     pub ok: bool,
-    /// Whether the keys came from `--key` (else they were found next to the files).
+    /// Whether the keys came from `--key` or `--allowed-signers` (else they were found next
+    /// to the files or in the package, and the report cannot be ok).
     pub keys_trusted: bool,
+    /// Why the verification failed, in one line; `None` when it is ok.
+    pub reason: Option<String>,
     /// The keys in use.
     pub keys: Vec<KeyInfo>,
     /// The package checked against, with `--package`.
@@ -29,12 +33,29 @@ pub struct Report {
 /// A key in use.
 #[derive(Debug, Serialize)]
 pub struct KeyInfo {
-    /// minisign key id.
+    /// minisign key id, or the OpenSSH `SHA256:` fingerprint of a key known only as such.
     pub key_id: String,
-    /// One-line public key (`RW…`).
+    /// One-line public key (`RW…`; the OpenSSH line for a key without a minisign key id).
     pub public_key: String,
+    /// The same key as an OpenSSH public key line (`ssh-ed25519 AAAA…`).
+    pub ssh_public_key: String,
+    /// The signer's name, if known: an `allowed_signers` principal or a key file's name.
+    pub signer: Option<String>,
     /// Where the key came from: a file, or the `--key` text.
     pub source: String,
+}
+
+impl KeyInfo {
+    /// The report's view of `key`.
+    pub fn of(key: &Key) -> Self {
+        Self {
+            key_id: key.id(),
+            public_key: key.public_key(),
+            ssh_public_key: key.ssh_public_key(),
+            signer: key.name.clone(),
+            source: key.source.clone(),
+        }
+    }
 }
 
 /// The package's own state.
@@ -44,12 +65,15 @@ pub struct PackageReport {
     pub dir: String,
     /// Package id from the manifest.
     pub id: Option<String>,
-    /// Whether the manifest is present and validly signed by every key in use.
+    /// Whether the manifest and `SHA256SUMS` are present, agree and are validly signed by
+    /// every key in use.
     pub ok: bool,
     /// Signatures of `manifest.json`.
     pub signatures: Vec<SignatureReport>,
     /// Keys without a valid signature of `manifest.json`.
     pub missing: Vec<MissingKey>,
+    /// Signatures of `SHA256SUMS`.
+    pub sha256sums_signatures: Vec<SignatureReport>,
     /// Other reasons the package does not verify.
     pub problems: Vec<String>,
 }
@@ -65,18 +89,54 @@ pub struct FileReport {
     pub size: u64,
     /// Whether it is a signed document.
     pub status: Status,
-    /// Whether it matched with a valid signature by every key in use and nothing is wrong.
+    /// Whether it matched with valid signatures by every trusted key and nothing is wrong.
     pub ok: bool,
     /// The document it equals (package), or the name it was signed under.
     pub document: Option<String>,
     /// The role of that document.
     pub role: Option<String>,
+    /// The package the signatures attest (from a verified trusted comment or the manifest).
+    pub package_id: Option<String>,
     /// Every signature found for it.
     pub signatures: Vec<SignatureReport>,
     /// Keys in use without a valid signature of it.
     pub missing: Vec<MissingKey>,
     /// Other reasons it does not verify.
     pub problems: Vec<String>,
+    /// What a copy that is not byte for byte a document of the package is: the closest
+    /// document and how it differs (`--package` only; null when nothing is close).
+    pub closest: Option<Closest>,
+}
+
+/// The document of a package closest to a copy that is not byte for byte one of them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Closest {
+    /// File name of the signed document.
+    pub document: String,
+    /// Its role.
+    pub role: String,
+    /// Whether the copy's text is word for word the signed text (a re-saved copy).
+    pub same_text: bool,
+    /// The first few differences, in document order.
+    pub differences: Vec<Difference>,
+    /// How many more differences there are.
+    pub more_differences: usize,
+    /// Why the text cannot be compared exactly, when its text layer is damaged.
+    pub damaged_text_layer: Option<String>,
+    /// What can be seen of how the copy was re-saved ("it has been linearized").
+    pub observations: Vec<String>,
+}
+
+/// One difference between a signed document and a copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// Where it is in the signed document ("Article 2, paragraph 1").
+    #[serde(rename = "where")]
+    pub where_: String,
+    /// The signed words, with a few words of context.
+    pub before: String,
+    /// The copy's words, with the same context.
+    pub after: String,
 }
 
 /// Whether a file is a signed document.
@@ -91,19 +151,70 @@ pub enum Status {
     Unverified,
 }
 
+/// The two kinds of signature files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureKind {
+    /// minisign (`.minisig`).
+    Minisign,
+    /// OpenSSH's SSHSIG (`.sshsig`).
+    Ssh,
+}
+
 /// One signature file.
 #[derive(Debug, Serialize)]
 pub struct SignatureReport {
     /// Path of the signature file.
     pub file: String,
-    /// Key id the signature carries.
+    /// Its format.
+    pub kind: SignatureKind,
+    /// Key id the signature carries (minisign), or the `SHA256:` fingerprint of its key (SSH).
     pub key_id: String,
-    /// Signer from the (verified) trusted comment, else the key's name, if known.
+    /// The full public key of the key in use that it was checked with, or the key an SSH
+    /// signature names.
+    pub public_key: Option<String>,
+    /// Signer: the trusted key's name, else the one its verified trusted comment gives.
     pub signer: Option<String>,
     /// Verdict.
     pub status: SignatureStatus,
-    /// Why it is invalid.
+    /// Why it is not valid.
     pub reason: Option<String>,
+    /// The trusted comment of a valid minisign signature, as signed.
+    pub trusted_comment: Option<String>,
+    /// The Ed25519 key it verified with, to tell which keys in use signed.
+    #[serde(skip)]
+    pub signed_with: Option<[u8; 32]>,
+}
+
+impl SignatureReport {
+    /// A report on the signature file `file`, not judged yet.
+    pub fn new(file: String, kind: SignatureKind) -> Self {
+        Self {
+            file,
+            kind,
+            key_id: String::new(),
+            public_key: None,
+            signer: None,
+            status: SignatureStatus::Malformed,
+            reason: None,
+            trusted_comment: None,
+            signed_with: None,
+        }
+    }
+
+    /// Sets the verdict and the reason.
+    pub fn set(&mut self, status: SignatureStatus, reason: String) {
+        self.status = status;
+        self.reason = Some(reason);
+    }
+
+    /// Records that it is checked with `key`.
+    pub fn identify(&mut self, key: &Key) {
+        self.key_id = key.id();
+        self.public_key = Some(key.public_key());
+        self.signer = key.name.clone();
+        self.signed_with = Some(key.ed25519.to_bytes());
+    }
 }
 
 /// Verdict on one signature.
@@ -112,10 +223,15 @@ pub struct SignatureReport {
 pub enum SignatureStatus {
     /// Verified with a key in use.
     Valid,
-    /// Made with the id of a key in use, but does not verify or is for something else.
+    /// Checked with a key in use and does not verify: altered, or not by that key.
     Invalid,
-    /// Made by a key not in use; not checked.
+    /// Made by a key not in use; not checked, not counted.
     UnknownKey,
+    /// Not a readable signature (not a regular file, too large, malformed); not counted.
+    Malformed,
+    /// An intact signature of other bytes, or of these bytes as another file or package;
+    /// not counted.
+    OtherFile,
 }
 
 /// A key in use without a valid signature.
@@ -130,7 +246,12 @@ pub struct MissingKey {
 }
 
 impl MissingKey {
-    /// `key ID (NAME, SOURCE)` for messages.
+    /// The entry for `key`.
+    pub fn of(key: &Key) -> Self {
+        Self { key_id: key.id(), source: key.source.clone(), signer: key.name.clone() }
+    }
+
+    /// `NAME (key ID, SOURCE)` for messages.
     pub fn describe(&self) -> String {
         match &self.signer {
             Some(name) => format!("{name} (key {}, {})", self.key_id, self.source),
@@ -142,11 +263,12 @@ impl MissingKey {
 impl Report {
     /// One line per reason the verification failed.
     pub fn failures(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out: Vec<String> = self.reason.iter().cloned().collect();
         if let Some(package) = &self.package {
             let name = format!("{}/{}", package.dir, manifest::FILE_NAME);
             out.extend(package.problems.iter().map(|p| format!("{}: {p}", package.dir)));
             out.extend(invalid(&package.signatures));
+            out.extend(invalid(&package.sha256sums_signatures));
             out.extend(
                 package
                     .missing

@@ -1,17 +1,27 @@
-//! Checking the signatures of one file: every signature file found for it, each against the
-//! key in use with its key id, and what its trusted comment attests.
+//! Checking the signatures of one file: every minisign and OpenSSH signature file found for
+//! it, each against the keys in use, and what its trusted comment attests.
+//!
+//! Only a valid signature by a key in use counts. A signature file that cannot be read or
+//! parsed, that is intact but signs another file, or that was made by a key not in use is
+//! reported and not counted: a junk file next to a genuine copy cannot make it fail, and
+//! nothing but the keys in use can make it pass.
 
-use super::keys::KnownKey;
-use super::report::{MissingKey, SignatureReport, SignatureStatus};
+use super::keys::Key;
+use super::report::{MissingKey, SignatureKind, SignatureReport, SignatureStatus};
 use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::Result;
 use crate::fsio;
-use crate::minisign::Signature;
-use crate::package::layout::Listing;
+use crate::minisign::{Invalid, Signature};
+use std::path::Path;
 
-/// Largest signature file read (a minisign signature takes about 500 bytes).
-const MAX_SIGNATURE_FILE: u64 = 64 << 10;
+use crate::package::layout::{
+    signature_file_name, ssh_signature_file_name, Listing, SIG_SUFFIX, SSH_NAMESPACE, SSH_SUFFIX,
+};
+use crate::sshsig::{FileHashes, SshPublicKey, SshSignature};
+
+/// Largest signature file read (a minisign signature takes about 500 bytes, an SSH one 300).
+pub const MAX_SIGNATURE_FILE: u64 = 64 << 10;
 
 /// What the trusted comment of a valid signature must say, besides the file's SHA-256.
 #[derive(Default, Clone, Copy)]
@@ -37,90 +47,176 @@ impl Found {
     pub fn any_valid(&self) -> bool {
         self.signatures.iter().any(|s| s.status == SignatureStatus::Valid)
     }
-
-    /// No invalid signature and no key without a valid one.
-    pub fn clean(&self) -> bool {
-        self.missing.is_empty()
-            && self.signatures.iter().all(|s| s.status != SignatureStatus::Invalid)
-    }
 }
 
-/// Checks every signature of `file` in `listing` against `digest` with `keys`.
+/// Checks every signature of `file` in `listing` against `digest` with `keys`; a key id
+/// learnt from a valid minisign signature is recorded in `keys`.
 pub fn check(
     listing: &Listing,
     file: &str,
     digest: &FileDigest,
-    keys: &[KnownKey],
+    keys: &mut [Key],
     expect: Expect<'_>,
 ) -> Result<Found> {
     let mut signatures = Vec::new();
     let mut attestation = None;
-    for name in listing.signatures_of(file) {
+    let minisigs =
+        listing.signatures_of(file, SIG_SUFFIX).into_iter().map(|n| (n, SignatureKind::Minisign));
+    let sshsigs =
+        listing.signatures_of(file, SSH_SUFFIX).into_iter().map(|n| (n, SignatureKind::Ssh));
+    for (name, kind) in minisigs.chain(sshsigs) {
         let path = listing.dir.join(&name);
-        let bytes = fsio::read_regular(&path, "signature", MAX_SIGNATURE_FILE)?;
-        let signature = Signature::parse(&bytes, &path.display().to_string())?;
-        let key = keys.iter().find(|k| k.key.key_id == signature.key_id);
-        let mut report = SignatureReport {
-            file: path.display().to_string(),
-            key_id: signature.key_id.to_string(),
-            signer: key.and_then(|k| k.name.clone()),
-            status: SignatureStatus::UnknownKey,
-            reason: None,
-        };
-        if let Some(key) = key {
-            match judge(&signature, key, digest, expect) {
-                Ok(found) => {
-                    report.status = SignatureStatus::Valid;
-                    if let Some(found) = found {
-                        report.signer = Some(found.signer.clone());
-                        attestation.get_or_insert(found);
-                    }
-                }
-                Err(reason) => {
-                    report.status = SignatureStatus::Invalid;
-                    report.reason = Some(reason);
+        let mut report = SignatureReport::new(path.display().to_string(), kind);
+        // The signer's own FILE.minisig (or .sshsig) is needed: broken, it is an error. Any
+        // other signature file next to it is reported and not counted.
+        let primary =
+            name == signature_file_name(file, None) || name == ssh_signature_file_name(file, None);
+        match (Parsed::read(&path, kind), primary) {
+            (Err(err), true) => return Err(err),
+            (Err(err), false) => report.set(SignatureStatus::Malformed, err.message),
+            (Ok(Parsed::Minisign(signature)), _) => {
+                if let Some(found) = minisign(&signature, &mut report, digest, keys, expect) {
+                    attestation.get_or_insert(found);
                 }
             }
+            (Ok(Parsed::Ssh(signature)), _) => ssh_signature(&signature, &mut report, digest, keys),
         }
         signatures.push(report);
     }
     let missing = keys
         .iter()
         .filter(|k| {
-            let id = k.key.key_id.to_string();
-            !signatures.iter().any(|s| s.status == SignatureStatus::Valid && s.key_id == id)
+            let key = Some(k.ed25519.to_bytes());
+            !signatures.iter().any(|s| s.status == SignatureStatus::Valid && s.signed_with == key)
         })
-        .map(|k| MissingKey {
-            key_id: k.key.key_id.to_string(),
-            source: k.source.clone(),
-            signer: k.name.clone(),
-        })
+        .map(MissingKey::of)
         .collect();
     Ok(Found { signatures, missing, attestation })
 }
 
-/// Verifies one signature; a valid one returns its accord trusted comment, if it has one.
-fn judge(
+/// A signature file, parsed.
+enum Parsed {
+    Minisign(Signature),
+    Ssh(SshSignature),
+}
+
+impl Parsed {
+    /// Reads and parses the signature file at `path`, of `kind`.
+    fn read(path: &Path, kind: SignatureKind) -> Result<Self> {
+        let bytes = fsio::read_regular(path, "signature", MAX_SIGNATURE_FILE)?;
+        let origin = path.display().to_string();
+        Ok(match kind {
+            SignatureKind::Minisign => Self::Minisign(Signature::parse(&bytes, &origin)?),
+            SignatureKind::Ssh => Self::Ssh(SshSignature::parse(&bytes, &origin)?),
+        })
+    }
+}
+
+/// Judges one minisign signature into `report`; a valid accord one returns its attestation.
+fn minisign(
     signature: &Signature,
-    key: &KnownKey,
+    report: &mut SignatureReport,
+    digest: &FileDigest,
+    keys: &mut [Key],
+    expect: Expect<'_>,
+) -> Option<Attestation> {
+    report.key_id = signature.key_id.to_string();
+    // The key with the signature's id, else a key whose id is not known (from an
+    // allowed_signers file) that made it.
+    let by_id = keys.iter().position(|k| k.key_id == Some(signature.key_id));
+    let by_key = || {
+        keys.iter().position(|k| {
+            k.key_id.is_none() && signature.verify_with(&k.ed25519, &digest.blake2b512).is_ok()
+        })
+    };
+    let Some(index) = by_id.or_else(by_key) else {
+        report.set(SignatureStatus::UnknownKey, "made by a key not in use".into());
+        return None;
+    };
+    let key = &mut keys[index];
+    report.identify(key);
+    report.key_id = signature.key_id.to_string();
+    let attestation = Attestation::parse(&signature.trusted_comment);
+    match signature.verify_with(&key.ed25519, &digest.blake2b512) {
+        Ok(()) => {
+            key.key_id = Some(signature.key_id);
+            report.trusted_comment = Some(signature.trusted_comment.clone());
+            judge(attestation, report, digest, expect)
+        }
+        Err(Invalid::Content)
+            if signature.comment_signed_by(&key.ed25519)
+                && attestation.as_ref().is_some_and(|a| a.sha256 != digest.sha256_hex()) =>
+        {
+            let other = attestation.map(|a| format!("{} (sha256 {})", a.file, a.sha256));
+            let reason =
+                format!("an intact signature of another file, {}", other.unwrap_or_default());
+            report.set(SignatureStatus::OtherFile, reason);
+            None
+        }
+        Err(invalid) => {
+            let reason = match (by_id, invalid) {
+                (Some(_), Invalid::Content) => format!(
+                    "the file's contents are not what was signed, or it was made by another \
+                     key that carries the key id of {}",
+                    key.describe()
+                ),
+                _ => invalid.to_string(),
+            };
+            report.set(SignatureStatus::Invalid, reason);
+            None
+        }
+    }
+}
+
+/// What a valid signature's trusted comment attests, checked against the file and `expect`.
+fn judge(
+    attestation: Option<Attestation>,
+    report: &mut SignatureReport,
     digest: &FileDigest,
     expect: Expect<'_>,
-) -> std::result::Result<Option<Attestation>, String> {
-    signature.verify(&key.key, &digest.blake2b512).map_err(|invalid| invalid.to_string())?;
-    let Some(attestation) = Attestation::parse(&signature.trusted_comment) else {
-        return Ok(None);
+) -> Option<Attestation> {
+    let Some(attestation) = attestation else {
+        report.status = SignatureStatus::Valid;
+        return None;
     };
     if attestation.sha256 != digest.sha256_hex() {
-        return Err(format!(
-            "its trusted comment names another file (sha256 {})",
-            attestation.sha256
-        ));
+        let reason =
+            format!("its trusted comment names another file (sha256 {})", attestation.sha256);
+        report.set(SignatureStatus::Invalid, reason);
+        return None;
     }
     if let Some(file) = expect.file.filter(|&file| file != attestation.file) {
-        return Err(format!("it signs {} as {}, not {file}", attestation.role, attestation.file));
+        let reason = format!("it signs these bytes as {}, not as {file}", attestation.file);
+        report.set(SignatureStatus::OtherFile, reason);
+        return None;
     }
     if let Some(package) = expect.package.filter(|&package| package != attestation.package) {
-        return Err(format!("it was made for package {}, not {package}", attestation.package));
+        let reason = format!("it was made for package {}, not {package}", attestation.package);
+        report.set(SignatureStatus::OtherFile, reason);
+        return None;
     }
-    Ok(Some(attestation))
+    report.status = SignatureStatus::Valid;
+    report.signer = report.signer.take().or_else(|| Some(attestation.signer.clone()));
+    Some(attestation)
+}
+
+/// Judges one OpenSSH signature into `report`.
+fn ssh_signature(
+    signature: &SshSignature,
+    report: &mut SignatureReport,
+    digest: &FileDigest,
+    keys: &[Key],
+) {
+    let signed_by = signature.public_key().key;
+    report.public_key = Some(signature.public_key().to_line());
+    report.key_id = signature.public_key().fingerprint();
+    let Some(key) = keys.iter().find(|k| k.ed25519 == signed_by) else {
+        return report.set(SignatureStatus::UnknownKey, "made by a key not in use".into());
+    };
+    report.identify(key);
+    let hashes = FileHashes { sha256: digest.sha256, sha512: digest.sha512 };
+    match signature.verify(&SshPublicKey::from(key.ed25519), SSH_NAMESPACE, &hashes) {
+        Ok(()) => report.status = SignatureStatus::Valid,
+        Err(invalid) => report.set(SignatureStatus::Invalid, invalid.to_string()),
+    }
 }

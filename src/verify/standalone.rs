@@ -1,68 +1,91 @@
-//! Verifying copies without a package: each file against the signatures next to it.
+//! Verifying copies without a package: each file against the signatures next to it, which
+//! say (in their trusted comments) which document, role and package they attest.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::keys::{self, KnownKey};
+use super::keys::{self, Key};
 use super::report::{FileReport, Status};
 use super::signatures::{self, Expect};
 use super::Checked;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio;
-use crate::package::layout::{Listing, SIG_SUFFIX};
+use crate::package::layout::{Listing, SIG_SUFFIX, SSH_SUFFIX};
 
-/// Each file against the signatures next to it, with `trusted` keys (none: the keys found
-/// next to the files).
-pub fn verify(files: &[PathBuf], trusted: Option<Vec<KnownKey>>) -> Result<Checked> {
-    let mut dirs: BTreeMap<PathBuf, (Listing, Vec<KnownKey>)> = BTreeMap::new();
-    let mut used = trusted.clone().unwrap_or_default();
+/// The signatures and keys of one directory.
+struct Place {
+    listing: Listing,
+    keys: Vec<Key>,
+    problems: Vec<String>,
+}
+
+/// Each file against the signatures next to it, with the `trusted` keys (none: the keys
+/// found next to the files, untrusted); `package_id`, when given, is the package the
+/// signatures must attest.
+pub fn verify(
+    files: &[PathBuf],
+    trusted: Option<Vec<Key>>,
+    package_id: Option<&str>,
+) -> Result<Checked> {
+    let mut places: BTreeMap<PathBuf, Place> = BTreeMap::new();
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
         let digest = FileDigest::of_file(path)?;
-        let name = path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .ok_or_else(|| Error::usage(format!("{}: not a file name", path.display())))?;
-        let (listing, keys) = match dirs.entry(fsio::parent(path).to_path_buf()) {
+        let name = path.file_name().and_then(|name| name.to_str()).ok_or_else(|| {
+            Error::usage(format!(
+                "{}: the file name is not UTF-8 text, so accord cannot name its signature \
+                 files; rename the file (and its .minisig) or use --package",
+                path.display()
+            ))
+        })?;
+        let place = match places.entry(fsio::parent(path).to_path_buf()) {
             Entry::Occupied(entry) => entry.into_mut(),
             Entry::Vacant(entry) => {
                 let listing = Listing::read(entry.key())?;
-                let keys = match &trusted {
-                    Some(keys) => keys.clone(),
-                    None => keys::found_in(&listing)?,
+                let (keys, problems) = match &trusted {
+                    Some(keys) => (keys.clone(), Vec::new()),
+                    None => keys::found_in(&listing),
                 };
-                keys.iter().for_each(|key| keys::push_unique(&mut used, key.clone()));
-                entry.insert((listing, keys))
+                entry.insert(Place { listing, keys, problems })
             }
         };
-        reports.push(check_one(path, name, &digest, listing, keys)?);
+        reports.push(check_one(path, name, &digest, place, package_id)?);
+    }
+    let mut used = trusted.unwrap_or_default();
+    for key in places.into_values().flat_map(|place| place.keys) {
+        if !used.iter().any(|k| k.ed25519 == key.ed25519) {
+            used.push(key);
+        }
     }
     Ok((used, None, reports))
 }
 
-/// The report of the file at `path`, named `name`, against the signatures in `listing`.
+/// The report of the file at `path`, named `name`, against the signatures next to it.
 fn check_one(
     path: &Path,
     name: &str,
     digest: &FileDigest,
-    listing: &Listing,
-    keys: &[KnownKey],
+    place: &mut Place,
+    package_id: Option<&str>,
 ) -> Result<FileReport> {
-    let found = signatures::check(listing, name, digest, keys, Expect::default())?;
-    let mut problems = Vec::new();
-    if keys.is_empty() {
-        problems.push("no public key to check with (no --key, no .pub file next to it)".into());
+    let expect = Expect { file: None, package: package_id };
+    let found = signatures::check(&place.listing, name, digest, &mut place.keys, expect)?;
+    let mut problems = place.problems.clone();
+    if place.keys.is_empty() {
+        problems.push("no public key to check with (none given, no .pub file next to it)".into());
     }
     if found.signatures.is_empty() {
-        problems.push(format!("no signature file ({name}{SIG_SUFFIX}) next to it"));
+        problems.push(format!(
+            "no signature file ({name}{SIG_SUFFIX} or {name}{SSH_SUFFIX}) next to it"
+        ));
     }
     let status = if found.any_valid() { Status::Match } else { Status::NoMatch };
-    let ok = status == Status::Match && found.clean() && problems.is_empty();
-    let (document, role) = match found.attestation {
-        Some(attestation) => (Some(attestation.file), Some(attestation.role)),
-        None => (None, None),
+    let ok = status == Status::Match && found.missing.is_empty() && problems.is_empty();
+    let (document, role, package) = match found.attestation {
+        Some(a) => (Some(a.file), Some(a.role), Some(a.package)),
+        None => (None, None, None),
     };
     Ok(FileReport {
         path: path.display().to_string(),
@@ -72,8 +95,10 @@ fn check_one(
         ok,
         document,
         role,
+        package_id: package,
         signatures: found.signatures,
         missing: found.missing,
         problems,
+        closest: None,
     })
 }

@@ -9,4 +9,5 @@ mod fidelity;
 mod secrets;
 mod seed;
 mod signing;
+mod sshsig;
 mod util;

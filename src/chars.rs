@@ -1,0 +1,140 @@
+//! Characters that change a text unseen: control characters, bidirectional controls, line
+//! separators and invisible characters. Config values, signer names and manifest fields may
+//! not hold them ([`forbidden`]); and wherever text from a file, a config or a signature
+//! reaches a terminal, they are written as visible escapes ([`visible`]), so that no value can
+//! move the cursor, hide a line or reorder what a reader sees.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Unicode bidirectional embedding, override and isolate controls (e.g. U+202E).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Zero-width and other invisible characters: they would make a printed value differ from
+/// what every reader sees (and from what was typed) without a trace on the page.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E01EF}'
+    )
+}
+
+/// What kind of character a value may not contain `c` is: control characters (newlines
+/// included), bidirectional controls, line and paragraph separators, invisible characters.
+pub fn forbidden(c: char) -> Option<&'static str> {
+    if c.is_control() {
+        Some("control character")
+    } else if is_bidi_control(c) {
+        Some("bidirectional override")
+    } else if matches!(c, '\u{2028}' | '\u{2029}') {
+        Some("line separator")
+    } else if is_invisible(c) {
+        Some("invisible character")
+    } else {
+        None
+    }
+}
+
+/// `U+202E` followed by the character itself when it is printable.
+pub fn describe(c: char) -> String {
+    if forbidden(c).is_some() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("U+{:04X} '{c}'", c as u32)
+    }
+}
+
+/// `text` with every [`forbidden`] character written as `\u{1b}`: one line, as it was, but
+/// harmless on a terminal.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    escape(text, |c| forbidden(c).is_some())
+}
+
+/// [`visible`], keeping line breaks: for messages of several lines.
+pub fn visible_lines(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c != '\n' && forbidden(c).is_some())
+}
+
+/// `json` (serialized JSON) with the [`forbidden`] characters serde leaves raw written as
+/// JSON escapes (`\u202e`); they only occur inside strings, so the document stays valid.
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(|c| forbidden(c).is_some()) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if forbidden(c).is_some() {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn escape(text: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&hide) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hide(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{forbidden, json_safe, visible, visible_lines};
+
+    #[test]
+    fn escapes_are_visible_and_leave_other_text_alone() {
+        assert_eq!(visible("agreement, original 1 of 2"), "agreement, original 1 of 2");
+        assert_eq!(visible("role\u{1b}[2K\u{1b}[1A"), "role\\u{1b}[2K\\u{1b}[1A");
+        assert_eq!(visible("a\nb\u{202e}c"), "a\\u{a}b\\u{202e}c");
+        assert_eq!(visible_lines("a\nb\u{9b}c"), "a\nb\\u{9b}c");
+        assert_eq!(visible("Zoë ש"), "Zoë ש");
+        let json = serde_json::to_string("x\u{202e}\u{1b}y\u{e0041}").unwrap();
+        let safe = json_safe(&json);
+        assert_eq!(safe, r#""x\u202e\u001by\udb40\udc41""#);
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), "x\u{202e}\u{1b}y\u{e0041}");
+    }
+
+    #[test]
+    fn characters_that_change_text_unseen_are_forbidden() {
+        for (c, what) in [
+            ('\n', "control character"),
+            ('\u{7}', "control character"),
+            ('\u{85}', "control character"),
+            ('\u{202E}', "bidirectional override"),
+            ('\u{2066}', "bidirectional override"),
+            ('\u{2028}', "line separator"),
+            ('\u{200B}', "invisible character"),
+            ('\u{00AD}', "invisible character"),
+            ('\u{FEFF}', "invisible character"),
+            ('\u{E0041}', "invisible character"),
+        ] {
+            assert_eq!(forbidden(c), Some(what), "U+{:04X}", c as u32);
+        }
+        for c in ['a', ' ', '\u{A0}', '\u{2019}', 'ß', 'ש'] {
+            assert_eq!(forbidden(c), None, "U+{:04X}", c as u32);
+        }
+    }
+}
