@@ -32,6 +32,8 @@ pub struct Catalog {
     pub page: String,
     /// The most originals the wording supports.
     pub max_originals: u32,
+    /// The languages the templates hold the documents' text in.
+    pub languages: Vec<String>,
     /// The proposed amendments' ids, in the order they appear in the draft.
     pub amendments: Vec<String>,
     /// The documents of a signature-ready package, in package order.

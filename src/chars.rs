@@ -54,6 +54,39 @@ pub fn describe(c: char) -> String {
     }
 }
 
+/// Most combining marks in a row on one letter: Unicode's stream-safe text format (UAX #15)
+/// allows 30 non-starters in a row, which no language needs; longer runs are an attack on
+/// the text layer (they break the PDF's map from glyphs back to text).
+pub const MAX_COMBINING_RUN: usize = 30;
+
+/// What is wrong with `text` as a value people will read (config values, signer names): a
+/// [`forbidden`] character, or too long a run of combining marks; `None` when nothing is.
+pub fn text_problem(text: &str) -> Option<String> {
+    if let Some((c, what)) = text.chars().find_map(|c| forbidden(c).map(|w| (c, w))) {
+        return Some(format!("contains the {what} {}; remove it", describe(c)));
+    }
+    let mut run = 0;
+    for c in text.chars() {
+        run = if unicode_normalization::char::canonical_combining_class(c) == 0 {
+            0
+        } else {
+            run + 1
+        };
+        if run > MAX_COMBINING_RUN {
+            return Some(format!(
+                "has more than {MAX_COMBINING_RUN} combining marks in a row; remove them"
+            ));
+        }
+    }
+    None
+}
+
+/// `text` in Unicode's composed form (NFC): `Zoë` typed as one character or as `o` and a
+/// combining diaeresis is the same text, and makes the same PDF.
+pub fn composed(text: &str) -> String {
+    unicode_normalization::UnicodeNormalization::nfc(text).collect()
+}
+
 /// `text` with every [`forbidden`] character written as `\u{1b}`: one line, as it was, but
 /// harmless on a terminal.
 pub fn visible(text: &str) -> Cow<'_, str> {
@@ -66,14 +99,17 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
 }
 
 /// `json` (serialized JSON) with the [`forbidden`] characters serde leaves raw written as
-/// JSON escapes (`\u202e`); they only occur inside strings, so the document stays valid.
+/// JSON escapes (`\u202e`); they only occur inside strings (serde escapes control
+/// characters there, so a raw line break is the layout of pretty JSON and stays), so the
+/// document stays valid.
 pub fn json_safe(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(|c| forbidden(c).is_some()) {
+    let hide = |c: char| c != '\n' && forbidden(c).is_some();
+    if !json.chars().any(hide) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if forbidden(c).is_some() {
+        if hide(c) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{unit:04x}");
@@ -102,7 +138,17 @@ fn escape(text: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{forbidden, json_safe, visible, visible_lines};
+    use super::{composed, forbidden, json_safe, text_problem, visible, visible_lines};
+
+    #[test]
+    fn combining_runs_are_bounded_and_values_composed() {
+        let marks = |n| format!("Zo{}", "\u{308}".repeat(n));
+        assert_eq!(text_problem(&marks(30)), None);
+        assert!(text_problem(&marks(31)).unwrap().contains("combining marks"));
+        assert_eq!(composed("Zoe\u{308}"), "Zo\u{eb}");
+        assert_eq!(composed("Zo\u{eb}"), "Zo\u{eb}");
+        assert!(text_problem("a\u{202e}b").unwrap().contains("bidirectional override U+202E"));
+    }
 
     #[test]
     fn escapes_are_visible_and_leave_other_text_alone() {
@@ -114,6 +160,8 @@ mod tests {
         let json = serde_json::to_string("x\u{202e}\u{1b}y\u{e0041}").unwrap();
         let safe = json_safe(&json);
         assert_eq!(safe, r#""x\u202e\u001by\udb40\udc41""#);
+        let pretty = serde_json::to_string_pretty(&["a\u{2066}", "b\n"]).unwrap();
+        assert_eq!(json_safe(&pretty), "[\n  \"a\\u2066\",\n  \"b\\n\"\n]");
         assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), "x\u{202e}\u{1b}y\u{e0041}");
     }
 

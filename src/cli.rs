@@ -113,6 +113,9 @@ pub struct KeygenArgs {
     /// Do not encrypt the secret key with a passphrase (only for automation and tests).
     #[arg(long)]
     pub unencrypted: bool,
+    /// When NAME.key and NAME.pub exist already (and are a pair), succeed without writing.
+    #[arg(long)]
+    pub existing_ok: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -143,8 +146,8 @@ pub struct SignArgs {
 /// Arguments of `accord verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The copies to check.
-    #[arg(required = true, value_name = "FILE")]
+    /// The copies to check (with --rebuild: by default, the package's own documents).
+    #[arg(required_unless_present = "rebuild", value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// A signed package directory to match the copies against (else FILE.minisig is used).
     #[arg(long, value_name = "DIR")]
@@ -158,6 +161,10 @@ pub struct VerifyArgs {
     /// The package the copies must belong to (its id in the signed trusted comments).
     #[arg(long, value_name = "ID")]
     pub package_id: Option<String>,
+    /// Rebuild every document from this config and check that the package holds exactly
+    /// those bytes (exit 0 only when every document is reproduced and the package verifies).
+    #[arg(long, value_name = "CONFIG", requires = "package")]
+    pub rebuild: Option<PathBuf>,
     /// Print a stable machine-readable JSON report instead of text.
     #[arg(long)]
     pub json: bool,

@@ -188,7 +188,12 @@ impl Loaded {
 
 /// What to do, for TOML errors whose message alone would leave the user guessing: a fragment
 /// of the message and the advice appended to it.
-const HINTS: [(&str, &str); 5] = [
+const HINTS: [(&str, &str); 7] = [
+    (
+        "wanted string or table",
+        "; write the decision in quotes: \"accept\", \"reject\" or \"undecided\"",
+    ),
+    ("unknown variant", "; a decision is written in quotes, as one of those three words"),
     ("expected u32", "; write a whole number without quotes, e.g. 2"),
     ("expected a sequence", "; write a list in brackets, e.g. [\"English\"]"),
     ("expected a boolean", "; write true or false, without quotes"),

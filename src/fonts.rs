@@ -44,12 +44,27 @@ fn is_document_font(data: &[u8]) -> bool {
     })
 }
 
-/// The first character of `text` that some face of [`DOCUMENT_FONT`] cannot draw, if any.
+/// The first character of `text` that [`DOCUMENT_FONT`] cannot draw, if any: the one rule of
+/// drawability, which `check` applies to config values and `typeset` to everything it lays out.
+///
+/// A character is drawable when every face maps it to a glyph of its own (its cmap), so that
+/// it prints the same in any weight or style a template may give it. typst draws nothing for
+/// a default-ignorable character (it never shapes them), so those are undrawable even if a
+/// face maps them. Whitespace gets no exception: typst shapes a space like any other
+/// character, and a space the font lacks (U+1680 OGHAM SPACE MARK) is a missing glyph.
+///
+/// The rule is slightly stricter than typst: rustybuzz also draws a few characters the font
+/// does not map, through a fallback (U+205F and U+3000 as a space, U+212B ANGSTROM SIGN as
+/// its canonical decomposition Å), and those are refused here, where a config can write the
+/// plain character instead.
 pub fn undrawable_char(text: &str) -> Option<char> {
-    let faces = FONTS.fonts.iter().map(Font::info);
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .find(|c| !faces.clone().all(|info| info.coverage.contains(*c as u32)))
+    text.chars().find(|&c| !drawable(c))
+}
+
+/// Whether every face of [`DOCUMENT_FONT`] draws `c` with a glyph of its own.
+fn drawable(c: char) -> bool {
+    !typst::text::is_default_ignorable(c)
+        && FONTS.fonts.iter().all(|font| font.info().coverage.contains(c as u32))
 }
 
 #[cfg(test)]
@@ -71,8 +86,11 @@ mod tests {
         {
             assert_eq!(undrawable_char(ok), None, "{ok}");
         }
-        // Arabic, Hangul and emoji are not in Libertinus Serif.
-        for (bad, c) in [("بان", 'ب'), ("반기문", '반'), ("ok 😀", '😀')] {
+        // Arabic, Hangul and emoji are not in Libertinus Serif, nor U+1680 OGHAM SPACE MARK,
+        // a space typst would draw with the missing-glyph box.
+        for (bad, c) in
+            [("بان", 'ب'), ("반기문", '반'), ("ok 😀", '😀'), ("New\u{1680}York", '\u{1680}')]
+        {
             assert_eq!(undrawable_char(bad), Some(c), "{bad}");
         }
     }

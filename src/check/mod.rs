@@ -17,11 +17,13 @@ pub use placeholder::unfilled;
 pub use session::{Council, Field, Session, Signatory, Signing, WorkingGroup};
 
 use crate::catalog::Catalog;
-use crate::chars::{describe, forbidden};
+use crate::chars::{composed, describe, text_problem};
 use crate::config::{self, Decision, Loaded, Location, Text};
 use crate::date::Date;
 use crate::fonts;
 
+/// The directory of draft builds under the output directory, which no package id may name.
+pub const DRAFTS: &str = "drafts";
 /// Longest value accepted in a text field, in characters.
 pub const MAX_VALUE_CHARS: usize = 500;
 
@@ -65,11 +67,12 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
     let signing = c.signing(&config.signing, catalog);
     let united_nations = c.signatory(&config.signatories.united_nations, "united_nations");
     let iom = c.signatory(&config.signatories.iom, "iom");
-    let council = c.council(config, signing.date.value);
+    let (council, meeting) = c.council(config, signing.date.value);
     let working_group = WorkingGroup {
         meeting: c.text("working_group.meeting", &config.working_group.meeting),
         date: c.date("working_group.date", &config.working_group.date),
     };
+    c.draft_comes_first(&working_group.date, meeting, signing.date.value);
     let amendments = c.amendments(config, catalog);
     c.problems.sort_by_key(|p| (p.location.line, p.location.col));
     let session = Session {
@@ -92,7 +95,10 @@ struct Collector<'a> {
 
 impl Collector<'_> {
     fn push(&mut self, span: &Range<usize>, key: &str, message: String, invalid: bool) {
-        let location = self.loaded.locate(span);
+        self.push_at(self.loaded.locate(span), key, message, invalid);
+    }
+
+    fn push_at(&mut self, location: Location, key: &str, message: String, invalid: bool) {
         self.problems.push(Problem { location, key: key.to_string(), message, invalid });
     }
 
@@ -106,8 +112,8 @@ impl Collector<'_> {
         let span = field.span();
         let problem = if let Some(why) = unfilled(value) {
             Some((format!("{why}; fill it in"), false))
-        } else if let Some((c, what)) = value.chars().find_map(|c| forbidden(c).map(|w| (c, w))) {
-            Some((format!("contains the {what} {}; remove it", describe(c)), true))
+        } else if let Some(why) = text_problem(value) {
+            Some((why, true))
         } else if value.chars().count() > MAX_VALUE_CHARS {
             let chars = value.chars().count();
             Some((
@@ -115,7 +121,7 @@ impl Collector<'_> {
                 true,
             ))
         } else {
-            fonts::undrawable_char(value).map(|c| {
+            fonts::undrawable_char(&composed(value)).map(|c| {
                 let msg = format!(
                     "contains {} which the document font ({}) cannot draw; use Latin, Greek, \
                      Cyrillic or Hebrew script, or transliterate it",
@@ -130,7 +136,7 @@ impl Collector<'_> {
                 self.push(&span, key, message, invalid);
                 self.field(key, &span, None)
             }
-            None => self.field(key, &span, Some(value.trim().to_string())),
+            None => self.field(key, &span, Some(composed(value.trim()))),
         }
     }
 
@@ -162,9 +168,32 @@ impl Collector<'_> {
             let msg = "lists no language; write e.g. [\"English\"]".to_string();
             self.push(&s.languages.span(), "signing.languages", msg, false);
         }
-        let languages =
+        let languages: Vec<Field<String>> =
             s.languages.get_ref().iter().map(|l| self.text("signing.languages", l)).collect();
+        self.languages(&languages, catalog);
         Signing { date, place, originals, languages }
+    }
+
+    /// Each language once, and only those the templates hold a text in: an original may not
+    /// claim a text it does not contain.
+    fn languages(&mut self, languages: &[Field<String>], catalog: &Catalog) {
+        for (i, field) in languages.iter().enumerate() {
+            let Some(language) = &field.value else { continue };
+            let at = field.location.clone();
+            if languages[..i].iter().any(|other| other.value.as_ref() == Some(language)) {
+                let msg = format!("lists {language:?} twice; list each language once");
+                self.push_at(at, "signing.languages", msg, true);
+            } else if !catalog.languages.contains(language) {
+                let msg = format!(
+                    "the templates hold the text of the documents in {} only, so an original \
+                     cannot say it is in {language}: a {language} text would go in templates/, \
+                     listed under `languages` in templates/catalog.toml; remove {language:?} or \
+                     add that text",
+                    catalog.languages.join(" and ")
+                );
+                self.push_at(at, "signing.languages", msg, true);
+            }
+        }
     }
 
     /// One signatory's name and title.
@@ -176,7 +205,11 @@ impl Collector<'_> {
     }
 
     /// The `[council]` table, and the order of the signing and the Council meeting.
-    fn council(&mut self, config: &config::Config, signed: Option<Date>) -> Council {
+    fn council(
+        &mut self,
+        config: &config::Config,
+        signed: Option<Date>,
+    ) -> (Council, Option<Date>) {
         let council = config.council.get_ref();
         let session = self.text("council.session", &council.session);
         let session_symbol = self.text("council.session_symbol", &council.session_symbol);
@@ -191,14 +224,34 @@ impl Collector<'_> {
             }
         };
         let proposal_symbol = self.text("council.proposal_symbol", &council.proposal_symbol);
-        if let (Some(signed), Some(met)) = (signed, meeting.and_then(|m| m.value)) {
+        let meeting = meeting.and_then(|m| m.value);
+        if let (Some(signed), Some(met)) = (signed, meeting) {
             if signed < met {
                 let msg =
                     format!("the signing date {signed} is before the Council meeting on {met}");
                 self.push(&config.signing.date.span(), "signing.date", msg, true);
             }
         }
-        Council { session, session_symbol, agenda_item, revised_agenda, proposal_symbol }
+        (Council { session, session_symbol, agenda_item, revised_agenda, proposal_symbol }, meeting)
+    }
+
+    /// The Working Group issues the draft before the Council meets and before the signing.
+    fn draft_comes_first(
+        &mut self,
+        date: &Field<Date>,
+        meeting: Option<Date>,
+        signed: Option<Date>,
+    ) {
+        let Some(drafted) = date.value else { return };
+        let later = [("Council meeting", meeting), ("signing", signed)];
+        if let Some((what, Some(when))) =
+            later.into_iter().find(|(_, when)| when.is_some_and(|w| w < drafted))
+        {
+            let msg = format!(
+                "the Working Group date {drafted} is after the {what} on {when}; the draft comes first"
+            );
+            self.push_at(date.location.clone(), &date.key, msg, true);
+        }
     }
 
     /// The `[amendments]` table: a decision on every amendment the catalog lists, and no other.
@@ -237,6 +290,11 @@ impl Collector<'_> {
 
 /// A package id names a directory: letters, digits, `.`, `-`, `_`; not starting with a dot.
 fn valid_id(id: &str) -> Result<(), String> {
+    if id == DRAFTS {
+        return Err(format!(
+            "\"{DRAFTS}\" is reserved: draft builds are written to out/{DRAFTS}/; choose another id"
+        ));
+    }
     let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if !ok_chars || id.is_empty() || id.starts_with('.') || id.len() > 64 {
         return Err(format!(
@@ -254,7 +312,7 @@ mod tests {
 
     #[test]
     fn package_ids_cannot_escape_the_output_directory() {
-        for bad in ["a/b", "..", "../x", "/abs", ".hidden", "a\0b", "a b", ""] {
+        for bad in ["a/b", "..", "../x", "/abs", ".hidden", "a\0b", "a b", "", "drafts"] {
             assert!(valid_id(bad).is_err(), "{bad:?}");
         }
         assert!(valid_id("un-iom-2016").is_ok());

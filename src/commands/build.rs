@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::rebuild;
 use crate::catalog::{Catalog, Planned, TEMPLATES};
 use crate::check::{self, Session};
 use crate::cli::BuildArgs;
@@ -30,32 +31,54 @@ pub fn run(args: &BuildArgs) -> Result<u8> {
         let built = build_one(path, args, catalog, signer.as_ref());
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
-        output::println(&format!("{}: built {}", path.display(), built?.display()))?;
+        let line = match built? {
+            Built::New(dir) => format!("{}: built {}", path.display(), dir.display()),
+            Built::UpToDate(dir) => format!(
+                "{}: up to date: rebuilt and identical to the signed package {}; nothing was \
+                 changed",
+                path.display(),
+                dir.display()
+            ),
+        };
+        output::println(&line)?;
         Ok(EXIT_OK)
     }))
 }
 
-/// Builds the package of one config and returns its directory.
+/// What a build did.
+enum Built {
+    /// Published a new package in this directory.
+    New(PathBuf),
+    /// Found the signed package in this directory identical to what it built.
+    UpToDate(PathBuf),
+}
+
+/// Builds the package of one config.
 fn build_one(
     path: &Path,
     args: &BuildArgs,
     catalog: &'static Catalog,
     signer: Option<&Signer>,
-) -> Result<PathBuf> {
+) -> Result<Built> {
     let loaded = Loaded::read(path)?;
     let mode = if args.draft { Mode::Draft } else { Mode::Clean };
     let session = checked_session(&loaded, catalog, mode)?;
     let target = match mode {
-        Mode::Draft => args.out.join("drafts").join(&session.id),
+        Mode::Draft => args.out.join(check::DRAFTS).join(&session.id),
         Mode::Clean => args.out.join(&session.id),
     };
-    package::ensure_replaceable(&target)?;
-
+    let signed = mode == Mode::Clean && package::is_signed(&target);
+    if !signed {
+        package::ensure_replaceable(&target)?;
+    }
     let planned = match mode {
         Mode::Draft => catalog.draft(),
         Mode::Clean => catalog.package(session.signing.originals.value.unwrap_or(1)),
     };
     let docs = documents(&session, &planned, mode, args.dump_typst.as_deref())?;
+    if signed {
+        return up_to_date(&loaded, &docs, &target, signer).map(|()| Built::UpToDate(target));
+    }
     let provenance = Provenance {
         package_id: session.id.clone(),
         config_sha256: sha256_hex(loaded.text.as_bytes()),
@@ -77,12 +100,53 @@ fn build_one(
             doc.file_name, doc.role, doc.pages
         ))?;
     }
-    Ok(target)
+    Ok(Built::New(target))
+}
+
+/// Whether the signed package at `target` holds exactly `docs`, signed by `signer` (when
+/// given); refused (exit 1), saying which document differs and why, when not.
+fn up_to_date(
+    loaded: &Loaded,
+    docs: &[Document],
+    target: &Path,
+    signer: Option<&Signer>,
+) -> Result<()> {
+    let manifest = rebuild::read_manifest(target)?;
+    let report = rebuild::compare(loaded, docs, target, &manifest);
+    let mut why: Vec<String> = if report.ok { Vec::new() } else { report.inputs.clone() };
+    for doc in report.documents.iter().filter(|d| !d.reproduced) {
+        why.push(format!("{}: {}", doc.document, doc.reason.as_deref().unwrap_or("differs")));
+        why.extend(
+            doc.differences
+                .iter()
+                .map(|d| format!("  {}: \"{}\" → \"{}\"", d.where_, d.before, d.after)),
+        );
+    }
+    if let Some(signer) = signer {
+        let key = signer.public_key().to_base64();
+        if !manifest.signers.iter().any(|s| s.public_key == key) {
+            why.push(format!(
+                "it was not built with the key of {} (key {})",
+                signer.name(),
+                signer.public_key().key_id
+            ));
+        }
+    }
+    if why.is_empty() {
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "{} is a signed package and is never overwritten, and this build differs from it; \
+         nothing was changed. Give the config another id, or move the old package away \
+         yourself:\n  {}",
+        target.display(),
+        why.join("\n  ")
+    )))
 }
 
 /// The session of `loaded`; refuses a signature-ready build on any problem, a draft only on
 /// invalid values.
-fn checked_session(loaded: &Loaded, catalog: &Catalog, mode: Mode) -> Result<Session> {
+pub(super) fn checked_session(loaded: &Loaded, catalog: &Catalog, mode: Mode) -> Result<Session> {
     let checked = check::check(loaded, catalog);
     let problems: Vec<String> = checked
         .problems
@@ -105,7 +169,7 @@ fn checked_session(loaded: &Loaded, catalog: &Catalog, mode: Mode) -> Result<Ses
 }
 
 /// Renders and typesets the `planned` documents.
-fn documents(
+pub(super) fn documents(
     session: &Session,
     planned: &[Planned],
     mode: Mode,

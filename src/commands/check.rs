@@ -1,23 +1,42 @@
 //! `accord check`: list every problem keeping a config from being signature-ready.
+//!
+//! A config without problems is also typeset, in memory, exactly as `accord build` would:
+//! whatever would stop the build (a value wider than its box, say) stops the check too, so
+//! "signature-ready" means the build will succeed.
 
+use super::build;
 use crate::catalog::Catalog;
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::config::Loaded;
 use crate::error::{Result, EXIT_FAILED, EXIT_OK};
 use crate::output;
+use crate::render::Mode;
+use crate::typeset;
 
 /// Runs `accord check`: exit 0 only when every config is signature-ready.
 pub fn run(args: &CheckArgs) -> Result<u8> {
+    typeset::preload();
     let catalog = Catalog::get()?;
     Ok(super::each_config(&args.configs, |path| {
-        let problems = check::check(&Loaded::read(path)?, catalog).problems;
+        let loaded = Loaded::read(path)?;
+        let checked = check::check(&loaded, catalog);
+        let mut problems: Vec<String> = checked.problems.iter().map(|p| p.to_string()).collect();
+        if problems.is_empty() {
+            let originals = checked.session.signing.originals.value.unwrap_or(1);
+            let planned = catalog.package(originals);
+            if let Err(err) = build::documents(&checked.session, &planned, Mode::Clean, None) {
+                problems.push(err.message);
+            }
+            // typst's memo cache only grows; keep long runs' memory bounded.
+            typst::comemo::evict(10);
+        }
         if problems.is_empty() {
             output::println(&format!("{}: signature-ready", path.display()))?;
             return Ok(EXIT_OK);
         }
         for problem in &problems {
-            output::println(&problem.to_string())?;
+            output::println(problem)?;
         }
         let count = problems.len();
         output::println(&format!("{}: {count} problem(s); not signature-ready", path.display()))?;

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod keygen;
+mod rebuild;
 pub mod sign;
 pub mod verify;
 

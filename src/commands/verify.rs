@@ -6,25 +6,38 @@
 //! on a terminal. Exit 0 only when every file matches with valid signatures by every trusted
 //! key, 1 otherwise, 2 for usage, I/O and parse errors.
 
+use super::rebuild;
 use crate::chars::{json_safe, visible};
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
 use crate::output;
+use crate::typeset::TYPST_VERSION;
 use crate::verify::{
-    self, Closest, FileReport, PackageReport, Report, Request, SignatureReport, SignatureStatus,
-    Status,
+    self, Closest, Difference, FileReport, PackageReport, RebuildReport, Report, Request,
+    SignatureReport, SignatureStatus, Status,
 };
 
 /// Runs `accord verify`.
 pub fn run(args: &VerifyArgs) -> Result<u8> {
+    let mut files = args.files.clone();
+    let manifest = match (&args.rebuild, &args.package) {
+        (Some(_), Some(dir)) => Some(rebuild::read_manifest(dir)?),
+        _ => None,
+    };
+    if let (Some(manifest), Some(dir), true) = (&manifest, &args.package, files.is_empty()) {
+        files = manifest.files.iter().map(|f| dir.join(&f.name)).collect();
+    }
     let request = Request {
-        files: &args.files,
+        files: &files,
         package: args.package.as_deref(),
         keys: &args.keys,
         allowed_signers: args.allowed_signers.as_deref(),
         package_id: args.package_id.as_deref(),
     };
-    let report = verify::verify(&request)?;
+    let mut report = verify::verify(&request)?;
+    if let (Some(config), Some(dir), Some(manifest)) = (&args.rebuild, &args.package, &manifest) {
+        rebuild::check(&mut report, config, dir, manifest)?;
+    }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|err| Error::usage(format!("cannot encode the report: {err}")))?;
@@ -48,6 +61,9 @@ pub fn render(report: &Report) -> String {
     let trust = if report.keys_trusted { None } else { Some(found) };
     for file in &report.files {
         file_lines(file, trust, &mut out);
+    }
+    if let Some(rebuilt) = &report.rebuild {
+        rebuild_lines(rebuilt, &mut out);
     }
     out.line(match &report.reason {
         None => format!(
@@ -122,7 +138,7 @@ fn package_lines(package: &PackageReport, out: &mut Lines) {
 /// trusted.
 fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
     let path = visible(&file.path);
-    let what = match (&file.document, &file.role) {
+    let mut what = match (&file.document, &file.role) {
         (Some(document), Some(role)) => format!("{} ({})", visible(document), visible(role)),
         (Some(document), None) => visible(document).into_owned(),
         _ => String::new(),
@@ -130,6 +146,9 @@ fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
     let package = file.package_id.as_deref().map(|id| format!(", package {}", visible(id)));
     let package = package.unwrap_or_default();
     let valid = file.signatures.iter().any(|s| s.status == SignatureStatus::Valid);
+    if what.is_empty() {
+        what = "signed bytes (no signature here says which document or role)".to_string();
+    }
     out.line(match file.status {
         Status::Match if file.ok => format!("{path}: MATCH {what}{package}"),
         Status::Match if valid && file.missing.is_empty() && untrusted.is_some() => format!(
@@ -161,6 +180,42 @@ fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
     }
 }
 
+/// Each document rebuilt from the config: reproduced exactly, or why not.
+fn rebuild_lines(rebuilt: &RebuildReport, out: &mut Lines) {
+    out.line(format!(
+        "Rebuilt from {} with accord {} (typst {}):",
+        visible(&rebuilt.config),
+        env!("CARGO_PKG_VERSION"),
+        TYPST_VERSION
+    ));
+    for input in &rebuilt.inputs {
+        out.line(format!("  {}", visible(input)));
+    }
+    for doc in &rebuilt.documents {
+        let what = format!("{} ({})", visible(&doc.document), visible(&doc.role));
+        match &doc.reason {
+            None => out.line(format!("  {what}: reproduced exactly")),
+            Some(reason) => out.line(format!("  {what}: NOT REPRODUCED: {}", visible(reason))),
+        }
+        difference_lines(&doc.differences, doc.more_differences, out);
+    }
+}
+
+/// The differences of a text, one a line.
+fn difference_lines(differences: &[Difference], more: usize, out: &mut Lines) {
+    for d in differences {
+        out.line(format!(
+            "    {}: \"{}\" → \"{}\"",
+            visible(&d.where_),
+            visible(&d.before),
+            visible(&d.after)
+        ));
+    }
+    if more > 0 {
+        out.line(format!("    … and {more} more difference(s)"));
+    }
+}
+
 /// What a copy that is no signed document is: re-saved, or changed where.
 fn closest_lines(closest: &Closest, out: &mut Lines) {
     let doc = format!("{} ({})", visible(&closest.document), visible(&closest.role));
@@ -184,17 +239,7 @@ fn closest_lines(closest: &Closest, out: &mut Lines) {
         }
     }
     out.line(format!("  its text differs from that of {doc}, the closest signed document:"));
-    for d in &closest.differences {
-        out.line(format!(
-            "    {}: \"{}\" → \"{}\"",
-            visible(&d.where_),
-            visible(&d.before),
-            visible(&d.after)
-        ));
-    }
-    if closest.more_differences > 0 {
-        out.line(format!("    … and {} more difference(s)", closest.more_differences));
-    }
+    difference_lines(&closest.differences, closest.more_differences, out);
     out.line("  It is not a signed document: its text was changed.".into());
 }
 

@@ -82,6 +82,11 @@ pub fn ensure_replaceable(target: &Path) -> Result<()> {
     }
     let foreign = match fs::symlink_metadata(target) {
         Err(_) => None,
+        Ok(meta) if meta.file_type().is_symlink() => Some(
+            "it is a symbolic link, and accord writes a package only as a real directory, so \
+             that no link can send it elsewhere; remove the link"
+                .to_string(),
+        ),
         Ok(meta) if !meta.is_dir() => Some("it is not a directory".to_string()),
         Ok(_) => fs::read_dir(target)
             .map_err(|e| Error::io("read", target, e))?

@@ -36,6 +36,17 @@ pub fn cosign(
 ) -> Result<Vec<String>> {
     let listing = Listing::read(dir)?;
     refuse_taken(dir, &listing, signed_by, signer)?;
+    let key = signer.public_key();
+    if let Some((name, _)) =
+        sealed.signers.iter().find(|(_, k)| k.key_id == key.key_id && k.key != key.key)
+    {
+        return Err(Error::failed(format!(
+            "the key of {} carries the key id {} of {name}'s key, but is another key; a key id \
+             must name one key in a package: make a new key (accord keygen)",
+            signer.name(),
+            key.key_id
+        )));
+    }
     let slug = signer.slug();
     let manifest = &sealed.manifest;
     let sums = FileDigest::of_bytes(manifest.sha256sums().as_bytes());
@@ -59,21 +70,7 @@ pub fn cosign(
         signature_files.entry(file.to_string()).or_default().push(names[0].clone());
         written.extend(names);
     }
-    let mut line = signer.allowed_signers_line()?;
-    let path = dir.join(ALLOWED_SIGNERS);
-    let lines = match listing.contains(ALLOWED_SIGNERS) {
-        true => String::from_utf8_lossy(&fsio::read_regular(
-            &path,
-            "allowed signers file",
-            MAX_ALLOWED_SIGNERS,
-        )?)
-        .into_owned(),
-        false => String::new(),
-    };
-    if !lines.lines().any(|l| format!("{l}\n") == line) {
-        line.insert_str(0, &lines);
-        fsio::write_atomic(&path, line.as_bytes())?;
-    }
+    add_allowed_signer(dir, &listing, signer)?;
     written.push(ALLOWED_SIGNERS.to_string());
     let mut signers = sealed.signers.clone();
     signers.push((signer.name().to_string(), signer.public_key()));
@@ -89,6 +86,27 @@ pub fn cosign(
     fsio::write_atomic(&dir.join(signer.key_file()), signer.public_key().to_file().as_bytes())?;
     written.push(signer.key_file());
     Ok(written)
+}
+
+/// Adds `signer`'s line to the package's `allowed_signers`, unless it is there already.
+fn add_allowed_signer(dir: &Path, listing: &Listing, signer: &Signer) -> Result<()> {
+    let line = signer.allowed_signers_line()?;
+    let path = dir.join(ALLOWED_SIGNERS);
+    let mut lines = match listing.contains(ALLOWED_SIGNERS) {
+        true => {
+            let bytes = fsio::read_regular(&path, "allowed signers file", MAX_ALLOWED_SIGNERS)?;
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        false => String::new(),
+    };
+    if lines.lines().any(|l| format!("{l}\n") == line) {
+        return Ok(());
+    }
+    if !lines.is_empty() && !lines.ends_with('\n') {
+        lines.push('\n');
+    }
+    lines.push_str(&line);
+    fsio::write_atomic(&path, lines.as_bytes())
 }
 
 /// Refuses a signer whose key already signed, whose name another signer has, or whose

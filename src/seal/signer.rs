@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::attestation::Attestation;
+use crate::chars::{composed, text_problem, visible};
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::minisign::{PublicKey, SecretKey};
@@ -36,15 +37,24 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// A signer; the name must be one printable line.
+    /// A signer; the name follows the rules of config values: one line of visible text.
     pub fn new(name: &str, key: SecretKey) -> Result<Self> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().any(char::is_control) || name.len() > SIGNER_NAME_MAX {
-            return Err(Error::usage(format!(
-                "signer name {name:?} must be one line of at most {SIGNER_NAME_MAX} bytes"
-            )));
+        let name = composed(name.trim());
+        let problem = match text_problem(&name) {
+            Some(problem) => Some(problem),
+            None if name.is_empty() => Some("is empty".to_string()),
+            None if name.len() > SIGNER_NAME_MAX => {
+                Some(format!("is longer than {SIGNER_NAME_MAX} bytes"))
+            }
+            None => None,
+        };
+        match problem {
+            Some(problem) => Err(Error::usage(format!(
+                "the signer name \"{}\" {problem} (give another with --signer)",
+                visible(&name)
+            ))),
+            None => Ok(Self { name, key }),
         }
-        Ok(Self { name: name.to_string(), key })
     }
 
     /// The signer's name as given.
@@ -151,5 +161,10 @@ mod tests {
         assert_eq!(signer("SSHSIG").slug(), "sshsig-signer");
         assert!(Signer::new("a\nb", SecretKey::generate().unwrap()).is_err());
         assert!(Signer::new(" ", SecretKey::generate().unwrap()).is_err());
+        for bad in ["a\u{2028}b", "Alice\u{202e}", "x\u{1b}[2K"] {
+            let err = Signer::new(bad, SecretKey::generate().unwrap()).err().unwrap();
+            assert!(err.message.contains("(give another with --signer)"), "{err}");
+            assert!(!err.message.contains('\u{1b}') && !err.message.contains('\u{202e}'));
+        }
     }
 }

@@ -1,6 +1,10 @@
 //! Typesetting in-process with the typst crate: layout in a sealed World ([`world`]), checks
-//! that nothing was drawn wrong, and export as archival, tagged PDF (PDF/A-2a and PDF/UA-1).
+//! that nothing was drawn wrong ([`Flaw`]s, and the font's drawability rule), and export as
+//! archival, tagged PDF (PDF/A-2a and PDF/UA-1).
 
+mod flaws;
+#[cfg(test)]
+mod scratch;
 mod world;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,13 +16,14 @@ use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+pub use flaws::{Flaw, FlawKind};
 pub use world::preload;
 use world::Sealed;
 
 use crate::catalog::Catalog;
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::fonts::DOCUMENT_FONT;
+use crate::fonts::{undrawable_char, DOCUMENT_FONT};
 
 /// The typst version accord embeds (pinned in Cargo.toml; recorded in manifests).
 pub const TYPST_VERSION: &str = "0.15.1";
@@ -33,9 +38,20 @@ pub struct Typeset {
 }
 
 /// Typesets `source` (Typst markup importing the catalog's style) into a PDF dated `date`;
-/// `name` identifies the document in errors and in the PDF's stable identifier.
+/// `name` identifies the document in errors and in the PDF's stable identifier. A document
+/// with [`Flaw`]s is refused (exit 1), each flaw named in the message.
 pub fn typeset(name: &str, source: &str, date: Date) -> Result<Typeset> {
-    layout(name, source, date)?.pdf()
+    let laidout = layout(name, source, date)?;
+    match laidout.flaws.is_empty() {
+        true => laidout.pdf(),
+        false => Err(flawed(name, &laidout.flaws)),
+    }
+}
+
+/// The refusal of document `name` for its `flaws`.
+fn flawed(name: &str, flaws: &[Flaw]) -> Error {
+    let lines: Vec<String> = flaws.iter().map(|f| format!("  {name}: {f}")).collect();
+    Error::failed(format!("the text does not print as written:\n{}", lines.join("\n")))
 }
 
 /// A document laid out by typst, ready to be exported as PDF.
@@ -43,9 +59,11 @@ pub struct Laidout {
     name: String,
     world: Sealed,
     document: PagedDocument,
+    flaws: Vec<Flaw>,
 }
 
-/// The first half of [`typeset`]: lays out the pages, refusing any warning or missing glyph.
+/// The first half of [`typeset`]: lays out the pages, refusing any warning, missing glyph or
+/// character the font's rule ([`undrawable_char`]) refuses, and finds the [`Flaw`]s.
 pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
     let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
         .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
@@ -58,7 +76,7 @@ pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
         return Err(diagnostics(&world, name, &warnings));
     }
     for page in document.pages() {
-        if let Some(c) = missing_glyph(&page.frame) {
+        if let Some(c) = undrawn(&page.frame) {
             return Err(Error::usage(format!(
                 "{name}: the text uses U+{:04X} '{c}', which the document font ({DOCUMENT_FONT}) \
                  cannot draw",
@@ -66,13 +84,24 @@ pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
             )));
         }
     }
-    Ok(Laidout { name: name.to_string(), world, document })
+    let flaws = flaws::find(&document, &world);
+    Ok(Laidout { name: name.to_string(), world, document, flaws })
 }
 
 impl Laidout {
+    /// What the pages show wrong although typst laid them out; empty when nothing.
+    pub fn flaws(&self) -> &[Flaw] {
+        &self.flaws
+    }
+
+    /// Number of pages.
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+
     /// The second half of [`typeset`]: exports the laid-out pages as PDF.
     pub fn pdf(self) -> Result<Typeset> {
-        let Laidout { name, world, document } = self;
+        let Laidout { name, world, document, .. } = self;
         let options = PdfOptions {
             ident: Smart::Custom(name.clone()),
             creator: Smart::Custom(Some(format!(
@@ -141,15 +170,15 @@ pub fn typeset_all(jobs: &[Job<'_>], date: Date) -> Result<Vec<Typeset>> {
     done.into_iter().map(|(_, t)| t).collect()
 }
 
-/// The first character in `frame` that was drawn with a font's "missing glyph" box.
-fn missing_glyph(frame: &Frame) -> Option<char> {
+/// The first character in `frame` that the font's rule refuses, or that was drawn with the
+/// "missing glyph" box all the same (which the rule should make impossible).
+fn undrawn(frame: &Frame) -> Option<char> {
     frame.items().find_map(|(_, item)| match item {
-        FrameItem::Group(group) => missing_glyph(&group.frame),
-        FrameItem::Text(text) => text
-            .glyphs
-            .iter()
-            .find(|g| g.id == 0)
-            .and_then(|g| text.text.get(g.range()).and_then(|s| s.chars().next())),
+        FrameItem::Group(group) => undrawn(&group.frame),
+        FrameItem::Text(text) => undrawable_char(&text.text).or_else(|| {
+            let glyph = text.glyphs.iter().find(|g| g.id == 0)?;
+            text.text.get(glyph.range())?.chars().next()
+        }),
         _ => None,
     })
 }
@@ -181,7 +210,7 @@ mod tests {
     use super::typeset;
     use crate::catalog::Catalog;
     use crate::date::Date;
-    use crate::fonts::DOCUMENT_FONT;
+    use crate::fonts::{undrawable_char, DOCUMENT_FONT};
 
     const DATE: Date = Date { year: 2016, month: 9, day: 19 };
 

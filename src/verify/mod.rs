@@ -3,42 +3,64 @@
 //! ([`keys`]), the package path ([`package`]) or the standalone one ([`standalone`]), the
 //! signatures of one file ([`signatures`]), and the report ([`report`]).
 //!
-//! Signatures are found by name (`FILE.minisig` and `FILE.SIGNER.minisig` next to the file, or
-//! next to the matching document of a package) and matched to keys by key id. Keys passed with
-//! `--key` are trusted; without them the `*.pub` files found next to the file or in the package
-//! are used, and the report says they are untrusted. Every key in use must have a valid
-//! signature on every file; a signature by a key not in use is reported but not counted.
+//! Signatures are found by name: `FILE.minisig`, `FILE.sshsig` and the co-signers'
+//! `FILE.SIGNER.minisig`, `FILE.SIGNER.sshsig`, next to the file or next to the matching
+//! document of a package. Only trusted keys (`--key`, `--allowed-signers`) make a verification
+//! pass: without them, the `*.pub` and `allowed_signers` files found next to the file or in
+//! the package are used to say what was found, and the report is never ok. Keys are whole
+//! Ed25519 keys, never key ids alone. Every key in use must have a valid signature (of either
+//! kind) on every file; any other signature file is reported and not counted.
 //!
 //! With a package, the copy is matched by SHA-256 against `manifest.json`, and only after the
-//! manifest's own signatures verify: a package without a signed manifest never verifies.
-//! Malformed files (keys, signatures, manifest) and I/O errors are errors (exit 2); everything
-//! else ends up in the [`Report`], whose `ok` decides between exit 0 and 1.
+//! manifest's own signatures verify and `SHA256SUMS` agrees with it: a package without a
+//! signed manifest never verifies. A copy that is no document of the package is explained
+//! ([`diagnose`]): the closest document, and whether it was re-saved or where its text
+//! differs. Malformed needed files (keys, the signer's own signature, the manifest) and I/O
+//! errors are errors (exit 2); everything else ends up in the [`Report`], whose `ok` decides
+//! between exit 0 and 1.
 //!
-//! The report serializes to the stable JSON of `accord verify --json`:
+//! The report serializes to the stable JSON of `accord verify --json` (fields are only ever
+//! added):
 //!
 //! ```json
 //! {
 //!   "format": "accord-verify/1",
 //!   "ok": false,
 //!   "keys_trusted": true,
-//!   "keys": [{ "key_id": "647A1C9EF8A079CB", "public_key": "RW…", "source": "alice.pub" }],
+//!   "reason": "1 of 1 file(s) do not verify",     // null when ok
+//!   "keys": [{ "key_id": "647A1C9EF8A079CB", "public_key": "RW…",
+//!              "ssh_public_key": "ssh-ed25519 AAAA…", "signer": "alice", "source": "alice.pub" }],
 //!   "package": {                                  // null without --package
 //!     "dir": "out/un-iom-2016", "id": "un-iom-2016", "ok": true,
-//!     "signatures": [SIGNATURE…], "missing": [MISSING…], "problems": ["…"]
+//!     "signatures": [SIGNATURE…], "missing": [MISSING…],
+//!     "sha256sums_signatures": [SIGNATURE…], "problems": ["…"]
 //!   },
 //!   "files": [{
 //!     "path": "copy.pdf", "sha256": "<64 hex>", "size": 12345,
-//!     "status": "match",                          // or "no_match", or "unverified" (package bad)
+//!     "status": "no_match",                       // or "match", or "unverified" (package bad)
 //!     "ok": false,
-//!     "document": "agreement-original-2.pdf",     // or null
-//!     "role": "agreement, original 2 of 2",       // or null
-//!     "signatures": [{ "file": "out/…/agreement-original-2.pdf.minisig",
-//!                      "key_id": "647A1C9EF8A079CB", "signer": "Alice",   // signer may be null
-//!                      "status": "valid",         // or "invalid", or "unknown_key"
-//!                      "reason": null }],         // why invalid
+//!     "document": null, "role": null,             // the document it is, when it matches
+//!     "package_id": "un-iom-2016",
+//!     "signatures": [{ "file": "out/…/agreement-original-2.pdf.minisig", "kind": "minisign",
+//!                      "key_id": "647A1C9EF8A079CB", "public_key": "RW…", "signer": "alice",
+//!                      "status": "valid",         // invalid, unknown_key, malformed, other_file
+//!                      "reason": null, "trusted_comment": "accord file=… signer=alice" }],
 //!     "missing": [{ "key_id": "…", "source": "carol.pub", "signer": "carol" }],
-//!     "problems": ["…"]
-//!   }]
+//!     "problems": ["…"],
+//!     "closest": {                                // null unless it is no document but close
+//!       "document": "agreement-original-1.pdf", "role": "agreement, original 1 of 2",
+//!       "same_text": false,
+//!       "differences": [{ "where": "Article 2, paragraph 1",
+//!                         "before": "an organization with a global",
+//!                         "after": "an organization with a crucial global" }],
+//!       "more_differences": 0, "damaged_text_layer": null, "observations": []
+//!     }
+//!   }],
+//!   "rebuild": {                                  // null without --rebuild
+//!     "config": "config/un-iom-2016.toml", "ok": true, "inputs": [],
+//!     "documents": [{ "document": "…", "role": "…", "reproduced": true, "reason": null,
+//!                     "differences": [], "more_differences": 0 }]
+//!   }
 //! }
 //! ```
 
@@ -55,9 +77,11 @@ use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
 pub use report::{
-    Closest, Difference, FileReport, KeyInfo, MissingKey, PackageReport, Report, SignatureKind,
-    SignatureReport, SignatureStatus, Status, FORMAT,
+    Closest, Difference, FileReport, KeyInfo, MissingKey, PackageReport, RebuildReport,
+    RebuiltDocument, Report, SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
 };
+
+pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
 
 use crate::error::Result;
 use crate::package::Sealed;
@@ -151,5 +175,5 @@ fn report((used, package, mut files): Checked, keys_trusted: bool, packaged: boo
         Some(format!("{failed} of {} file(s) do not verify", files.len()))
     };
     let keys = used.iter().map(KeyInfo::of).collect();
-    Report { format: FORMAT, ok, keys_trusted, reason, keys, package, files }
+    Report { format: FORMAT, ok, keys_trusted, reason, keys, package, files, rebuild: None }
 }

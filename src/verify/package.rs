@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::fsio;
 use crate::manifest::{self, Manifest};
 use crate::minisign::PublicKey;
-use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX};
+use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX, SSH_SUFFIX};
 use crate::package::Sealed;
 
 /// Largest manifest read: a manifest of a package takes a few KB.
@@ -182,7 +182,7 @@ fn check_manifest(
     let found = signatures::check(listing, manifest::FILE_NAME, &digest, keys, expect)?;
     if found.signatures.is_empty() {
         report.problems.push(format!(
-            "incomplete package: {0} is not signed (no {0}{SIG_SUFFIX})",
+            "incomplete package: {0} is not signed (no {0}{SIG_SUFFIX}, no {0}{SSH_SUFFIX})",
             manifest::FILE_NAME
         ));
     }
@@ -284,7 +284,8 @@ fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport) {
     let Some((manifest, _)) = &opened.manifest else { return };
     let signed =
         opened.signed.get_or_insert_with(|| diagnose::read_signed(&opened.listing.dir, manifest));
-    match diagnose::explain(path, signed) {
+    let bytes = fsio::read_regular(path, "copy", diagnose::MAX_PDF);
+    match bytes.map_err(|err| err.message).and_then(|bytes| diagnose::explain(&bytes, signed)) {
         Ok(Some(closest)) => report.closest = Some(closest),
         Ok(None) => report.problems.push(format!(
             "its text is not close to that of any document of package {}: it is not one of them",

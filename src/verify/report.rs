@@ -28,6 +28,38 @@ pub struct Report {
     pub package: Option<PackageReport>,
     /// One entry per file, in the order given.
     pub files: Vec<FileReport>,
+    /// The documents rebuilt from a config and compared with the package (`--rebuild`).
+    pub rebuild: Option<RebuildReport>,
+}
+
+/// How a package compares with what its config builds now.
+#[derive(Debug, Serialize)]
+pub struct RebuildReport {
+    /// The config rebuilt from.
+    pub config: String,
+    /// Whether every document was reproduced byte for byte.
+    pub ok: bool,
+    /// What differs from the inputs the manifest records (config, templates, versions).
+    pub inputs: Vec<String>,
+    /// Each document, rebuilt and compared.
+    pub documents: Vec<RebuiltDocument>,
+}
+
+/// One rebuilt document.
+#[derive(Debug, Serialize)]
+pub struct RebuiltDocument {
+    /// Its file name.
+    pub document: String,
+    /// Its role.
+    pub role: String,
+    /// Whether the rebuilt bytes are the signed bytes.
+    pub reproduced: bool,
+    /// Why not, when not.
+    pub reason: Option<String>,
+    /// Where its text differs from the signed document's, when it does.
+    pub differences: Vec<Difference>,
+    /// How many more differences there are.
+    pub more_differences: usize,
 }
 
 /// A key in use.

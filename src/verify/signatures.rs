@@ -75,7 +75,8 @@ pub fn check(
             (Err(err), true) => return Err(err),
             (Err(err), false) => report.set(SignatureStatus::Malformed, err.message),
             (Ok(Parsed::Minisign(signature)), _) => {
-                if let Some(found) = minisign(&signature, &mut report, digest, keys, expect) {
+                let signed = Signed { file, digest, expect };
+                if let Some(found) = minisign(&signature, &mut report, signed, keys) {
                     attestation.get_or_insert(found);
                 }
             }
@@ -112,14 +113,22 @@ impl Parsed {
     }
 }
 
+/// The file a signature is checked for: its name, its digest, and what it must attest.
+#[derive(Clone, Copy)]
+struct Signed<'a> {
+    file: &'a str,
+    digest: &'a FileDigest,
+    expect: Expect<'a>,
+}
+
 /// Judges one minisign signature into `report`; a valid accord one returns its attestation.
 fn minisign(
     signature: &Signature,
     report: &mut SignatureReport,
-    digest: &FileDigest,
+    signed: Signed<'_>,
     keys: &mut [Key],
-    expect: Expect<'_>,
 ) -> Option<Attestation> {
+    let Signed { file, digest, expect } = signed;
     report.key_id = signature.key_id.to_string();
     // The key with the signature's id, else a key whose id is not known (from an
     // allowed_signers file) that made it.
@@ -141,11 +150,20 @@ fn minisign(
         Ok(()) => {
             key.key_id = Some(signature.key_id);
             report.trusted_comment = Some(signature.trusted_comment.clone());
-            judge(attestation, report, digest, expect)
+            let found = judge(attestation, report, digest, expect);
+            // A key known by its bytes alone is named as its verified signatures say.
+            if let (None, Some(found)) = (&key.name, &found) {
+                key.name = Some(found.signer.clone());
+            }
+            found
         }
+        // Intact, but for other bytes under another name: a signature of another file. (Under
+        // this file's own name, the file was changed: that is the arm below.)
         Err(Invalid::Content)
             if signature.comment_signed_by(&key.ed25519)
-                && attestation.as_ref().is_some_and(|a| a.sha256 != digest.sha256_hex()) =>
+                && attestation
+                    .as_ref()
+                    .is_some_and(|a| a.sha256 != digest.sha256_hex() && a.file != file) =>
         {
             let other = attestation.map(|a| format!("{} (sha256 {})", a.file, a.sha256));
             let reason =

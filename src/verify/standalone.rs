@@ -81,6 +81,11 @@ fn check_one(
             "no signature file ({name}{SIG_SUFFIX} or {name}{SSH_SUFFIX}) next to it"
         ));
     }
+    // An OpenSSH signature says nothing of the package: only a signed trusted comment does.
+    let attested = found.attestation.as_ref().map(|a| a.package.as_str());
+    if let Some(id) = package_id.filter(|&id| attested != Some(id)) {
+        problems.push(format!("no valid signature of it says it belongs to package {id}"));
+    }
     let status = if found.any_valid() { Status::Match } else { Status::NoMatch };
     let ok = status == Status::Match && found.missing.is_empty() && problems.is_empty();
     let (document, role, package) = match found.attestation {

@@ -33,11 +33,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::util::{accord, code, copy_dir, keygen, root, session, snapshot, text, TempDir};
+use crate::util::{accord, code, copy_dir, root, signed_example, snapshot, text};
 
 /// One case file.
 #[derive(Debug, Deserialize)]
@@ -76,7 +75,7 @@ enum Setup {
     /// `session.toml`: the example config.
     Example,
     /// `session.toml`, the key pairs `alice` and `bob` (`.key`, `.pub`), and the example built
-    /// and signed by alice in `out/un-iom-2016/`.
+    /// and signed by alice in `out/un-iom-2016/` ([`signed_example`]).
     Package,
     /// The minisign fixtures of `tests/fixtures/minisign/` (`test.pub`, `message.txt`, …).
     Fixtures,
@@ -94,21 +93,6 @@ enum Generate {
     /// A secret key encrypted with the passphrase `right` (cheap scrypt parameters).
     #[serde(rename = "encrypted-key")]
     EncryptedKey,
-}
-
-/// The example built and signed once, copied into each case that asks for it.
-fn signed_example() -> &'static Path {
-    static BUILT: OnceLock<TempDir> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = session(|c| c);
-            keygen(dir.path(), "alice");
-            keygen(dir.path(), "bob");
-            let out = accord(dir.path(), &["build", "session.toml", "--key", "alice.key"]);
-            assert_eq!(code(&out), 0, "{}", text(&out));
-            dir
-        })
-        .path()
 }
 
 /// `\xHH` escapes decoded, everything else kept as UTF-8.

@@ -63,7 +63,28 @@ fn secret_keys_and_passphrases_never_appear_in_output_or_written_files() {
         &["build", "session.toml", "--key", "alice.key"],
         &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "wrong"],
         &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "pass"],
-        &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "pass"],
+        &[
+            "sign",
+            "out/un-iom-2016",
+            "--key",
+            "bob.key",
+            "--passphrase-file",
+            "pass",
+            "--trust",
+            "alice.pub",
+        ],
+        &[
+            "sign",
+            "out/un-iom-2016",
+            "--key",
+            "bob.key",
+            "--passphrase-file",
+            "pass",
+            "--trust",
+            "alice.pub",
+            "--trust",
+            "out/un-iom-2016/bob.pub",
+        ],
         &[
             "verify",
             pdf,
@@ -79,7 +100,12 @@ fn secret_keys_and_passphrases_never_appear_in_output_or_written_files() {
         outputs.push(accord(dir, args));
     }
     let codes: Vec<i32> = outputs.iter().map(code).collect();
-    assert_eq!(codes, [0, 0, 1, 2, 0, 1, 0, 0], "{}", outputs.iter().map(text).collect::<String>());
+    assert_eq!(
+        codes,
+        [0, 0, 0, 2, 1, 0, 1, 0, 1],
+        "{}",
+        outputs.iter().map(text).collect::<String>()
+    );
 
     let secrets = [
         ("alice's seed", disguises(&alice[62..94])),

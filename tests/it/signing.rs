@@ -4,15 +4,15 @@
 //! Tests that compare with stock minisign fail when it is not installed (`.ci/run` installs it).
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use accord::package::{Document, Provenance};
 use accord::seal::PassphraseSource;
-use tempfile::TempDir;
 
-use crate::util::{accord, code, keygen, require_tool, text};
+use crate::util::{
+    accord, assert_code, code, json_report, keygen, minisign, one_line_key, path_str, require_tool,
+    text, tmp, tool, SHA256SUM,
+};
 
 /// The fake package's documents: file name, role, contents.
 const DOCS: [(&str, &str, &str); 3] = [
@@ -21,25 +21,6 @@ const DOCS: [(&str, &str, &str); 3] = [
     ("council-resolution.pdf", "Council resolution", "resolution"),
 ];
 const PACKAGE_ID: &str = "un-iom-2016";
-
-/// Runs stock minisign with `args` in `dir`, feeding `stdin`.
-fn minisign(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new("minisign")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run minisign");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("wait for minisign")
-}
-
-#[track_caller]
-fn assert_code(out: &Output, expected: i32) {
-    assert_eq!(code(out), expected, "exit code; output:\n{}", text(out));
-}
 
 /// A sealed fake package `dir/pkg` signed by `signer` with `key`.
 fn sealed_package(dir: &Path, key: &Path, signer: &str) -> PathBuf {
@@ -66,14 +47,6 @@ fn sealed_package(dir: &Path, key: &Path, signer: &str) -> PathBuf {
     pkg
 }
 
-fn tmp() -> TempDir {
-    tempfile::tempdir().expect("temp dir")
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 temp path")
-}
-
 #[test]
 fn sealed_package_verifies_with_stock_tools_and_accord() {
     let tmp = tmp();
@@ -89,15 +62,23 @@ fn sealed_package_verifies_with_stock_tools_and_accord() {
         names,
         [
             "SHA256SUMS",
+            "SHA256SUMS.minisig",
+            "SHA256SUMS.sshsig",
             "agreement-original-1.pdf",
             "agreement-original-1.pdf.minisig",
+            "agreement-original-1.pdf.sshsig",
             "agreement-original-2.pdf",
             "agreement-original-2.pdf.minisig",
+            "agreement-original-2.pdf.sshsig",
             "alice.pub",
+            "allowed_signers",
             "council-resolution.pdf",
             "council-resolution.pdf.minisig",
+            "council-resolution.pdf.sshsig",
             "manifest.json",
             "manifest.json.minisig",
+            "manifest.json.sshsig",
+            "verify.html",
         ]
     );
     let sums = fs::read_to_string(pkg.join("SHA256SUMS")).unwrap();
@@ -135,17 +116,18 @@ fn sealed_package_verifies_with_stock_tools_and_accord() {
         out.contains("copy.pdf: MATCH agreement-original-2.pdf (agreement, original 2 of 2)"),
         "{out}"
     );
-    assert!(out.contains("valid signature by Alice"), "{out}");
-    assert!(!out.contains("WARNING"), "{out}");
+    // Named as the trusted key file is; the signed trusted comment says "Alice".
+    assert!(out.contains("valid signature by alice (key "), "{out}");
+    assert!(out.contains("package=un-iom-2016 signer=Alice"), "{out}");
+    assert!(!out.contains("NOT TRUSTED"), "{out}");
     // Without --package, next to its signature.
     let out = accord(&pkg, &["verify", "agreement-original-1.pdf", "--key", "../alice.pub"]);
     assert_code(&out, 0);
     assert!(text(&out).contains("MATCH agreement-original-1.pdf (agreement, original 1 of 2)"));
 
     require_tool("minisign", "minisign");
-    let sha = Command::new("sha256sum").args(["-c", "SHA256SUMS"]).current_dir(&pkg).output();
-    assert!(sha.expect("sha256sum").status.success(), "sha256sum -c SHA256SUMS fails");
-    for name in DOCS.iter().map(|d| d.0).chain(["manifest.json"]) {
+    assert_code(&tool(&pkg, SHA256SUM, &["-c", "SHA256SUMS"], b""), 0);
+    for name in DOCS.iter().map(|d| d.0).chain(["manifest.json", "SHA256SUMS"]) {
         let out = minisign(&pkg, &["-Vm", name, "-p", "alice.pub"], "");
         assert_code(&out, 0);
     }
@@ -159,17 +141,20 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     keygen(dir, "bob");
     keygen(dir, "carol");
     let pkg = sealed_package(dir, &alice, "Alice");
-    let out = accord(dir, &["sign", "pkg", "--key", "bob.key", "--signer", "Bob B."]);
+    let bob_b = ["sign", "pkg", "--key", "bob.key", "--signer", "Bob B.", "--trust", "alice.pub"];
+    let out = accord(dir, &bob_b);
     assert_code(&out, 0);
     assert!(text(&out).contains("manifest.json.bob-b.minisig"), "{}", text(&out));
     assert!(pkg.join("agreement-original-1.pdf.bob-b.minisig").is_file());
     assert!(pkg.join("bob-b.pub").is_file());
 
     // Signing twice is refused, and so is a name another signer already uses.
-    let out = accord(dir, &["sign", "pkg", "--key", "bob.key"]);
+    let trust_both = ["--trust", "alice.pub", "--trust", "bob.pub"];
+    let out = accord(dir, &[&["sign", "pkg", "--key", "bob.key"][..], &trust_both].concat());
     assert_code(&out, 1);
     assert!(text(&out).contains("has already signed"), "{}", text(&out));
-    let out = accord(dir, &["sign", "pkg", "--key", "carol.key", "--signer", "alice"]);
+    let carol_as_alice = ["sign", "pkg", "--key", "carol.key", "--signer", "alice"];
+    let out = accord(dir, &[&carol_as_alice[..], &trust_both].concat());
     assert_code(&out, 1);
     assert!(text(&out).contains("already has a signer named alice"), "{}", text(&out));
 
@@ -179,16 +164,19 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     assert_code(&out, 0);
     let out = text(&out);
     assert!(out.contains("scan.pdf: MATCH council-resolution.pdf (Council resolution)"), "{out}");
-    assert!(out.contains("valid signature by Alice") && out.contains("valid signature by Bob B."));
+    assert!(out.contains("valid signature by alice") && out.contains("valid signature by bob"));
+    assert!(out.contains("signer=Alice") && out.contains("signer=\"Bob B.\""), "{out}");
 
-    // The package's own (untrusted) keys: said plainly, with their key ids.
+    // The package's own (untrusted) keys: said plainly, shown in full, and never exit 0.
     let out = accord(dir, &["verify", "scan.pdf", "--package", "pkg"]);
-    assert_code(&out, 0);
+    assert_code(&out, 1);
     let out = text(&out);
-    assert!(out.contains("WARNING: no --key given") && out.contains("NOT trusted"), "{out}");
-    let alice_pub = fs::read_to_string(dir.join("alice.pub")).unwrap();
-    let alice_id = alice_pub.lines().next().unwrap().rsplit(' ').next().unwrap();
-    assert!(out.contains(alice_id), "{out}");
+    assert!(out.starts_with("NOT TRUSTED: no --key or --allowed-signers given"), "{out}");
+    assert!(out.contains("scan.pdf: NOT TRUSTED: it is council-resolution.pdf"), "{out}");
+    assert!(out.contains("FAILED: no trusted key: "), "{out}");
+    for key in ["alice.pub", "bob.pub"] {
+        assert!(out.contains(&one_line_key(&dir.join(key))), "full {key} not shown:\n{out}");
+    }
 
     // A trusted key without a signature: exit 1, naming it.
     let out = accord(
@@ -201,15 +189,16 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     let out =
         accord(dir, &["verify", "pkg/council-resolution.pdf", "--key", "carol.pub", "--json"]);
     assert_code(&out, 1);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json_report(&out);
     assert_eq!(report["format"], "accord-verify/1");
     assert_eq!(report["ok"], false);
     assert_eq!(report["keys_trusted"], true);
     let file = &report["files"][0];
     assert_eq!(file["status"], "no_match");
     assert_eq!(file["missing"][0]["signer"], "carol");
-    assert_eq!(file["signatures"][0]["status"], "unknown_key");
-    assert_eq!(file["signatures"][1]["status"], "unknown_key");
+    let signatures = file["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 4, "{signatures:?}");
+    assert!(signatures.iter().all(|s| s["status"] == "unknown_key"), "{signatures:?}");
 
     let out = accord(
         dir,
@@ -224,15 +213,26 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
         ],
     );
     assert_code(&out, 0);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json_report(&out);
     let file = &report["files"][0];
     assert_eq!(file["status"], "match");
     assert_eq!(file["role"], "Council resolution");
-    assert_eq!(file["signatures"][0]["signer"], "Alice");
-    assert_eq!(file["signatures"][1]["signer"], "Bob B.");
+    let signatures = file["signatures"].as_array().unwrap();
+    let by = |s: &serde_json::Value| (s["kind"].clone(), s["signer"].clone(), s["status"].clone());
+    assert_eq!(
+        signatures.iter().map(by).collect::<Vec<_>>(),
+        [
+            ("minisign".into(), "alice".into(), "valid".into()),
+            ("minisign".into(), "bob".into(), "valid".into()),
+            ("ssh".into(), "alice".into(), "valid".into()),
+            ("ssh".into(), "bob".into(), "valid".into()),
+        ]
+    );
+    let comment = signatures[1]["trusted_comment"].as_str().unwrap();
+    assert!(comment.ends_with(" package=un-iom-2016 signer=\"Bob B.\""), "{comment}");
 
     require_tool("minisign", "minisign");
-    for name in DOCS.iter().map(|d| d.0).chain(["manifest.json"]) {
+    for name in DOCS.iter().map(|d| d.0).chain(["manifest.json", "SHA256SUMS"]) {
         let sig = format!("{name}.bob-b.minisig");
         assert_code(&minisign(&pkg, &["-Vm", name, "-x", &sig, "-p", "bob-b.pub"], ""), 0);
         assert_code(&minisign(&pkg, &["-Vm", name, "-p", "alice.pub"], ""), 0);
@@ -389,6 +389,22 @@ fn tampering_is_rejected_by_accord_and_minisign() {
     }
 }
 
+/// Moves the files `names` of `pkg` into `aside` (created), to put them back with [`restore`].
+fn set_aside(pkg: &Path, aside: &Path, names: &[&str]) {
+    fs::create_dir_all(aside).unwrap();
+    for name in names {
+        fs::rename(pkg.join(name), aside.join(name)).unwrap();
+    }
+}
+
+/// Puts back what [`set_aside`] moved.
+fn restore(pkg: &Path, aside: &Path) {
+    for entry in fs::read_dir(aside).unwrap() {
+        let entry = entry.unwrap();
+        fs::rename(entry.path(), pkg.join(entry.file_name())).unwrap();
+    }
+}
+
 #[test]
 fn incomplete_or_modified_packages_never_verify() {
     let tmp = tmp();
@@ -396,39 +412,46 @@ fn incomplete_or_modified_packages_never_verify() {
     let alice = keygen(dir, "alice");
     keygen(dir, "bob");
     let pkg = sealed_package(dir, &alice, "Alice");
+    let aside = dir.join("aside");
+    let sign = || accord(dir, &["sign", "pkg", "--key", "bob.key", "--trust", "alice.pub"]);
+    // With the trusted key: `expect` and `needle`; with the package's own keys: never exit 0,
+    // and the same problem is named.
     let check = |expect: i32, needle: &str| {
-        for keys in [&["--key", "alice.pub"][..], &[]] {
-            let mut args = vec!["verify", "pkg/agreement-original-1.pdf", "--package", "pkg"];
-            args.extend_from_slice(keys);
-            let out = accord(dir, &args);
-            assert_code(&out, expect);
+        let args = ["verify", "pkg/agreement-original-1.pdf", "--package", "pkg"];
+        let out = accord(dir, &[&args[..], &["--key", "alice.pub"]].concat());
+        assert_code(&out, expect);
+        assert!(text(&out).contains(needle), "{needle:?} not in:\n{}", text(&out));
+        let out = accord(dir, &args);
+        assert_code(&out, 1);
+        assert!(text(&out).contains("FAILED: no trusted key: "), "{}", text(&out));
+        if expect != 0 {
             assert!(text(&out).contains(needle), "{needle:?} not in:\n{}", text(&out));
         }
     };
     check(0, "OK:");
 
-    // A document's signature removed.
-    fs::rename(pkg.join("agreement-original-1.pdf.minisig"), dir.join("saved")).unwrap();
+    // A document's signatures removed (either kind alone would do).
+    let doc_sigs = ["agreement-original-1.pdf.minisig", "agreement-original-1.pdf.sshsig"];
+    set_aside(&pkg, &aside, &doc_sigs);
     check(1, "MISSING: no valid signature by");
-    fs::rename(dir.join("saved"), pkg.join("agreement-original-1.pdf.minisig")).unwrap();
+    restore(&pkg, &aside);
 
-    // The manifest's signature removed: the package is incomplete.
-    fs::rename(pkg.join("manifest.json.minisig"), dir.join("saved")).unwrap();
+    // The manifest's signatures removed: the package is incomplete.
+    set_aside(&pkg, &aside, &["manifest.json.minisig", "manifest.json.sshsig"]);
     check(1, "incomplete package: manifest.json is not signed");
-    let out = accord(dir, &["sign", "pkg", "--key", "bob.key"]);
-    assert_code(&out, 1);
-    fs::rename(dir.join("saved"), pkg.join("manifest.json.minisig")).unwrap();
+    assert_code(&sign(), 1);
+    restore(&pkg, &aside);
 
-    // The signer's key file removed: the manifest still names the signer.
-    fs::rename(pkg.join("alice.pub"), dir.join("saved")).unwrap();
+    // The signer's keys removed from the package: the manifest still names the signer.
+    set_aside(&pkg, &aside, &["alice.pub", "allowed_signers"]);
     let out = accord(dir, &["verify", "pkg/agreement-original-1.pdf", "--package", "pkg"]);
     assert_code(&out, 1);
     assert!(text(&out).contains("no valid signature of manifest.json by Alice"), "{}", text(&out));
-    fs::rename(dir.join("saved"), pkg.join("alice.pub")).unwrap();
+    restore(&pkg, &aside);
 
     // A PDF changed in place: co-signing is refused, the copy does not match.
     edit(&pkg.join("council-resolution.pdf"), |b| b[50] ^= 1);
-    let out = accord(dir, &["sign", "pkg", "--key", "bob.key"]);
+    let out = sign();
     assert_code(&out, 1);
     assert!(
         text(&out).contains("council-resolution.pdf no longer matches manifest.json"),
@@ -441,7 +464,7 @@ fn incomplete_or_modified_packages_never_verify() {
     // No manifest at all.
     fs::remove_file(pkg.join("manifest.json")).unwrap();
     check(1, "incomplete package: no manifest.json");
-    assert_code(&accord(dir, &["sign", "pkg", "--key", "bob.key"]), 1);
+    assert_code(&sign(), 1);
 }
 
 #[test]
@@ -524,6 +547,8 @@ fn encrypted_keys_interoperate_with_minisign() {
         "Frank",
         "--passphrase-file",
         path_str(&pass),
+        "--trust",
+        "alice.pub",
     ];
     assert_code(&accord(dir, &args), 0);
     let frank = path_str(&fixtures.join("encrypted.pub")).to_string();

@@ -1,9 +1,12 @@
 //! Small helpers shared by the integration tests: run the binary, make temp dirs, read PDFs.
 
 use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 pub use tempfile::TempDir;
 
@@ -118,9 +121,15 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, String> {
             if meta.is_dir() {
                 into.insert(name, format!("dir {mode:o}"));
                 walk(root, &path, into);
-            } else {
+            } else if meta.is_file() {
                 let bytes = std::fs::read(&path).unwrap_or_default();
                 into.insert(name, format!("file {mode:o} {}", accord::digest::sha256_hex(&bytes)));
+            } else if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&path).expect("read link");
+                into.insert(name, format!("link {}", target.display()));
+            } else {
+                // A FIFO or a device: never opened, a read could block.
+                into.insert(name, format!("special {mode:o}"));
             }
         }
     }
@@ -148,4 +157,142 @@ pub fn keygen(dir: &Path, name: &str) -> PathBuf {
     let out = accord(dir, &["keygen", "--name", name, "--unencrypted"]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     dir.join(format!("{name}.key"))
+}
+
+/// A fresh temporary directory, removed on drop.
+pub fn tmp() -> TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// A temporary path as text, for accord's arguments.
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 temp path")
+}
+
+/// Asserts that `out` exited with `expected`, showing its output otherwise.
+#[track_caller]
+pub fn assert_code(out: &Output, expected: i32) {
+    assert_eq!(code(out), expected, "exit code; output:\n{}", text(out));
+}
+
+/// Runs the stock tool `program` with `args` in `dir`, feeding `stdin`; fails the test when it
+/// is not installed (`package` is its Debian package).
+pub fn tool(dir: &Path, (program, package): (&str, &str), args: &[&str], stdin: &[u8]) -> Output {
+    require_tool(program, package);
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("run {program}: {err}"));
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    child.wait_with_output().unwrap_or_else(|err| panic!("wait for {program}: {err}"))
+}
+
+/// Stock minisign, for [`tool`].
+pub const MINISIGN: (&str, &str) = ("minisign", "minisign");
+/// OpenSSH's ssh-keygen, for [`tool`].
+pub const SSH_KEYGEN: (&str, &str) = ("ssh-keygen", "openssh-client");
+/// coreutils' sha256sum, for [`tool`].
+pub const SHA256SUM: (&str, &str) = ("sha256sum", "coreutils");
+
+/// Runs stock minisign with `args` in `dir`, feeding `stdin`.
+pub fn minisign(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    tool(dir, MINISIGN, args, stdin.as_bytes())
+}
+
+/// The example built and signed once per test binary: `session.toml` (the example config),
+/// the key pairs `alice` and `bob` (`.key`, `.pub`), and `out/un-iom-2016/` built and signed
+/// by alice. Shared: copy it ([`copy_dir`]) before changing anything.
+pub fn signed_example() -> &'static Path {
+    static BUILT: OnceLock<TempDir> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = session(|c| c);
+            keygen(dir.path(), "alice");
+            keygen(dir.path(), "bob");
+            let out = accord(dir.path(), &["build", "session.toml", "--key", "alice.key"]);
+            assert_eq!(code(&out), 0, "{}", text(&out));
+            dir
+        })
+        .path()
+}
+
+/// Writes the key pair `dir/NAME.key` (mode 0600, unencrypted) and `dir/NAME.pub` of a new
+/// key (from `seed`) that carries the key id of the public key file `like`, as a forger who
+/// edits the id bytes of a key would; returns the secret key's path.
+pub fn forge_key(dir: &Path, name: &str, like: &Path, seed: [u8; 32]) -> PathBuf {
+    let real = accord::minisign::PublicKey::parse(&std::fs::read(like).unwrap(), "real").unwrap();
+    let forged = accord::minisign::SecretKey::from_seed(real.key_id, &seed);
+    assert_ne!(forged.public_key().key, real.key, "the forged key must be another key");
+    let secret = dir.join(format!("{name}.key"));
+    let text = forged.to_file("minisign unencrypted secret key", None).unwrap();
+    std::fs::write(&secret, text.as_bytes()).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(dir.join(format!("{name}.pub")), forged.public_key().to_file()).unwrap();
+    secret
+}
+
+/// The one-line form (`RW…`) of the public key file `path`.
+pub fn one_line_key(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("read public key");
+    text.lines().nth(1).expect("a key line").to_string()
+}
+
+/// Fails when `bytes`, printed by accord (`what`), hold a raw terminal control: ESC, the C1
+/// control CSI (U+009B; a lone 0x9B byte would make the output invalid UTF-8, also refused),
+/// any other C0 or C1 control but line ends, or a bidirectional embedding, override or isolate.
+#[track_caller]
+pub fn assert_no_terminal_controls(what: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes)
+        .unwrap_or_else(|err| panic!("{what}: not UTF-8 ({err}), raw bytes reach the terminal"));
+    let control = |c: char| c.is_control() && c != '\n';
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if let Some(c) = text.chars().find(|&c| control(c) || bidi(c)) {
+        panic!("{what}: a raw U+{:04X} reaches the terminal:\n{text}", c as u32);
+    }
+}
+
+/// Runs `command` to its end, failing the test when it runs longer than `limit`: for inputs
+/// that could make accord hang (FIFOs), so that a hang is a failure, not a stuck test run.
+pub fn output_within(mut command: Command, limit: Duration) -> Output {
+    let mut child =
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the command");
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).expect("read the output");
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll the command") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("{command:?} still runs after {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = stderr.join().expect("stderr reader");
+    Output { status, stdout, stderr }
+}
+
+/// The JSON document `out` printed (`--json`), failing the test when it is not JSON.
+#[track_caller]
+pub fn json_report(out: &Output) -> serde_json::Value {
+    match serde_json::from_slice(&out.stdout) {
+        Ok(report) => report,
+        Err(err) => {
+            panic!("--json printed no JSON ({err}):\n{}", String::from_utf8_lossy(&out.stdout))
+        }
+    }
 }

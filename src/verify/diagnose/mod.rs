@@ -21,7 +21,7 @@ use super::report::{Closest, Difference};
 use crate::catalog::{Catalog, StructureSpec};
 use crate::digest::sha256_hex;
 use crate::fsio;
-use crate::manifest::Manifest;
+use crate::manifest::{FileEntry, Manifest};
 use crate::pdftext::observe::Facts;
 use crate::pdftext::{self, Text};
 use structure::Structure;
@@ -63,9 +63,10 @@ pub struct Signed<'a> {
 }
 
 /// Largest PDF read for comparing texts: far above any document accord typesets.
-const MAX_PDF: u64 = 64 << 20;
+pub const MAX_PDF: u64 = 64 << 20;
 
 /// A signed document of a package, read once for comparing copies with it.
+#[derive(Debug, Clone)]
 pub struct SignedDocument {
     name: String,
     role: String,
@@ -73,30 +74,38 @@ pub struct SignedDocument {
     facts: Facts,
 }
 
-/// The documents of the package in `dir` that are as its `manifest` signs them, with their
-/// texts; a document that is missing, changed or unreadable is left out (the package check
-/// reports it).
-pub fn read_signed(dir: &Path, manifest: &Manifest) -> Vec<SignedDocument> {
-    manifest
-        .files
-        .iter()
-        .filter_map(|entry| {
-            let bytes = fsio::read_regular(&dir.join(&entry.name), "document", MAX_PDF).ok()?;
-            if sha256_hex(&bytes) != entry.sha256 {
-                return None;
-            }
-            let text = pdftext::extract(&bytes).ok()?;
-            let facts = Facts::of(&bytes);
-            Some(SignedDocument { name: entry.name.clone(), role: entry.role.clone(), text, facts })
-        })
-        .collect()
+impl SignedDocument {
+    /// Its file name in the package.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
-/// What the copy at `path` is, compared with the `signed` documents: `Ok(None)` when none is
-/// close, `Err` saying why its text cannot be read.
-pub fn explain(path: &Path, signed: &[SignedDocument]) -> Result<Option<Closest>, String> {
-    let bytes = fsio::read_regular(path, "copy", MAX_PDF).map_err(|err| err.message)?;
-    let copy = pdftext::extract(&bytes).map_err(|why| why.to_string())?;
+/// The documents of the package in `dir` that are as its `manifest` signs them, with their
+/// texts; a document that is missing, changed or unreadable is left out (the package check
+/// reports it). Each is read on a thread of its own: reading text is most of the time a
+/// diagnosis takes.
+pub fn read_signed(dir: &Path, manifest: &Manifest) -> Vec<SignedDocument> {
+    let read = |entry: &FileEntry| {
+        let bytes = fsio::read_regular(&dir.join(&entry.name), "document", MAX_PDF).ok()?;
+        if sha256_hex(&bytes) != entry.sha256 {
+            return None;
+        }
+        let text = pdftext::extract(&bytes).ok()?;
+        let facts = Facts::of(&bytes);
+        Some(SignedDocument { name: entry.name.clone(), role: entry.role.clone(), text, facts })
+    };
+    std::thread::scope(|scope| {
+        let readers: Vec<_> =
+            manifest.files.iter().map(|entry| scope.spawn(move || read(entry))).collect();
+        readers.into_iter().filter_map(|reader| reader.join().ok().flatten()).collect()
+    })
+}
+
+/// What the PDF `bytes` (a copy) is, compared with the `signed` documents: `Ok(None)` when
+/// none is close, `Err` saying why its text cannot be read.
+pub fn explain(bytes: &[u8], signed: &[SignedDocument]) -> Result<Option<Closest>, String> {
+    let copy = pdftext::extract(bytes).map_err(|why| why.to_string())?;
     let catalog = Catalog::get().ok();
     let plain = StructureSpec::default();
     let documents: Vec<Signed<'_>> = signed
@@ -111,7 +120,7 @@ pub fn explain(path: &Path, signed: &[SignedDocument]) -> Result<Option<Closest>
     let Some(mut closest) = diagnose(&copy, &documents) else { return Ok(None) };
     if closest.same_text || closest.differences.is_empty() {
         if let Some(original) = signed.iter().find(|doc| doc.name == closest.document) {
-            closest.observations = Facts::changes(&original.facts, &Facts::of(&bytes));
+            closest.observations = Facts::changes(&original.facts, &Facts::of(bytes));
         }
     }
     Ok(Some(closest))

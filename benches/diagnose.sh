@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Whole-process timings of `accord verify --package` (issue 12): a byte-identical copy (the
+# MATCH path, which must not read any text), and copies that are not the signed file and
+# are explained (re-saved, forged), against the example's 3-document package.
+#
+#   bash benches/diagnose.sh            # ~1 min once accord is built
+#
+# Not part of CI. Needs hyperfine and qpdf (installed with apt-get when missing). Results go
+# to $RESULTS (default target/bench-results/diagnose), never committed; BENCHMARKS.md has
+# the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RESULTS=${RESULTS:-$ROOT/target/bench-results/diagnose}
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v qpdf >/dev/null || need+=(qpdf)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+cargo build --release --locked
+ACCORD=$ROOT/target/release/accord
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"; cd "$RESULTS"
+"$ACCORD" keygen --name bench --dir keys --unencrypted >/dev/null
+"$ACCORD" build "$ROOT/config/un-iom-2016.toml" --out pkgs --key keys/bench.key >/dev/null
+PKG=pkgs/un-iom-2016
+cp "$PKG/agreement-original-1.pdf" identical.pdf
+qpdf --linearize identical.pdf resaved.pdf
+sed 's/art2-1-crucial = "reject"/art2-1-crucial = "accept"/' "$ROOT/config/un-iom-2016.toml" > forged.toml
+"$ACCORD" build forged.toml --out forged >/dev/null
+cp forged/un-iom-2016/agreement-original-1.pdf forged.pdf
+V="$ACCORD verify --package $PKG --key keys/bench.pub"
+hyperfine -N -i --warmup 5 --runs 40 --export-json timings.json \
+  -n match "$V identical.pdf" \
+  -n re-saved "$V resaved.pdf" \
+  -n forged "$V forged.pdf"
+python3 - <<'PY'
+import json
+for r in json.load(open("timings.json"))["results"]:
+    print(f"{r['command']:10} median {r['median']*1000:6.1f} ms  (min {r['min']*1000:.1f}, max {r['max']*1000:.1f})")
+PY

@@ -1,0 +1,293 @@
+//! Copies that are not the signed file, as they circulate: re-saved by stock tools (same text)
+//! or forged (another text), each explained by `accord verify --package`; and `--rebuild`,
+//! which proves a package is exactly what its config produces.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{
+    accord, assert_code, copy_dir, json_report, replace_once, root, session, signed_example,
+    snapshot, text, tmp, tool, TempDir,
+};
+
+const PACKAGE: &str = "out/un-iom-2016";
+const ORIGINAL_1: &str = "out/un-iom-2016/agreement-original-1.pdf";
+const QPDF: (&str, &str) = ("qpdf", "qpdf");
+const MUTOOL: (&str, &str) = ("mutool", "mupdf-tools");
+const GS: (&str, &str) = ("gs", "ghostscript");
+const PDFTOCAIRO: (&str, &str) = ("pdftocairo", "poppler-utils");
+const FIX_QDF: (&str, &str) = ("fix-qdf", "qpdf");
+
+/// A copy of the signed example to work in.
+fn example() -> TempDir {
+    let dir = tmp();
+    copy_dir(signed_example(), dir.path());
+    dir
+}
+
+/// Runs a stock tool in `dir` and asserts it succeeded.
+fn run(dir: &Path, program: (&str, &str), args: &[&str]) {
+    let out = tool(dir, program, args, b"");
+    assert!(out.status.success(), "{} {args:?}: {}", program.0, text(&out));
+}
+
+/// `accord verify COPY --package out/un-iom-2016 --key alice.pub --json` in `dir`: exit 1
+/// (a copy that is not the signed file never verifies) and the copy's report.
+fn explained(dir: &Path, copy: &str) -> Value {
+    let args = ["verify", copy, "--package", PACKAGE, "--key", "alice.pub", "--json"];
+    let out = accord(dir, &args);
+    assert_code(&out, 1);
+    json_report(&out)["files"][0].clone()
+}
+
+/// The closest document of a copy's report, asserting there is one.
+fn closest(report: &Value) -> &Value {
+    assert!(report["closest"].is_object(), "no closest document: {report:#}");
+    &report["closest"]
+}
+
+#[test]
+fn re_saved_copies_are_same_text_different_bytes_of_the_right_original() {
+    let dir = example();
+    let d = dir.path();
+    run(d, QPDF, &["--linearize", ORIGINAL_1, "linearized.pdf"]);
+    run(d, QPDF, &["--object-streams=generate", ORIGINAL_1, "object-streams.pdf"]);
+    run(d, MUTOOL, &["clean", "-gggg", ORIGINAL_1, "mutool.pdf"]);
+    run(d, PDFTOCAIRO, &["-pdf", ORIGINAL_1, "printed.pdf"]);
+    run(d, QPDF, &["--linearize", "out/un-iom-2016/agreement-original-2.pdf", "second.pdf"]);
+    run(d, MUTOOL, &["clean", "-gggg", "out/un-iom-2016/council-resolution.pdf", "resolution.pdf"]);
+    for (copy, document, seen) in [
+        ("linearized.pdf", "agreement-original-1.pdf", Some("linearized")),
+        ("object-streams.pdf", "agreement-original-1.pdf", Some("object streams")),
+        ("mutool.pdf", "agreement-original-1.pdf", None),
+        ("printed.pdf", "agreement-original-1.pdf", Some("no longer claims PDF/A")),
+        ("second.pdf", "agreement-original-2.pdf", Some("linearized")),
+        ("resolution.pdf", "council-resolution.pdf", None),
+    ] {
+        let report = explained(d, copy);
+        let closest = closest(&report);
+        assert_eq!(closest["document"], document, "{copy}: {report:#}");
+        assert_eq!(closest["same_text"], true, "{copy}: {report:#}");
+        assert_eq!(closest["differences"], Value::Array(vec![]), "{copy}");
+        let observations = closest["observations"].to_string();
+        if let Some(seen) = seen {
+            assert!(observations.contains(seen), "{copy}: {observations}");
+        }
+    }
+    let out = accord(d, &["verify", "printed.pdf", "--package", PACKAGE, "--key", "alice.pub"]);
+    let said = text(&out);
+    assert!(
+        said.contains(
+            "its text is word for word that of agreement-original-1.pdf (agreement, original \
+             1 of 2), but it is not the signed file: it was re-saved or converted by another \
+             program."
+        ),
+        "{said}"
+    );
+    assert!(said.contains("Only the signed file can be verified; ask for it."), "{said}");
+}
+
+#[test]
+fn ghostscript_copy_is_reported_as_a_damaged_text_layer_not_as_edits() {
+    let dir = example();
+    let d = dir.path();
+    run(d, GS, &["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfwrite", "-o", "gs.pdf", ORIGINAL_1]);
+    let report = explained(d, "gs.pdf");
+    let closest = closest(&report);
+    assert_eq!(closest["document"], "agreement-original-1.pdf", "{report:#}");
+    assert_eq!(closest["differences"], Value::Array(vec![]), "{report:#}");
+    let damage = closest["damaged_text_layer"].as_str().unwrap_or_default();
+    assert!(damage.contains("ligatures"), "{report:#}");
+    assert!(damage.contains("word for word that of agreement-original-1.pdf"), "{damage}");
+}
+
+/// The first original of the example built from the config with `from` replaced by `to`,
+/// copied into `dir` as `name`.
+fn forged(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
+    let forger = session(|c| replace_once(&c, from, to));
+    let out = accord(forger.path(), &["build", "session.toml"]);
+    assert_code(&out, 0);
+    let copy = dir.join(name);
+    fs::copy(forger.path().join(ORIGINAL_1), &copy).unwrap();
+    copy
+}
+
+#[test]
+fn forgeries_are_located_by_article_and_paragraph() {
+    let dir = example();
+    let d = dir.path();
+    forged(d, "crucial.pdf", "art2-1-crucial = \"reject\"", "art2-1-crucial = \"accept\"");
+    forged(d, "name.pdf", "name = \"Ban Ki-moon\"", "name = \"Ban Ki-mun\"");
+    for (copy, place, before, after) in [
+        ("crucial.pdf", "Article 2, paragraph 1", "with a global", "with a crucial global"),
+        ("name.pdf", "signature block", "Ban Ki-moon", "Ban Ki-mun"),
+    ] {
+        let report = explained(d, copy);
+        let closest = closest(&report);
+        assert_eq!(closest["document"], "agreement-original-1.pdf", "{copy}");
+        assert_eq!(closest["same_text"], false, "{copy}");
+        let first = &closest["differences"][0];
+        assert_eq!(first["where"], place, "{copy}: {report:#}");
+        assert!(first["before"].as_str().unwrap().contains(before), "{copy}: {first}");
+        assert!(first["after"].as_str().unwrap().contains(after), "{copy}: {first}");
+    }
+    let out = accord(d, &["verify", "crucial.pdf", "--package", PACKAGE, "--key", "alice.pub"]);
+    assert!(
+        text(&out).contains("    Article 2, paragraph 1: \"organization with a global"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// The year of the testimonium edited in the content stream: typst writes Identity-H fonts,
+/// so the text is glyph ids, which the font's ToUnicode map translates.
+fn year_edited(dir: &Path) {
+    run(dir, QPDF, &["--qdf", "--object-streams=disable", ORIGINAL_1, "qdf.pdf"]);
+    let mut pdf = fs::read(dir.join("qdf.pdf")).unwrap();
+    let glyphs = glyph_ids(&pdf);
+    let encode = |text: &str| -> Vec<u8> {
+        text.chars().flat_map(|c| glyphs[&c].as_bytes().to_vec()).collect()
+    };
+    let (old, new) = (encode("2016"), encode("2017"));
+    let last_page = find_last(&pdf, b"%% Contents for page ").expect("qdf page markers");
+    let at = find(&pdf[last_page..], &old).expect("the year on the last page") + last_page;
+    pdf.splice(at..at + old.len(), new);
+    fs::write(dir.join("edited.pdf"), &pdf).unwrap();
+    let out = tool(dir, FIX_QDF, &["edited.pdf"], b"");
+    fs::write(dir.join("year.pdf"), out.stdout).unwrap();
+}
+
+/// The hex glyph id of each character of the Regular face, from its ToUnicode map.
+fn glyph_ids(pdf: &[u8]) -> std::collections::HashMap<char, String> {
+    let text = String::from_utf8_lossy(pdf);
+    let font = text.find("LibertinusSerif-Regular-Identity-H").expect("the regular face");
+    let after = &text[font..];
+    let to_unicode = after.find("/ToUnicode ").expect("a ToUnicode map");
+    let object: String =
+        after[to_unicode + 11..].chars().take_while(char::is_ascii_digit).collect();
+    let start = text.find(&format!("\n{object} 0 obj")).expect("the map's object");
+    let map = &text[start..start + text[start..].find("endobj").unwrap()];
+    let mut glyphs = std::collections::HashMap::new();
+    for line in map.lines() {
+        let fields: Vec<&str> = line.split(['<', '>']).filter(|f| !f.trim().is_empty()).collect();
+        if let [glyph, unicode] = fields[..] {
+            let code = u32::from_str_radix(unicode, 16).ok().and_then(char::from_u32);
+            if let (Some(c), 4) = (code, glyph.len()) {
+                glyphs.entry(c).or_insert_with(|| glyph.to_lowercase());
+            }
+        }
+    }
+    glyphs
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[test]
+fn a_year_edited_in_the_content_stream_is_found_in_the_testimonium() {
+    let dir = example();
+    year_edited(dir.path());
+    let report = explained(dir.path(), "year.pdf");
+    let closest = closest(&report);
+    assert_eq!(closest["document"], "agreement-original-1.pdf");
+    let first = &closest["differences"][0];
+    assert_eq!(first["where"], "testimonium", "{report:#}");
+    assert!(first["before"].as_str().unwrap().contains("2016"), "{first}");
+    assert!(first["after"].as_str().unwrap().contains("2017"), "{first}");
+}
+
+#[test]
+fn a_pdf_of_no_document_of_the_package_is_said_to_be_none() {
+    let dir = example();
+    let d = dir.path();
+    let other = root().join("tests/fixtures/minisign/message.txt");
+    fs::copy(other, d.join("not-a-pdf.pdf")).unwrap();
+    let report = explained(d, "not-a-pdf.pdf");
+    assert_eq!(report["closest"], Value::Null);
+    assert!(report["problems"].to_string().contains("cannot be read"), "{report:#}");
+    let out = accord(d, &["verify", "not-a-pdf.pdf", "--package", PACKAGE, "--key", "alice.pub"]);
+    assert!(text(&out).contains("NO MATCH: not identical to any document of package un-iom-2016"));
+}
+
+#[test]
+fn a_byte_identical_copy_matches_without_any_diagnosis() {
+    let dir = example();
+    fs::copy(dir.path().join(ORIGINAL_1), dir.path().join("copy.pdf")).unwrap();
+    let args = ["verify", "copy.pdf", "--package", PACKAGE, "--key", "alice.pub", "--json"];
+    let out = accord(dir.path(), &args);
+    assert_code(&out, 0);
+    let report = json_report(&out);
+    assert_eq!(report["files"][0]["status"], "match");
+    assert_eq!(report["files"][0]["closest"], Value::Null);
+}
+
+/// `accord verify --package out/un-iom-2016 --rebuild CONFIG --key alice.pub --json` in `dir`.
+fn rebuilt(dir: &Path, config: &str, expected: i32) -> Value {
+    let args =
+        ["verify", "--package", PACKAGE, "--rebuild", config, "--key", "alice.pub", "--json"];
+    let out = accord(dir, &args);
+    assert_code(&out, expected);
+    json_report(&out)
+}
+
+#[test]
+fn rebuild_reproduces_the_example_exactly_and_says_why_not_when_the_config_changed() {
+    let dir = example();
+    let d = dir.path();
+    let report = rebuilt(d, "session.toml", 0);
+    let documents = report["rebuild"]["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 3);
+    assert!(documents.iter().all(|doc| doc["reproduced"] == true), "{report:#}");
+    let example = fs::read_to_string(d.join("session.toml")).unwrap();
+    for (name, from, to, place) in [
+        ("place.toml", "place = \"New York\"", "place = \"Geneva\"", "testimonium"),
+        (
+            "decision.toml",
+            "art2-1-crucial = \"reject\"",
+            "art2-1-crucial = \"accept\"",
+            "Article 2, paragraph 1",
+        ),
+    ] {
+        fs::write(d.join(name), replace_once(&example, from, to)).unwrap();
+        let report = rebuilt(d, name, 1);
+        let rebuild = &report["rebuild"];
+        assert!(rebuild["inputs"][0].as_str().unwrap().contains("not the one recorded"));
+        let original = &rebuild["documents"][0];
+        assert_eq!(original["reproduced"], false, "{name}");
+        assert_eq!(original["differences"][0]["where"], place, "{name}: {rebuild:#}");
+        assert_eq!(rebuild["documents"][2]["reproduced"], true, "{name}: the resolution");
+    }
+}
+
+#[test]
+fn building_the_example_twice_exits_0_and_changes_no_byte() {
+    let dir = example();
+    let before = snapshot(dir.path());
+    let out = accord(dir.path(), &["build", "session.toml", "--key", "alice.key"]);
+    assert_code(&out, 0);
+    assert!(text(&out).contains("up to date: rebuilt and identical"), "{}", text(&out));
+    assert_eq!(snapshot(dir.path()), before);
+    let changed = replace_once(
+        &fs::read_to_string(dir.path().join("session.toml")).unwrap(),
+        "place = \"New York\"",
+        "place = \"Geneva\"",
+    );
+    fs::write(dir.path().join("session.toml"), changed).unwrap();
+    let before = snapshot(dir.path());
+    let out = accord(dir.path(), &["build", "session.toml", "--key", "alice.key"]);
+    assert_code(&out, 1);
+    assert!(
+        text(&out).contains("agreement-original-1.pdf: the inputs are not those"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("testimonium"), "{}", text(&out));
+    assert_eq!(snapshot(dir.path()), before, "nothing changed");
+}
