@@ -53,6 +53,9 @@ fn is_document_font(data: &[u8]) -> bool {
 /// face maps them. Whitespace gets no exception: typst shapes a space like any other
 /// character, and a space the font lacks (U+1680 OGHAM SPACE MARK) is a missing glyph.
 ///
+/// A private-use character (the font maps three, U+E801–U+E803) is undrawable too: it has
+/// no meaning outside the font, so PDF/A refuses it and the export would fail.
+///
 /// The rule is slightly stricter than typst: rustybuzz also draws a few characters the font
 /// does not map, through a fallback (U+205F and U+3000 as a space, U+212B ANGSTROM SIGN as
 /// its canonical decomposition Å), and those are refused here, where a config can write the
@@ -61,10 +64,16 @@ pub fn undrawable_char(text: &str) -> Option<char> {
     text.chars().find(|&c| !drawable(c))
 }
 
-/// Whether every face of [`DOCUMENT_FONT`] draws `c` with a glyph of its own.
+/// Whether every face of [`DOCUMENT_FONT`] draws `c` with a glyph of its own, in a PDF/A.
 fn drawable(c: char) -> bool {
     !typst::text::is_default_ignorable(c)
+        && !is_private_use(c)
         && FONTS.fonts.iter().all(|font| font.info().coverage.contains(c as u32))
+}
+
+/// The Unicode private-use areas, whose characters krilla's PDF/A export refuses.
+fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
 }
 
 #[cfg(test)]
@@ -87,10 +96,15 @@ mod tests {
             assert_eq!(undrawable_char(ok), None, "{ok}");
         }
         // Arabic, Hangul and emoji are not in Libertinus Serif, nor U+1680 OGHAM SPACE MARK,
-        // a space typst would draw with the missing-glyph box.
-        for (bad, c) in
-            [("بان", 'ب'), ("반기문", '반'), ("ok 😀", '😀'), ("New\u{1680}York", '\u{1680}')]
-        {
+        // a space typst would draw with the missing-glyph box; U+E801 is, in the private use
+        // area that PDF/A refuses.
+        for (bad, c) in [
+            ("بان", 'ب'),
+            ("반기문", '반'),
+            ("ok 😀", '😀'),
+            ("New\u{1680}York", '\u{1680}'),
+            ("\u{E801}", '\u{E801}'),
+        ] {
             assert_eq!(undrawable_char(bad), Some(c), "{bad}");
         }
     }

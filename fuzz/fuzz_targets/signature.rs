@@ -3,7 +3,7 @@
 #![no_main]
 
 use accord::minisign::Signature;
-use accord::seal::comment::Attestation;
+use accord::attestation::Attestation;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -25,7 +25,8 @@ pub fn run(args: &SignArgs) -> Result<u8> {
         allowed_signers: args.allowed_signers.as_deref(),
         ..Request::default()
     };
-    let (report, signed_by, sealed) = verify::verify_whole(dir, &request)?;
+    let own = signer.public_key().key;
+    let (report, signed_by, sealed) = verify::verify_whole(dir, &request, &own)?;
     if !report.keys_trusted {
         return Err(Error::failed(untrusted(dir, &report)));
     }

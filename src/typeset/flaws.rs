@@ -19,8 +19,8 @@ use typst::foundations::{Label, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Abs, Frame, FrameItem, Point};
 use typst::syntax::{ast, Span};
-use typst::text::TextItem;
-use typst::utils::PicoStr;
+use typst::text::{Glyph, TextItem};
+use typst::utils::{Numeric, PicoStr};
 use typst::World;
 use typst_layout::PagedDocument;
 
@@ -63,18 +63,18 @@ pub enum FlawKind {
 
 impl fmt::Display for Flaw {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = shortened(&self.text);
+        let text = quoted(&self.text);
         match self.kind {
             FlawKind::Overflow { width, room } => write!(
                 f,
-                "page {}: the word \"{text}\" is wider than the space it is printed in \
+                "page {}: the word {text} is wider than the space it is printed in \
                  ({width:.0} pt, the space {room:.0} pt) and runs out of it",
                 self.page
             ),
             FlawKind::ScatteredMarks => write!(
                 f,
-                "page {}: \"{text}\" has combining marks that the font ({}) has no single \
-                 glyph for, so PDF readers would extract the letter twice",
+                "page {}: {text} has a combining mark that the font ({}) draws apart from its \
+                 letter, so PDF readers would extract the letter twice",
                 self.page,
                 crate::fonts::DOCUMENT_FONT
             ),
@@ -82,16 +82,17 @@ impl fmt::Display for Flaw {
     }
 }
 
-/// `text` cut to its first and last characters when long, as a message can quote it.
-fn shortened(text: &str) -> String {
+/// `text` in quotes as a message can show it: a long one cut to its first and last
+/// characters, with its length.
+fn quoted(text: &str) -> String {
     const KEEP: usize = 24;
     let chars: Vec<char> = text.chars().collect();
     if chars.len() <= 2 * KEEP + 1 {
-        return text.to_string();
+        return format!("\"{text}\"");
     }
     let head: String = chars[..KEEP].iter().collect();
     let tail: String = chars[chars.len() - KEEP..].iter().collect();
-    format!("{head}…{tail} ({} characters)", chars.len())
+    format!("\"{head}…{tail}\" ({} characters)", chars.len())
 }
 
 /// A horizontal extent on the page, in points from its left edge.
@@ -132,7 +133,7 @@ fn page_margin(document: &PagedDocument) -> Option<Abs> {
     let label = Label::new(PicoStr::intern(MARGIN_LABEL))?;
     let content = document.introspector().query_label(label).ok()?;
     match &content.to_packed::<MetadataElem>()?.value {
-        Value::Length(length) if length.em == typst::layout::Em::zero() => Some(length.abs),
+        Value::Length(length) if length.em.is_zero() => Some(length.abs),
         _ => None,
     }
 }
@@ -173,13 +174,27 @@ impl Finder<'_> {
         }
     }
 
-    /// Reports the word of `text` (starting at `x`) that reaches past `room`, if any.
+    /// Reports the word of `text` (starting at `x`) that reaches past `room`, if any. The
+    /// punctuation typst hangs into the margin at either end of a line is allowed to.
     fn overflow(&mut self, text: &TextItem, x: Abs, room: Extent) {
         let tolerance = Abs::pt(TOLERANCE_PT);
+        // Spaces draw nothing (typst keeps those it trims at a line's end, with no advance,
+        // past the hung punctuation); the ends of the line, if the item is at one, are its
+        // outer glyphs that draw something.
+        let inked = |g: &&Glyph| !text.text[g.range()].chars().all(char::is_whitespace);
+        let first = text.glyphs.iter().position(|g| inked(&g));
+        let last = text.glyphs.iter().rposition(|g| inked(&g));
         let mut left = x;
-        for glyph in &text.glyphs {
-            let right = left + glyph.x_advance.at(text.size);
-            if right > room.right + tolerance || left < room.left - tolerance {
+        for (i, glyph) in text.glyphs.iter().enumerate() {
+            let advance = glyph.x_advance.at(text.size);
+            let right = left + advance;
+            let hang = |end: bool| match end {
+                true => advance * overhang(text.text[glyph.range()].chars().next()),
+                false => Abs::zero(),
+            };
+            let out = right - hang(Some(i) == last) > room.right + tolerance
+                || left + hang(Some(i) == first) < room.left - tolerance;
+            if out && inked(&glyph) {
                 let (word, width) = word_at(text, glyph.range().start);
                 let kind = FlawKind::Overflow { width: width.to_pt(), room: room.width().to_pt() };
                 self.push(word, Some(glyph.span), kind);
@@ -195,6 +210,19 @@ impl Finder<'_> {
             let value = span.and_then(|(span, _)| literal(self.world, span));
             self.flaws.push(Flaw { page: self.page, text, value, kind });
         }
+    }
+}
+
+/// How much of `c`'s advance typst lets hang past the end of a line (typst-layout's
+/// `overhang`, which it applies to the first and last glyph of a line).
+fn overhang(c: Option<char>) -> f64 {
+    match c {
+        Some('–' | '—') => 0.2,
+        Some('-' | '\u{ad}') => 0.55,
+        Some('.' | ',') => 0.8,
+        Some(':' | ';') => 0.3,
+        Some('\u{60C}' | '\u{6D4}') => 0.4,
+        _ => 0.0,
     }
 }
 

@@ -3,11 +3,8 @@
 //! archival, tagged PDF (PDF/A-2a and PDF/UA-1).
 
 mod flaws;
-#[cfg(test)]
-mod scratch;
+mod jobs;
 mod world;
-
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::{Datetime, Smart};
@@ -17,6 +14,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use flaws::{Flaw, FlawKind};
+pub use jobs::{typeset_all, typeset_each, Job, Outcome};
 pub use world::preload;
 use world::Sealed;
 
@@ -41,16 +39,18 @@ pub struct Typeset {
 /// `name` identifies the document in errors and in the PDF's stable identifier. A document
 /// with [`Flaw`]s is refused (exit 1), each flaw named in the message.
 pub fn typeset(name: &str, source: &str, date: Date) -> Result<Typeset> {
-    let laidout = layout(name, source, date)?;
-    match laidout.flaws.is_empty() {
-        true => laidout.pdf(),
-        false => Err(flawed(name, &laidout.flaws)),
+    match layout(name, source, date)?.outcome()? {
+        Outcome::Printed(typeset) => Ok(typeset),
+        Outcome::Flawed(flaws) => Err(flawed(&[(name, &flaws)])),
     }
 }
 
-/// The refusal of document `name` for its `flaws`.
-fn flawed(name: &str, flaws: &[Flaw]) -> Error {
-    let lines: Vec<String> = flaws.iter().map(|f| format!("  {name}: {f}")).collect();
+/// The refusal of documents for their flaws: (document name, its flaws) each.
+fn flawed(documents: &[(&str, &[Flaw])]) -> Error {
+    let lines: Vec<String> = documents
+        .iter()
+        .flat_map(|(name, flaws)| flaws.iter().map(move |f| format!("  {name}: {f}")))
+        .collect();
     Error::failed(format!("the text does not print as written:\n{}", lines.join("\n")))
 }
 
@@ -94,9 +94,12 @@ impl Laidout {
         &self.flaws
     }
 
-    /// Number of pages.
-    pub fn pages(&self) -> usize {
-        self.document.pages().len()
+    /// The PDF if the pages have no flaw, else the flaws (and no export).
+    pub fn outcome(self) -> Result<Outcome> {
+        match self.flaws.is_empty() {
+            true => self.pdf().map(Outcome::Printed),
+            false => Ok(Outcome::Flawed(self.flaws)),
+        }
     }
 
     /// The second half of [`typeset`]: exports the laid-out pages as PDF.
@@ -119,55 +122,6 @@ impl Laidout {
             typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&world, &name, &e))?;
         Ok(Typeset { pdf, pages: document.pages().len() })
     }
-}
-
-/// One document to typeset: its name (errors, PDF identifier), source, and a group key:
-/// documents of one group (originals of one template) share most of their layout.
-pub struct Job<'a> {
-    /// Name of the document in errors and in the PDF's identifier.
-    pub name: String,
-    /// The Typst source.
-    pub source: &'a str,
-    /// Documents with the same group differ only in details (the originals of a template).
-    pub group: &'a str,
-}
-
-/// Typesets `jobs`, all dated `date`, on one thread per core, each thread typesetting one
-/// document after another; the results are in the order of `jobs`.
-///
-/// Started in this order: the first document of each group, then the others. The originals
-/// differ only in their footer note and typst memoizes layout process-wide, so the second
-/// original, started once another document is done, reads most of its layout from what the
-/// first has made by then (starting it earlier only recomputes what is not made yet;
-/// BENCHMARKS.md).
-pub fn typeset_all(jobs: &[Job<'_>], date: Date) -> Result<Vec<Typeset>> {
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| (jobs[..i].iter().any(|job| job.group == jobs[i].group), i));
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
-    let next = AtomicUsize::new(0);
-    let (order, next) = (&order, &next);
-    let mut done: Vec<(usize, Result<Typeset>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        done.push((i, typeset(&jobs[i].name, jobs[i].source, date)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        // Every thread is joined, whatever failed: a panic never goes unreported.
-        let failed = || Error::usage("a typesetting thread failed");
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|_| vec![(0, Err(failed()))]))
-            .collect()
-    });
-    // The first failure in the order of the jobs, whichever thread met it.
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// The first character in `frame` that the font's rule refuses, or that was drawn with the
@@ -210,7 +164,7 @@ mod tests {
     use super::typeset;
     use crate::catalog::Catalog;
     use crate::date::Date;
-    use crate::fonts::{undrawable_char, DOCUMENT_FONT};
+    use crate::fonts::DOCUMENT_FONT;
 
     const DATE: Date = Date { year: 2016, month: 9, day: 19 };
 

@@ -136,15 +136,17 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
 }
 
 /// Checks every document of the package in `dir` in place with the trusted keys of
-/// `request`, as `accord sign` does before co-signing; returns the report, the keys that
+/// `request`, as `accord sign` does before co-signing with the key `own` (whose files in the
+/// package, left by an interrupted run, are its own); returns the report, the keys that
 /// signed everything, and what was verified when it verifies.
 pub fn verify_whole(
     dir: &Path,
     request: &Request<'_>,
+    own: &VerifyingKey,
 ) -> Result<(Report, Vec<VerifyingKey>, Option<Sealed>)> {
     let trusted = request.trusted()?;
     let keys_trusted = trusted.is_some();
-    let (checked, sealed) = package::whole(dir, trusted)?;
+    let (checked, sealed) = package::whole(dir, trusted, own)?;
     let signed_by = checked.0.iter().map(|k| k.ed25519).collect();
     let report = report(checked, keys_trusted, true);
     let sealed = sealed.filter(|_| report.ok);

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use ed25519_dalek::VerifyingKey;
+
 use super::diagnose::{self, SignedDocument};
 use super::keys::{self, Key};
 use super::report::{
@@ -53,14 +55,19 @@ pub fn verify(files: &[PathBuf], dir: &Path, trusted: Option<Vec<Key>>) -> Resul
     Ok((opened.keys, Some(opened.report), reports))
 }
 
-/// Every document of the package in `dir` in place, for co-signing: the report, and what was
-/// verified when the manifest verifies.
-pub fn whole(dir: &Path, trusted: Option<Vec<Key>>) -> Result<(Checked, Option<Sealed>)> {
+/// Every document of the package in `dir` in place, for co-signing with the key `own`: the
+/// report, and what was verified when the manifest verifies.
+pub fn whole(
+    dir: &Path,
+    trusted: Option<Vec<Key>>,
+    own: &VerifyingKey,
+) -> Result<(Checked, Option<Sealed>)> {
     let checks_every_signer = trusted.is_some();
     let mut opened = open(dir, trusted)?;
     if checks_every_signer {
-        // Every signer the package holds a key of must be among the trusted keys.
-        for key in keys::found_in(&opened.listing).0 {
+        // Every signer the package holds a key of must be among the trusted keys, but for the
+        // co-signer's own key, which an interrupted run of theirs may have left.
+        for key in keys::found_in(&opened.listing).0.into_iter().filter(|k| k.ed25519 != *own) {
             if !opened.keys.iter().any(|k| k.ed25519 == key.ed25519) {
                 opened.report.ok = false;
                 opened.report.problems.push(format!(

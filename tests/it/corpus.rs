@@ -4,7 +4,8 @@
 //! Every case runs accord once in a fresh directory and must give its exit code (2 for usage,
 //! I/O and malformed input, 1 for a failed check or verification) and message, never a panic,
 //! backtrace or debug dump, at most one `error:` line (exactly one for exit 2), and leave every
-//! file and directory there exactly as it was: nothing created, changed or removed.
+//! file and directory there exactly as it was: nothing created, changed or removed. It must
+//! also end within [`TIME_LIMIT`]: a case that hangs (a FIFO read, an endless device) fails.
 //!
 //! A case is a TOML file:
 //!
@@ -13,6 +14,7 @@
 //! args = ["check", "{case}"]        # accord's arguments; {case} is the payload's path
 //! exit = 2                          # expected exit code
 //! message = "case.toml:1:8: "       # fragment expected in stdout or stderr
+//! absent = ["expected value"]       # optional fragments that must appear in neither
 //! setup = ["example"]               # optional; see `Setup`
 //! files = { "pass" = "wrong\n" }    # optional other files: path = text
 //! remove = ["out/x/manifest.json"]  # optional files to delete after the setup
@@ -22,21 +24,37 @@
 //! base = "config/un-iom-2016.toml"  #   a file of the directory after setup, else of the
 //! replace = [["from", "to"]]        #   repository, with each `from` (found once) replaced, or
 //! generate = "10MB-name"            #   a generated payload (see `Generate`), or
-//! directory = true                  #   an empty directory; none of these: no payload
+//! directory = true                  #   an empty directory, or
+//! fifo = true                       #   a named pipe (FIFO), which nobody ever writes to, or
+//! link = "/dev/zero"                #   a symbolic link to this path (absolute, or relative
+//!                                   #   to the link's directory); none of these: no payload
 //! mode = 0o640                      # optional permissions of the payload
 //! ```
+//!
+//! A file payload overwrites a file of the setup at its path; a FIFO or a link cannot, so that
+//! file is listed in `remove` first.
 //!
 //! A case whose payload is made unreadable (`mode` without read permission) is skipped, with a
 //! notice, when the tests run as root, for whom permissions do not stop reads.
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::os::unix::fs::symlink;
 use std::os::unix::fs::PermissionsExt as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::util::{accord, code, copy_dir, root, signed_example, snapshot, text};
+use crate::util::{
+    accord_command, code, copy_dir, output_within, root, signed_example, snapshot, text,
+};
+
+/// The longest a case may run: every case ends in well under a second, so a case still
+/// running then hangs.
+const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// One case file.
 #[derive(Debug, Deserialize)]
@@ -45,6 +63,8 @@ struct Case {
     args: Vec<String>,
     exit: i32,
     message: String,
+    #[serde(default)]
+    absent: Vec<String>,
     #[serde(default)]
     setup: Vec<Setup>,
     #[serde(default)]
@@ -61,6 +81,9 @@ struct Case {
     generate: Option<Generate>,
     #[serde(default)]
     directory: bool,
+    #[serde(default)]
+    fifo: bool,
+    link: Option<String>,
     mode: Option<u32>,
 }
 
@@ -79,6 +102,9 @@ enum Setup {
     Package,
     /// The minisign fixtures of `tests/fixtures/minisign/` (`test.pub`, `message.txt`, …).
     Fixtures,
+    /// `encrypted.key` (mode 0600): a secret key encrypted with the passphrase `right`, as
+    /// [`Generate::EncryptedKey`] makes it.
+    EncryptedKey,
 }
 
 /// Payloads too big or too computed to write in a case file.
@@ -93,6 +119,9 @@ enum Generate {
     /// A secret key encrypted with the passphrase `right` (cheap scrypt parameters).
     #[serde(rename = "encrypted-key")]
     EncryptedKey,
+    /// A passphrase one byte longer than minisign can read: 1023 `x` and a line end.
+    #[serde(rename = "1023-byte-passphrase")]
+    LongPassphrase,
 }
 
 /// `\xHH` escapes decoded, everything else kept as UTF-8.
@@ -132,6 +161,7 @@ fn generate(what: Generate) -> Vec<u8> {
                 accord::minisign::KdfParams { salt: [5; 32], opslimit: 1 << 16, memlimit: 1 << 22 };
             key.to_file("corpus key", Some((b"right", &kdf))).unwrap().as_bytes().to_vec()
         }
+        Generate::LongPassphrase => format!("{}\n", "x".repeat(1023)).into_bytes(),
     }
 }
 
@@ -147,6 +177,11 @@ impl Case {
                 }
                 Setup::Package => copy_dir(signed_example(), dir),
                 Setup::Fixtures => copy_dir(&root().join("tests/fixtures/minisign"), dir),
+                Setup::EncryptedKey => {
+                    let path = dir.join("encrypted.key");
+                    fs::write(&path, generate(Generate::EncryptedKey)).unwrap();
+                    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+                }
             }
         }
         for (name, text) in &self.files {
@@ -160,6 +195,13 @@ impl Case {
             write_creating_parent(&path, &bytes);
         } else if self.directory {
             fs::create_dir(&path).unwrap();
+        } else if self.fifo {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let made = Command::new("mkfifo").arg(&path).status().expect("run mkfifo");
+            assert!(made.success(), "mkfifo {}", path.display());
+        } else if let Some(target) = &self.link {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            symlink(target, &path).unwrap();
         }
         if let Some(mode) = self.mode {
             fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
@@ -198,7 +240,10 @@ impl Case {
     fn run(&self, dir: &Path) -> Vec<String> {
         let before = snapshot(dir);
         let args: Vec<String> = self.args.iter().map(|a| a.replace("{case}", &self.file)).collect();
-        let out = accord(dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        let command = accord_command(dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        let Ok(out) = catch_unwind(AssertUnwindSafe(|| output_within(command, TIME_LIMIT))) else {
+            return vec![format!("still running after {TIME_LIMIT:?}: it hangs")];
+        };
         let all = text(&out);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let mut wrong = Vec::new();
@@ -207,6 +252,9 @@ impl Case {
         }
         if !all.contains(&self.message) {
             wrong.push(format!("no {:?} in the output", self.message));
+        }
+        for absent in self.absent.iter().filter(|absent| all.contains(absent.as_str())) {
+            wrong.push(format!("{absent:?} in the output"));
         }
         for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace", "Os { code", "Custom {"] {
             if all.contains(bad) {
