@@ -87,6 +87,20 @@ pub struct Session {
 }
 
 impl Session {
+    /// Every text value printed in the documents.
+    pub fn text_fields(&self) -> Vec<&Field<String>> {
+        let c = &self.council;
+        let parties =
+            [&self.united_nations, &self.iom].into_iter().flat_map(|p| [&p.name, &p.title]);
+        [&self.signing.place]
+            .into_iter()
+            .chain(parties)
+            .chain([&c.session, &c.session_symbol, &c.agenda_item, &c.proposal_symbol])
+            .chain([&self.working_group.meeting])
+            .chain(&self.signing.languages)
+            .collect()
+    }
+
     /// Date written into the PDFs (and Typst's `today`): the signing date for signature-ready
     /// documents, the Working Group date for the draft, each falling back to the other. A
     /// fixed fallback keeps drafts with unfilled dates reproducible.

@@ -9,12 +9,12 @@ use crate::check::{self, Session};
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
-use crate::error::{Error, Result, EXIT_OK};
+use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
 use crate::output;
 use crate::package::{self, Document, Provenance};
 use crate::render::{self, Mode, Rendered};
 use crate::seal::{self, PassphraseSource, Signer};
-use crate::typeset::{self, Job, TYPST_VERSION};
+use crate::typeset::{self, Flaw, FlawKind, Job, Outcome, TYPST_VERSION};
 
 /// Runs `accord build` on every config given; the exit code is the worst of them.
 pub fn run(args: &BuildArgs) -> Result<u8> {
@@ -75,7 +75,17 @@ fn build_one(
         Mode::Draft => catalog.draft(),
         Mode::Clean => catalog.package(session.signing.originals.value.unwrap_or(1)),
     };
-    let docs = documents(&session, &planned, mode, args.dump_typst.as_deref())?;
+    let docs =
+        documents(&session, &planned, mode, args.dump_typst.as_deref()).map_err(|err| match err
+            .code
+        {
+            EXIT_FAILED => Error::failed(format!(
+                "{} is not signature-ready; nothing was written:\n  {}",
+                loaded.path.display(),
+                err.message.replace('\n', "\n  ")
+            )),
+            _ => err,
+        })?;
     if signed {
         return up_to_date(&loaded, &docs, &target, signer).map(|()| Built::UpToDate(target));
     }
@@ -191,17 +201,51 @@ pub(super) fn documents(
             group: p.template,
         })
         .collect();
-    let typeset = typeset::typeset_all(&jobs, session.pdf_date(mode == Mode::Draft))?;
-    Ok(planned
-        .iter()
-        .zip(typeset)
-        .map(|(p, t)| Document {
-            file_name: p.file_name.clone(),
-            role: p.role.clone(),
-            pages: t.pages,
-            pdf: t.pdf,
-        })
-        .collect())
+    let outcomes = typeset::typeset_each(&jobs, session.pdf_date(mode == Mode::Draft))?;
+    let mut documents = Vec::with_capacity(planned.len());
+    let mut flaws = Vec::new();
+    for (p, outcome) in planned.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Printed(t) => documents.push(Document {
+                file_name: p.file_name.clone(),
+                role: p.role.clone(),
+                pages: t.pages,
+                pdf: t.pdf,
+            }),
+            Outcome::Flawed(found) => flaws.extend(found.into_iter().map(|f| (p, f))),
+        }
+    }
+    if flaws.is_empty() {
+        return Ok(documents);
+    }
+    Err(Error::failed(flaw_lines(session, &flaws).join("\n")))
+}
+
+/// One line per flaw of the documents, naming the config value it comes from (file:line:col
+/// and key) when it comes from one, and the documents it is in (every original has it).
+fn flaw_lines(session: &Session, flaws: &[(&Planned, Flaw)]) -> Vec<String> {
+    let fields = session.text_fields();
+    let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
+    for (planned, flaw) in flaws {
+        let holders: Vec<_> =
+            fields.iter().filter(|f| f.value.is_some() && f.value == flaw.value).collect();
+        let advice = match flaw.kind {
+            FlawKind::Overflow { .. } => "shorten it, or break the word with a space or a hyphen",
+            FlawKind::ScatteredMarks => "write the letter another way, or without that mark",
+        };
+        let heads: Vec<String> = match holders.as_slice() {
+            [] => vec![String::new()],
+            holders => holders.iter().map(|f| format!("{}: {}: ", f.location, f.key)).collect(),
+        };
+        for head in heads {
+            let line = format!("{head}{flaw}; {advice}");
+            match lines.iter_mut().find(|(l, _)| *l == line) {
+                Some((_, files)) => files.push(&planned.file_name),
+                None => lines.push((line, vec![&planned.file_name])),
+            }
+        }
+    }
+    lines.into_iter().map(|(line, files)| format!("{line} (in {})", files.join(", "))).collect()
 }
 
 /// Writes the generated Typst sources (and the style) for inspection or `typst compile`.

@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{flawed, layout, Flaw, Typeset};
+use super::{layout, Flaw, Typeset};
 use crate::date::Date;
 use crate::error::{Error, Result};
 
@@ -24,30 +24,6 @@ pub enum Outcome {
     Printed(Typeset),
     /// What does not print as written (see [`Flaw`]); no PDF is made.
     Flawed(Vec<Flaw>),
-}
-
-/// Typesets `jobs`, all dated `date`; a document with flaws is refused (exit 1), the message
-/// naming every flaw of every document. The results are in the order of `jobs`.
-pub fn typeset_all(jobs: &[Job<'_>], date: Date) -> Result<Vec<Typeset>> {
-    let outcomes = typeset_each(jobs, date)?;
-    let flaws: Vec<(&str, &[Flaw])> = jobs
-        .iter()
-        .zip(&outcomes)
-        .filter_map(|(job, outcome)| match outcome {
-            Outcome::Flawed(flaws) => Some((job.name.as_str(), flaws.as_slice())),
-            Outcome::Printed(_) => None,
-        })
-        .collect();
-    if !flaws.is_empty() {
-        return Err(flawed(&flaws));
-    }
-    Ok(outcomes
-        .into_iter()
-        .filter_map(|outcome| match outcome {
-            Outcome::Printed(typeset) => Some(typeset),
-            Outcome::Flawed(_) => None,
-        })
-        .collect())
 }
 
 /// Typesets `jobs`, all dated `date`, on one thread per core, each thread typesetting one

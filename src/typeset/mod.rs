@@ -14,7 +14,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use flaws::{Flaw, FlawKind};
-pub use jobs::{typeset_all, typeset_each, Job, Outcome};
+pub use jobs::{typeset_each, Job, Outcome};
 pub use world::preload;
 use world::Sealed;
 
