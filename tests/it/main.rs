@@ -10,6 +10,7 @@ mod fidelity;
 mod hardening;
 mod output;
 mod page;
+mod pinned;
 mod secrets;
 mod seed;
 mod signing;
