@@ -130,15 +130,7 @@ fn minisign(
 ) -> Option<Attestation> {
     let Signed { file, digest, expect } = signed;
     report.key_id = signature.key_id.to_string();
-    // The key with the signature's id, else a key whose id is not known (from an
-    // allowed_signers file) that made it.
-    let by_id = keys.iter().position(|k| k.key_id == Some(signature.key_id));
-    let by_key = || {
-        keys.iter().position(|k| {
-            k.key_id.is_none() && signature.verify_with(&k.ed25519, &digest.blake2b512).is_ok()
-        })
-    };
-    let Some(index) = by_id.or_else(by_key) else {
+    let Some((index, by_id)) = key_of(signature, digest, keys) else {
         report.set(SignatureStatus::UnknownKey, "made by a key not in use".into());
         return None;
     };
@@ -173,7 +165,7 @@ fn minisign(
         }
         Err(invalid) => {
             let reason = match (by_id, invalid) {
-                (Some(_), Invalid::Content) => format!(
+                (true, Invalid::Content) => format!(
                     "the file's contents are not what was signed, or it was made by another \
                      key that carries the key id of {}",
                     key.describe()
@@ -184,6 +176,17 @@ fn minisign(
             None
         }
     }
+}
+
+/// The key in use to check `signature` with, and whether it was found by its key id: the
+/// key with the signature's id, else a key whose id is not known (from an `allowed_signers`
+/// file) that made it.
+fn key_of(signature: &Signature, digest: &FileDigest, keys: &[Key]) -> Option<(usize, bool)> {
+    if let Some(index) = keys.iter().position(|k| k.key_id == Some(signature.key_id)) {
+        return Some((index, true));
+    }
+    let made = |k: &Key| signature.verify_with(&k.ed25519, &digest.blake2b512).is_ok();
+    keys.iter().position(|k| k.key_id.is_none() && made(k)).map(|index| (index, false))
 }
 
 /// What a valid signature's trusted comment attests, checked against the file and `expect`.

@@ -36,7 +36,8 @@ fn compare(actual: &str, pinned: &str) {
         return;
     }
     let expected = fs::read_to_string(&path).unwrap_or_default();
-    let changed: Vec<&str> = actual.lines().filter(|l| !expected.lines().any(|e| e == *l)).collect();
+    let changed: Vec<&str> =
+        actual.lines().filter(|l| !expected.lines().any(|e| e == *l)).collect();
     let gone: Vec<&str> = expected.lines().filter(|e| !actual.lines().any(|l| l == *e)).collect();
     assert!(
         changed.is_empty() && gone.is_empty(),
