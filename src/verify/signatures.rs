@@ -6,6 +6,8 @@
 //! reported and not counted: a junk file next to a genuine copy cannot make it fail, and
 //! nothing but the keys in use can make it pass.
 
+use std::path::Path;
+
 use super::keys::Key;
 use super::report::{MissingKey, SignatureKind, SignatureReport, SignatureStatus};
 use crate::attestation::Attestation;
@@ -13,8 +15,6 @@ use crate::digest::FileDigest;
 use crate::error::Result;
 use crate::fsio;
 use crate::minisign::{Invalid, Signature};
-use std::path::Path;
-
 use crate::package::layout::{
     signature_file_name, ssh_signature_file_name, Listing, SIG_SUFFIX, SSH_NAMESPACE, SSH_SUFFIX,
 };
