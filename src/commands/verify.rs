@@ -49,7 +49,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
 }
 
 /// The report as text for people.
-pub fn render(report: &Report) -> String {
+fn render(report: &Report) -> String {
     let mut out = Lines::default();
     if !report.keys_trusted {
         untrusted_keys(report, &mut out);
