@@ -19,7 +19,7 @@ use ed25519_dalek::SigningKey;
 use sha2::{Digest as _, Sha256, Sha512};
 use tempfile::TempDir;
 
-use crate::util::require_tool;
+use crate::util::{accord, code, require_tool, text};
 
 /// accord's namespace.
 const NS: &str = "accord";
@@ -339,4 +339,33 @@ fn validity_periods_are_refused_not_half_honoured() {
         assert!(err.message.starts_with("allowed_signers, line 1: "), "{}", err.message);
         assert!(err.message.contains("is not supported"), "{}", err.message);
     }
+}
+
+#[test]
+fn a_file_signed_by_ssh_keygen_verifies_with_accord_verify_and_allowed_signers() {
+    let dir = tmp();
+    let d = dir.path();
+    let key_path = d.join("carol");
+    let key = path(&key_path);
+    ssh_keygen_ok(&["-q", "-t", "ed25519", "-N", "", "-C", "carol", "-f", key], b"");
+    let public = fs::read_to_string(d.join("carol.pub")).unwrap();
+    write(&dir, "allowed", format!("carol namespaces=\"accord\" {public}").as_bytes());
+    write(&dir, "letter.pdf", b"%PDF-1.7 a letter signed with OpenSSH\n");
+    for (namespace, signed) in [(NS, "letter.pdf"), ("git", "other.pdf")] {
+        fs::copy(d.join("letter.pdf"), d.join(signed)).unwrap();
+        ssh_keygen_ok(
+            &["-Y", "sign", "-q", "-f", key, "-n", namespace, path(&d.join(signed))],
+            b"",
+        );
+        fs::rename(d.join(format!("{signed}.sig")), d.join(format!("{signed}.sshsig"))).unwrap();
+    }
+    let verify = |file: &str| accord(d, &["verify", file, "--allowed-signers", "allowed"]);
+    let out = verify("letter.pdf");
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("valid signature by carol"), "{}", text(&out));
+    let out = verify("other.pdf");
+    assert_eq!(code(&out), 1, "a signature for git is not accord's");
+    assert!(text(&out).contains("another namespace"), "{}", text(&out));
+    fs::write(d.join("letter.pdf"), b"%PDF-1.7 a letter, changed\n").unwrap();
+    assert_eq!(code(&verify("letter.pdf")), 1, "a changed file");
 }
