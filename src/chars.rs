@@ -9,7 +9,10 @@ use std::fmt::Write as _;
 
 /// Unicode bidirectional embedding, override and isolate controls (e.g. U+202E).
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Zero-width and other invisible characters: they would make a printed value differ from
@@ -85,6 +88,19 @@ pub fn text_problem(text: &str) -> Option<String> {
 /// combining diaeresis is the same text, and makes the same PDF.
 pub fn composed(text: &str) -> String {
     unicode_normalization::UnicodeNormalization::nfc(text).collect()
+}
+
+/// A path as it is shown in messages: [`visible`], so that a file name holding a line break
+/// or a terminal control cannot forge a line of accord's output.
+pub trait Shown {
+    /// The path, with its [`forbidden`] characters escaped.
+    fn shown(&self) -> String;
+}
+
+impl Shown for std::path::Path {
+    fn shown(&self) -> String {
+        visible(&self.display().to_string()).into_owned()
+    }
 }
 
 /// `text` with every [`forbidden`] character written as `\u{1b}`: one line, as it was, but
@@ -173,6 +189,7 @@ mod tests {
             ('\u{85}', "control character"),
             ('\u{202E}', "bidirectional override"),
             ('\u{2066}', "bidirectional override"),
+            ('\u{061C}', "bidirectional override"),
             ('\u{2028}', "line separator"),
             ('\u{200B}', "invisible character"),
             ('\u{00AD}', "invisible character"),

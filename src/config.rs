@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::chars::Shown as _;
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -153,7 +154,7 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.path.display(), self.line, self.col)
+        write!(f, "{}:{}:{}", self.path.shown(), self.line, self.col)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Exit codes (documented in the README and `--help`): 0 success, 1 a check or
 //! verification failed (the input was read fine but is not acceptable), 2 usage or I/O error.
 
+use crate::chars::Shown as _;
 use std::fmt;
 use std::path::Path;
 
@@ -38,7 +39,7 @@ impl Error {
 
     /// An I/O error on `path`, saying what was being done.
     pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
-        Self::usage(format!("cannot {action} {}: {}", path.display(), plain_io(&err)))
+        Self::usage(format!("cannot {action} {}: {}", path.shown(), plain_io(&err)))
     }
 }
 

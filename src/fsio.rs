@@ -19,6 +19,7 @@ use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::chars::Shown as _;
 use crate::error::{Error, Result};
 
 /// Mode of files only their owner may read (secret keys).
@@ -47,7 +48,7 @@ pub fn open_regular(path: &Path, action: &str) -> Result<File> {
     } else {
         "Is a device, not a regular file"
     };
-    Err(Error::usage(format!("cannot {action} {}: {what}", path.display())))
+    Err(Error::usage(format!("cannot {action} {}: {what}", path.shown())))
 }
 
 /// The bytes of the regular file `path`, at most `max` of them; `what` names the kind of file
@@ -60,7 +61,7 @@ pub fn read_regular(path: &Path, what: &str, max: u64) -> Result<Vec<u8>> {
     if bytes.len() as u64 > max {
         return Err(Error::usage(format!(
             "{} is larger than {}, which no {what} is; check the path",
-            path.display(),
+            path.shown(),
             size(max)
         )));
     }
@@ -112,7 +113,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let name = path
         .file_name()
-        .ok_or_else(|| Error::usage(format!("cannot write {}: not a file path", path.display())))?;
+        .ok_or_else(|| Error::usage(format!("cannot write {}: not a file path", path.shown())))?;
     let dir = parent(path);
     let temp = dir.join(format!(
         ".{}{TEMP_MARK}{}-{}",
@@ -145,7 +146,7 @@ pub fn lock_dir(dir: &Path, what: &str) -> Result<File> {
         Err(fs::TryLockError::WouldBlock) => Err(Error::failed(format!(
             "another accord is {what} {} right now; nothing was changed. Run it again when \
              that one has finished",
-            dir.display()
+            dir.shown()
         ))),
         Err(fs::TryLockError::Error(err)) => Err(Error::io("lock", dir, err)),
     }

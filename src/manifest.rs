@@ -27,7 +27,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::chars::{forbidden, visible};
+use crate::chars::{forbidden, visible, Shown};
 use crate::error::{Error, Result};
 use crate::minisign::PublicKey;
 
@@ -122,7 +122,7 @@ impl Manifest {
 
     /// Parses and checks `manifest.json` read from `path` (malformed: exit 2).
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Self> {
-        let origin = path.display();
+        let origin = path.shown();
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::usage(format!(
                 "{origin} is empty; accord never writes an empty manifest, so the package is \

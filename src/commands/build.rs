@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::rebuild;
 use crate::catalog::{Catalog, Planned, TEMPLATES};
+use crate::chars::Shown as _;
 use crate::check::{self, Session};
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
@@ -32,12 +33,12 @@ pub fn run(args: &BuildArgs) -> Result<u8> {
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
         let line = match built? {
-            Built::New(dir) => format!("{}: built {}", path.display(), dir.display()),
+            Built::New(dir) => format!("{}: built {}", path.shown(), dir.shown()),
             Built::UpToDate(dir) => format!(
                 "{}: up to date: rebuilt and identical to the signed package {}; nothing was \
                  changed",
-                path.display(),
-                dir.display()
+                path.shown(),
+                dir.shown()
             ),
         };
         output::println(&line)?;
@@ -81,7 +82,7 @@ fn build_one(
         {
             EXIT_FAILED => Error::failed(format!(
                 "{} is not signature-ready; nothing was written:\n  {}",
-                loaded.path.display(),
+                loaded.path.shown(),
                 err.message.replace('\n', "\n  ")
             )),
             _ => err,
@@ -149,7 +150,7 @@ fn up_to_date(
         "{} is a signed package and is never overwritten, and this build differs from it; \
          nothing was changed. Give the config another id, or move the old package away \
          yourself:\n  {}",
-        target.display(),
+        target.shown(),
         why.join("\n  ")
     )))
 }
@@ -173,7 +174,7 @@ pub(super) fn checked_session(loaded: &Loaded, catalog: &Catalog, mode: Mode) ->
     };
     Err(Error::failed(format!(
         "{} {what}; nothing was written:\n{}",
-        loaded.path.display(),
+        loaded.path.shown(),
         problems.join("\n")
     )))
 }

@@ -6,6 +6,7 @@
 
 use super::build;
 use crate::catalog::Catalog;
+use crate::chars::Shown as _;
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::config::Loaded;
@@ -32,14 +33,14 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             typst::comemo::evict(10);
         }
         if problems.is_empty() {
-            output::println(&format!("{}: signature-ready", path.display()))?;
+            output::println(&format!("{}: signature-ready", path.shown()))?;
             return Ok(EXIT_OK);
         }
         for problem in &problems {
             output::println(problem)?;
         }
         let count = problems.len();
-        output::println(&format!("{}: {count} problem(s); not signature-ready", path.display()))?;
+        output::println(&format!("{}: {count} problem(s); not signature-ready", path.shown()))?;
         Ok(EXIT_FAILED)
     }))
 }

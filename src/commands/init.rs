@@ -1,6 +1,7 @@
 //! `accord init`: a starter config with every placeholder unfilled and each key explained.
 
 use crate::catalog::Catalog;
+use crate::chars::Shown as _;
 use crate::cli::InitArgs;
 use crate::error::{Result, EXIT_OK};
 use crate::fsio;
@@ -14,8 +15,8 @@ pub fn run(args: &InitArgs) -> Result<u8> {
             fsio::write_new(path, starter.as_bytes(), fsio::PUBLIC)?;
             output::println(&format!(
                 "wrote {}; fill in every \"xx\", then run: accord check {}",
-                path.display(),
-                path.display()
+                path.shown(),
+                path.shown()
             ))?;
         }
         None => output::print(starter)?,

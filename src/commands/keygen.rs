@@ -10,6 +10,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
+use crate::chars::Shown as _;
 use crate::cli::KeygenArgs;
 use crate::error::{Error, Result, EXIT_OK};
 use crate::fsio;
@@ -37,8 +38,8 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
         let public_key = existing_pair(&key_path, &pub_path)?;
         output::print(&format!(
             "{} and {} exist already; nothing was written.\n{}",
-            key_path.display(),
-            pub_path.display(),
+            key_path.shown(),
+            pub_path.shown(),
             publish(&public_key)
         ))?;
         return Ok(EXIT_OK);
@@ -47,7 +48,7 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
         if path.symlink_metadata().is_ok() {
             return Err(Error::usage(format!(
                 "{} already exists; accord never overwrites keys",
-                path.display()
+                path.shown()
             )));
         }
     }
@@ -64,8 +65,8 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
         if args.unencrypted { "NOT encrypted" } else { "encrypted with your passphrase" };
     output::print(&format!(
         "Secret key: {} ({encryption}; keep it private)\nPublic key: {}\n{}",
-        key_path.display(),
-        pub_path.display(),
+        key_path.shown(),
+        pub_path.shown(),
         publish(&public_key)
     ))?;
     Ok(EXIT_OK)
@@ -81,7 +82,7 @@ fn key_directory(dir: &Path) -> Result<()> {
             .map_err(|e| Error::io("create key directory", dir, e))?;
     }
     if !dir.is_dir() {
-        return Err(Error::usage(format!("{} is not a directory", dir.display())));
+        return Err(Error::usage(format!("{} is not a directory", dir.shown())));
     }
     Ok(())
 }
@@ -117,14 +118,14 @@ fn publish(key: &PublicKey) -> String {
 /// (checked for an unencrypted secret key; an encrypted one needs its passphrase).
 fn existing_pair(key_path: &Path, pub_path: &Path) -> Result<PublicKey> {
     let public = fsio::read_regular(pub_path, "public key", MAX_KEY_FILE)?;
-    let public = PublicKey::parse(&public, &pub_path.display().to_string())?;
+    let public = PublicKey::parse(&public, &pub_path.shown())?;
     let secret = Zeroizing::new(fsio::read_regular(key_path, "secret key", MAX_KEY_FILE)?);
-    let secret = SecretKeyFile::parse(&secret, &key_path.display().to_string())?;
+    let secret = SecretKeyFile::parse(&secret, &key_path.shown())?;
     if !secret.is_encrypted() && secret.unlock(None)?.public_key() != public {
         return Err(Error::usage(format!(
             "{} and {} exist but are not a key pair; move them away or choose another --name",
-            key_path.display(),
-            pub_path.display()
+            key_path.shown(),
+            pub_path.shown()
         )));
     }
     Ok(public)

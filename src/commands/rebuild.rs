@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::build;
 use crate::catalog::{Catalog, TEMPLATES};
+use crate::chars::Shown as _;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::error::Result;
@@ -42,7 +43,7 @@ pub fn check(report: &mut Report, config: &Path, dir: &Path, manifest: &Manifest
     if !rebuilt.ok {
         report.ok = false;
         let failed = rebuilt.documents.iter().filter(|d| !d.reproduced).count();
-        let why = format!("{failed} document(s) not reproduced from {}", config.display());
+        let why = format!("{failed} document(s) not reproduced from {}", config.shown());
         report.reason = Some(match report.reason.take() {
             Some(reason) => format!("{reason}; {why}"),
             None => why,
@@ -75,7 +76,7 @@ pub fn compare(
         });
     }
     let ok = documents.iter().all(|d| d.reproduced);
-    RebuildReport { config: loaded.path.display().to_string(), ok, inputs, documents }
+    RebuildReport { config: loaded.path.shown(), ok, inputs, documents }
 }
 
 /// How the rebuilt `doc` compares with the signed document of the same name.

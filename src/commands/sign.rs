@@ -2,6 +2,7 @@
 //! existing ones without touching the PDFs or the manifest, once the package verifies with
 //! the trusted keys of every signer already in it.
 
+use crate::chars::{visible, Shown as _};
 use crate::cli::SignArgs;
 use crate::error::{Error, Result, EXIT_OK};
 use crate::fsio;
@@ -13,7 +14,7 @@ use crate::verify::{self, Report, Request};
 pub fn run(args: &SignArgs) -> Result<u8> {
     let dir = &args.package;
     if !dir.is_dir() {
-        return Err(Error::usage(format!("{} is not a package directory", dir.display())));
+        return Err(Error::usage(format!("{} is not a package directory", dir.shown())));
     }
     let pass = PassphraseSource::new(args.passphrase.passphrase_file.clone());
     let signer = seal::load_signer(&args.key, args.signer.as_deref(), &pass)?;
@@ -33,20 +34,22 @@ pub fn run(args: &SignArgs) -> Result<u8> {
     let Some(sealed) = sealed else {
         return Err(Error::failed(format!(
             "refusing to co-sign {}, it does not verify with the trusted keys:\n  {}",
-            dir.display(),
+            dir.shown(),
             report.failures().join("\n  ")
         )));
     };
     let checked: Vec<String> = report
         .keys
         .iter()
-        .map(|k| format!("{} (key {})", k.signer.as_deref().unwrap_or("unnamed"), k.key_id))
+        .map(|k| {
+            format!("{} (key {})", visible(k.signer.as_deref().unwrap_or("unnamed")), k.key_id)
+        })
         .collect();
     let written = seal::cosign(dir, &sealed, &signed_by, &signer)?;
     let mut text = format!(
         "Checked {}: every document, manifest.json and SHA256SUMS validly signed by {}.\n\
          Co-signed it as {} (key {}); wrote:\n",
-        dir.display(),
+        dir.shown(),
         checked.join(", "),
         signer.name(),
         signer.public_key().key_id
@@ -58,15 +61,21 @@ pub fn run(args: &SignArgs) -> Result<u8> {
 
 /// Why co-signing is refused without trusted keys, and which keys to pass.
 fn untrusted(dir: &std::path::Path, report: &Report) -> String {
+    let why = match (report.keys_given, &report.reason) {
+        (true, Some(reason)) => visible(reason).into_owned(),
+        _ => "no trusted key given".to_string(),
+    };
     let mut text = format!(
-        "refusing to co-sign {}: no trusted key given, so nothing says the package is the one \
-         its signers signed. Compare the keys it holds with the ones its signers published, \
-         then pass them with --trust (or --allowed-signers):",
-        dir.display()
+        "refusing to co-sign {}: {why}, so nothing says the package is the one its signers \
+         signed. Compare the keys it holds with the ones its signers published, then pass \
+         them with --trust (or --allowed-signers):",
+        dir.shown()
     );
     for key in &report.keys {
-        let name = key.signer.as_deref().unwrap_or("unnamed");
-        text.push_str(&format!("\n  {name}: --trust {}  ({})", key.public_key, key.source));
+        let name = visible(key.signer.as_deref().unwrap_or("unnamed"));
+        let (key, source) = (visible(&key.public_key), visible(&key.source));
+        let key = if key.contains(' ') { format!("\"{key}\"") } else { key.into_owned() };
+        text.push_str(&format!("\n  {name}: --trust {key}  ({source})"));
     }
     text
 }

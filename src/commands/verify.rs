@@ -89,14 +89,20 @@ impl Lines {
 /// The warning and the full keys to compare, when no trusted key was given.
 fn untrusted_keys(report: &Report, out: &mut Lines) {
     let place = if report.package.is_some() { "in the package" } else { "next to the files" };
-    out.line(format!(
-        "NOT TRUSTED: no --key or --allowed-signers given, so the public keys found {place} \
-         were used."
-    ));
-    out.line("Whoever could change the files could have replaced them. Compare these full".into());
-    out.line(
-        "public keys with the ones the signers published, then pass them as trusted keys:".into(),
-    );
+    out.line(match (report.keys_given, &report.reason) {
+        (true, Some(reason)) => format!("NOT TRUSTED: {}.", visible(reason)),
+        _ => format!(
+            "NOT TRUSTED: no --key or --allowed-signers given, so the public keys found {place} \
+             were used."
+        ),
+    });
+    for line in [
+        "Whoever could change the files could have replaced them. Compare these public keys",
+        "with the ones the signers published, in full, to the last character (a forged key can",
+        "begin like the real one), then pass the published keys as trusted keys:",
+    ] {
+        out.line(line.into());
+    }
     if report.keys.is_empty() {
         out.line("  (none found)".into());
     }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio;
@@ -77,7 +78,7 @@ pub fn ensure_replaceable(target: &Path) -> Result<()> {
         return Err(Error::failed(format!(
             "{} is a signed package and is never overwritten; nothing was changed. \
              Give the config another id, or move the old package away yourself",
-            target.display()
+            target.shown()
         )));
     }
     let foreign = match fs::symlink_metadata(target) {
@@ -103,7 +104,7 @@ pub fn ensure_replaceable(target: &Path) -> Result<()> {
         Some(why) => Err(Error::failed(format!(
             "{} cannot be replaced by the new package: {why}; nothing was changed. Move it \
              away, or give the config another id",
-            target.display()
+            target.shown()
         ))),
         None => Ok(()),
     }
@@ -161,7 +162,7 @@ pub fn publish(
         return Err(if target.exists() {
             Error::failed(format!(
                 "{} was created by another build meanwhile; nothing of this build was kept",
-                target.display()
+                target.shown()
             ))
         } else {
             Error::io("publish package", target, err)

@@ -11,6 +11,7 @@ use std::path::Path;
 use ed25519_dalek::VerifyingKey;
 
 use super::{page, Signed, Signer};
+use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio;
@@ -122,7 +123,7 @@ fn refuse_taken(
         return Err(Error::failed(format!(
             "{} (key {key_id}) has already signed {}",
             signer.name(),
-            dir.display()
+            dir.shown()
         )));
     }
     let slug = signer.slug();
@@ -130,18 +131,18 @@ fn refuse_taken(
     if listing.contains(&key_file) {
         return Err(Error::failed(format!(
             "{} already has a signer named {slug} ({key_file}); choose another --signer",
-            dir.display()
+            dir.shown()
         )));
     }
     let theirs = format!(".{slug}{SIG_SUFFIX}");
     for name in listing.names().filter(|name| name.ends_with(&theirs)) {
         let path = dir.join(name);
         let bytes = fsio::read_regular(&path, "signature", MAX_SIGNATURE_FILE)?;
-        let theirs = Signature::parse(&bytes, &path.display().to_string()).map(|s| s.key_id);
+        let theirs = Signature::parse(&bytes, &path.shown()).map(|s| s.key_id);
         if theirs.map_or(true, |id| id != key_id) {
             return Err(Error::failed(format!(
                 "{} exists and was not made by this key; choose another --signer",
-                path.display()
+                path.shown()
             )));
         }
     }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 use super::Signer;
+use crate::chars::Shown as _;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::minisign::SecretKeyFile;
@@ -48,7 +49,7 @@ impl PassphraseSource {
     /// as minisign does when it reads a passphrase.
     pub fn read(&self, prompt: &str, confirm: bool) -> Result<Zeroizing<String>> {
         let passphrase = match self {
-            Self::File(path) => one_line(read_file(path)?, &path.display().to_string())?,
+            Self::File(path) => one_line(read_file(path)?, &path.shown())?,
             Self::Environment => {
                 let value = std::env::var_os(PASSPHRASE_ENV).unwrap_or_default();
                 let text = value
@@ -91,9 +92,9 @@ fn read_file(path: &Path) -> Result<Zeroizing<String>> {
     } else {
         fsio::read_regular(path, "passphrase file", MAX_PASSPHRASE_FILE)?
     });
-    std::str::from_utf8(&bytes).map(|text| Zeroizing::new(text.to_string())).map_err(|_| {
-        Error::usage(format!("the passphrase in {} is not UTF-8 text", path.display()))
-    })
+    std::str::from_utf8(&bytes)
+        .map(|text| Zeroizing::new(text.to_string()))
+        .map_err(|_| Error::usage(format!("the passphrase in {} is not UTF-8 text", path.shown())))
 }
 
 /// `text` without one trailing line end; refused when it holds another line.
@@ -130,13 +131,13 @@ pub fn load_signer(key_path: &Path, name: Option<&str>, pass: &PassphraseSource)
         return Err(Error::usage(format!(
             "secret key {0} is accessible by group or others (mode {1:o}); \
              restrict it with: chmod 600 {0}",
-            key_path.display(),
+            key_path.shown(),
             mode & 0o777
         )));
     }
     drop(file);
     let bytes = Zeroizing::new(fsio::read_regular(key_path, "secret key", MAX_SECRET_KEY_FILE)?);
-    let origin = key_path.display().to_string();
+    let origin = key_path.shown();
     let file = SecretKeyFile::parse(&bytes, &origin)?;
     let key = if file.is_encrypted() {
         let passphrase = pass.read(&format!("Passphrase for {origin}: "), false)?;

@@ -24,6 +24,7 @@ pub use cosign::cosign;
 pub use keys::{load_signer, PassphraseSource, MAX_PASSPHRASE, PASSPHRASE_ENV};
 pub use signer::{Signed, Signer};
 
+use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio::{self, write_staged};
@@ -107,7 +108,7 @@ fn sign_documents(
         if fsio::read_regular(&path, "staged document", MAX_STAGED_PDF)? != doc.pdf {
             return Err(Error::usage(format!(
                 "{} differs from the document that was typeset",
-                path.display()
+                path.shown()
             )));
         }
         let digest = FileDigest::of_bytes(&doc.pdf);

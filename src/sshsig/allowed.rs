@@ -61,7 +61,15 @@ pub fn parse_allowed_signers(bytes: &[u8], origin: &str) -> Result<Vec<AllowedSi
     })?;
     let mut signers = Vec::new();
     for (raw, n) in text.split('\n').zip(1..) {
-        let line = raw.strip_suffix('\r').unwrap_or(raw).trim_start_matches(SPACE);
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        // Comments too: a terminal control in one could hide lines from whoever reads the file.
+        let hidden =
+            raw.chars().filter(|&c| c != '\t').find_map(|c| Some((c, crate::chars::forbidden(c)?)));
+        if let Some((c, what)) = hidden {
+            let message = format!("holds the {what} U+{:04X}, which no line of it needs", c as u32);
+            return Err(line_error(origin, n, message));
+        }
+        let line = raw.trim_start_matches(SPACE);
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -332,6 +340,9 @@ mod tests {
             assert!(err.message.starts_with("allowed, line 2: "), "{line}: {}", err.message);
             assert!(err.message.contains(expected), "{line}: {}", err.message);
         }
+        let hidden = format!("a ssh-ed25519 {key}\n# \u{1b}[1A\u{1b}[2K a ssh-ed25519 {key}\n");
+        let err = parse_allowed_signers(hidden.as_bytes(), "allowed").unwrap_err();
+        assert!(err.message.starts_with("allowed, line 2: holds the control character U+001B"));
         let err = parse_allowed_signers(b"# ok\n\xff\n", "allowed").unwrap_err();
         assert_eq!(err.message, "allowed, line 2: not UTF-8 text");
     }

@@ -63,6 +63,11 @@ impl SshPublicKey {
         Self::from_blob(&decode(base64, "the key")?)
     }
 
+    /// Parses a key line `ssh-ed25519 AAAA… [comment]` given by a user; `origin` names it.
+    pub fn parse_line(text: &str, origin: &str) -> Result<Self> {
+        Self::from_line(text.trim()).map_err(|why| Error::usage(format!("{origin}: {why}")))
+    }
+
     /// The key line without a comment, `ssh-ed25519 AAAA…`.
     pub fn to_line(&self) -> String {
         format!("{KEY_TYPE} {}", self.to_base64())

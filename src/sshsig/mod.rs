@@ -35,6 +35,8 @@ use wire::{decode, encode, is_base64, put_string, Wire};
 
 /// Name of Ed25519 keys and signatures in SSH formats.
 const KEY_TYPE: &str = "ssh-ed25519";
+/// How an OpenSSH public key line of any type begins (`ssh-ed25519`, `ssh-rsa`, …).
+pub const KEY_PREFIX: &str = "ssh-";
 /// Field separators of `allowed_signers` and public key lines.
 const SPACE: [char; 2] = [' ', '\t'];
 /// First six bytes of a signature blob and of the data it signs.

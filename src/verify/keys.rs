@@ -6,10 +6,11 @@
 //! names a key, it never identifies one, so two different keys with one id in use at once are
 //! an error naming both.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ed25519_dalek::VerifyingKey;
 
+use crate::chars::Shown as _;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::minisign::{KeyId, PublicKey};
@@ -33,6 +34,8 @@ pub struct Key {
     pub name: Option<String>,
     /// Where it came from: a file, or the `--key` text.
     pub source: String,
+    /// The file it was read from, if it was read from one.
+    pub file: Option<PathBuf>,
 }
 
 impl Key {
@@ -97,36 +100,84 @@ pub fn add(keys: &mut Vec<Key>, key: Key) -> Result<()> {
     Ok(())
 }
 
-/// The trusted keys: `--key` values (a minisign public key file, or the one-line `RW…` form)
-/// and the entries of an `--allowed-signers` file that may sign in accord's namespace.
+/// The trusted keys: `--key` values (the one-line `RW…` form, an `ssh-ed25519 AAAA…` line, or
+/// a minisign public key file) and the entries of an `--allowed-signers` file that may sign
+/// in accord's namespace. A value that reads as a key is a key, never the name of a file: a
+/// file named like the published key could otherwise stand in for it.
 pub fn trusted(args: &[String], allowed_signers: Option<&Path>) -> Result<Vec<Key>> {
     let mut keys = Vec::new();
     for arg in args {
-        let path = Path::new(arg);
-        let key = if arg.starts_with("RW") && !path.exists() {
-            let key = PublicKey::from_base64(arg, "--key")?;
-            Key { ed25519: key.key, key_id: Some(key.key_id), name: None, source: arg.clone() }
+        let inline =
+            |ed25519, key_id| Key { ed25519, key_id, name: None, source: arg.clone(), file: None };
+        let key = if let Ok(key) = PublicKey::from_base64(arg.trim(), "--key") {
+            inline(key.key, Some(key.key_id))
+        } else if arg.trim_start().starts_with(sshsig::KEY_PREFIX) {
+            inline(SshPublicKey::parse_line(arg, "--key")?.key, None)
+        } else if arg.starts_with("RW") && !Path::new(arg).exists() {
+            // Neither a key nor a file: say what is wrong with it as a key.
+            PublicKey::from_base64(arg.trim(), "--key")?;
+            continue;
         } else {
+            let path = Path::new(arg);
             let bytes = fsio::read_regular(path, "public key", MAX_PUBLIC_KEY_FILE)?;
-            let key = PublicKey::parse(&bytes, arg)?;
+            let key = PublicKey::parse(&bytes, &path.shown())?;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-            Key { ed25519: key.key, key_id: Some(key.key_id), name: stem, source: arg.clone() }
+            let file = Some(path.to_path_buf());
+            Key {
+                ed25519: key.key,
+                key_id: Some(key.key_id),
+                name: stem,
+                source: arg.clone(),
+                file,
+            }
         };
         add(&mut keys, key)?;
     }
     if let Some(path) = allowed_signers {
-        for key in read_allowed_signers(path)? {
+        let found = read_allowed_signers(path)?;
+        if found.is_empty() {
+            return Err(Error::usage(format!(
+                "{} holds no key that may sign for accord (a line `NAME ssh-ed25519 AAAA…`, \
+                 without a namespaces option that leaves accord out)",
+                path.shown()
+            )));
+        }
+        for key in found {
             add(&mut keys, key)?;
         }
     }
     Ok(keys)
 }
 
+/// The key ids the `.pub` files of `listing` give their keys.
+pub fn labels_in(listing: &Listing) -> Vec<(VerifyingKey, KeyId)> {
+    found_in(listing).0.into_iter().filter_map(|k| Some((k.ed25519, k.key_id?))).collect()
+}
+
+/// Gives the keys known only by their bytes (from an `allowed_signers` file) the key id the
+/// package names them with (a `.pub` file, or the signed manifest): a key id is only a label,
+/// but a minisign signature is looked up by it, and the signatures themselves do not sign it.
+pub fn name_ids(keys: &mut [Key], labels: &[(VerifyingKey, KeyId)]) {
+    for key in keys.iter_mut().filter(|k| k.key_id.is_none()) {
+        key.key_id = labels.iter().find(|(k, _)| *k == key.ed25519).map(|(_, id)| *id);
+    }
+}
+
+/// The first trusted key read from a file that lies in one of `dirs` (the package, or the
+/// directory of a copy): it came with what it is to check, so it proves nothing.
+pub fn from_inside<'a>(keys: &'a [Key], dirs: &[&Path]) -> Option<&'a Key> {
+    let dirs: Vec<PathBuf> = dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    keys.iter().find(|key| {
+        let parent = key.file.as_deref().map(fsio::parent).and_then(|p| p.canonicalize().ok());
+        parent.is_some_and(|parent| dirs.contains(&parent))
+    })
+}
+
 /// The keys of an `allowed_signers` file that may sign in accord's namespace, named by their
 /// first principal.
 fn read_allowed_signers(path: &Path) -> Result<Vec<Key>> {
     let bytes = fsio::read_regular(path, "allowed signers file", MAX_ALLOWED_SIGNERS)?;
-    let origin = path.display().to_string();
+    let origin = path.shown();
     let entries = sshsig::parse_allowed_signers(&bytes, &origin)?;
     Ok(entries
         .into_iter()
@@ -136,6 +187,7 @@ fn read_allowed_signers(path: &Path) -> Result<Vec<Key>> {
             key_id: None,
             name: entry.principals.first().cloned(),
             source: format!("{origin}, line {}", entry.line),
+            file: Some(path.to_path_buf()),
         })
         .collect())
 }
@@ -147,12 +199,13 @@ pub fn found_in(listing: &Listing) -> (Vec<Key>, Vec<String>) {
     let mut problems = Vec::new();
     for name in listing.public_key_files() {
         let path = listing.dir.join(name);
-        let source = path.display().to_string();
+        let source = path.shown();
         let key = fsio::read_regular(&path, "public key", MAX_PUBLIC_KEY_FILE)
             .and_then(|bytes| PublicKey::parse(&bytes, &source))
             .and_then(|key| {
                 let name = name.strip_suffix(PUB_SUFFIX).map(str::to_string);
-                let key = Key { ed25519: key.key, key_id: Some(key.key_id), name, source };
+                let file = Some(path.clone());
+                let key = Key { ed25519: key.key, key_id: Some(key.key_id), name, source, file };
                 add(&mut keys, key)
             });
         if let Err(err) = key {

@@ -117,7 +117,13 @@ impl Request<'_> {
 /// Checks the copies of `request`.
 pub fn verify(request: &Request<'_>) -> Result<Report> {
     let trusted = request.trusted()?;
-    let keys_trusted = trusted.is_some();
+    let places: Vec<&Path> = match request.package {
+        Some(dir) => vec![dir],
+        None => request.files.iter().map(|f| crate::fsio::parent(f)).collect(),
+    };
+    let inside = inside(trusted.as_deref(), &places);
+    let keys_given = trusted.is_some();
+    let keys_trusted = keys_given && inside.is_none();
     let mut checked = match request.package {
         Some(dir) => package::verify(request.files, dir, trusted)?,
         None => standalone::verify(request.files, trusted, request.package_id)?,
@@ -132,7 +138,24 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
             checked.2.iter_mut().for_each(|file| file.ok = false);
         }
     }
-    Ok(report(checked, keys_trusted, request.package.is_some()))
+    let mut report = report(checked, keys_trusted, request.package.is_some());
+    report.keys_given = keys_given;
+    if inside.is_some() {
+        report.reason = inside;
+    }
+    Ok(report)
+}
+
+/// Why the trusted keys are not trusted after all: one of them was read from a file in one
+/// of `places` (the package, or a copy's directory), which came with what it is to check.
+fn inside(trusted: Option<&[Key]>, places: &[&Path]) -> Option<String> {
+    let key = keys::from_inside(trusted?, places)?;
+    Some(format!(
+        "the trusted key file {} lies with what it is to check (in the package, or next to the \
+         copy), where whoever sent them could have replaced it; pass the key the signer \
+         published instead: its one-line RW… or ssh-ed25519 form, or a file kept elsewhere",
+        key.file.as_deref().map(crate::chars::Shown::shown).unwrap_or_default()
+    ))
 }
 
 /// Checks every document of the package in `dir` in place with the trusted keys of
@@ -145,10 +168,15 @@ pub fn verify_whole(
     own: &VerifyingKey,
 ) -> Result<(Report, Vec<VerifyingKey>, Option<Sealed>)> {
     let trusted = request.trusted()?;
-    let keys_trusted = trusted.is_some();
-    let (checked, sealed) = package::whole(dir, trusted, own)?;
+    let inside = inside(trusted.as_deref(), &[dir]);
+    let keys_trusted = trusted.is_some() && inside.is_none();
+    let (checked, sealed) = package::whole(dir, trusted.clone(), own)?;
     let signed_by = checked.0.iter().map(|k| k.ed25519).collect();
-    let report = report(checked, keys_trusted, true);
+    let mut report = report(checked, keys_trusted, true);
+    report.keys_given = trusted.is_some();
+    if inside.is_some() {
+        report.reason = inside;
+    }
     let sealed = sealed.filter(|_| report.ok);
     Ok((report, signed_by, sealed))
 }
@@ -177,5 +205,15 @@ fn report((used, package, mut files): Checked, keys_trusted: bool, packaged: boo
         Some(format!("{failed} of {} file(s) do not verify", files.len()))
     };
     let keys = used.iter().map(KeyInfo::of).collect();
-    Report { format: FORMAT, ok, keys_trusted, reason, keys, package, files, rebuild: None }
+    Report {
+        format: FORMAT,
+        ok,
+        keys_trusted,
+        keys_given: keys_trusted,
+        reason,
+        keys,
+        package,
+        files,
+        rebuild: None,
+    }
 }

@@ -131,7 +131,10 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
     };
     let untrusted = trusted.is_none();
     let mut keys = match trusted {
-        Some(keys) => keys,
+        Some(mut keys) => {
+            keys::name_ids(&mut keys, &keys::labels_in(&listing));
+            keys
+        }
         None => {
             let (keys, problems) = keys::found_in(&listing);
             report.problems.extend(problems);
@@ -185,6 +188,13 @@ fn check_manifest(
             }
         }
     }
+    let signed_labels: Vec<_> = manifest
+        .signers
+        .iter()
+        .filter_map(|s| s.key(manifest::FILE_NAME).ok())
+        .map(|key| (key.key, key.key_id))
+        .collect();
+    keys::name_ids(keys, &signed_labels);
     let expect = Expect { file: Some(manifest::FILE_NAME), package: Some(&manifest.package) };
     let found = signatures::check(listing, manifest::FILE_NAME, &digest, keys, expect)?;
     if found.signatures.is_empty() {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::keys::Key;
+use crate::chars::visible;
 use crate::manifest;
 
 /// Value of the report's `format` field.
@@ -20,6 +21,9 @@ pub struct Report {
     /// Whether the keys came from `--key` or `--allowed-signers` (else they were found next
     /// to the files or in the package, and the report cannot be ok).
     pub keys_trusted: bool,
+    /// Whether trusted keys were given; they are not trusted after all when one lies with
+    /// what it is to check (`keys_trusted` false, and `reason` says which).
+    pub keys_given: bool,
     /// Why the verification failed, in one line; `None` when it is ok.
     pub reason: Option<String>,
     /// The keys in use.
@@ -293,8 +297,13 @@ impl MissingKey {
 }
 
 impl Report {
-    /// One line per reason the verification failed.
+    /// One line per reason the verification failed, each escaped ([`visible`]): the lines
+    /// hold names from the package.
     pub fn failures(&self) -> Vec<String> {
+        self.failure_lines().into_iter().map(|line| visible(&line).into_owned()).collect()
+    }
+
+    fn failure_lines(&self) -> Vec<String> {
         let mut out: Vec<String> = self.reason.iter().cloned().collect();
         if let Some(package) = &self.package {
             let name = format!("{}/{}", package.dir, manifest::FILE_NAME);

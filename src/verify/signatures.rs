@@ -11,6 +11,7 @@ use std::path::Path;
 use super::keys::Key;
 use super::report::{MissingKey, SignatureKind, SignatureReport, SignatureStatus};
 use crate::attestation::Attestation;
+use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::Result;
 use crate::fsio;
@@ -105,7 +106,7 @@ impl Parsed {
     /// Reads and parses the signature file at `path`, of `kind`.
     fn read(path: &Path, kind: SignatureKind) -> Result<Self> {
         let bytes = fsio::read_regular(path, "signature", MAX_SIGNATURE_FILE)?;
-        let origin = path.display().to_string();
+        let origin = path.shown();
         Ok(match kind {
             SignatureKind::Minisign => Self::Minisign(Signature::parse(&bytes, &origin)?),
             SignatureKind::Ssh => Self::Ssh(SshSignature::parse(&bytes, &origin)?),

@@ -9,6 +9,7 @@ use super::keys::{self, Key};
 use super::report::{FileReport, Status};
 use super::signatures::{self, Expect};
 use super::Checked;
+use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
 use crate::fsio;
@@ -37,7 +38,7 @@ pub fn verify(
             Error::usage(format!(
                 "{}: the file name is not UTF-8 text, so accord cannot name its signature \
                  files; rename the file (and its .minisig) or use --package",
-                path.display()
+                path.shown()
             ))
         })?;
         let place = match places.entry(fsio::parent(path).to_path_buf()) {
@@ -45,7 +46,11 @@ pub fn verify(
             Entry::Vacant(entry) => {
                 let listing = Listing::read(entry.key())?;
                 let (keys, problems) = match &trusted {
-                    Some(keys) => (keys.clone(), Vec::new()),
+                    Some(keys) => {
+                        let mut keys = keys.clone();
+                        keys::name_ids(&mut keys, &keys::labels_in(&listing));
+                        (keys, Vec::new())
+                    }
                     None => keys::found_in(&listing),
                 };
                 entry.insert(Place { listing, keys, problems })

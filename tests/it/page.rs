@@ -434,7 +434,7 @@ fn entered_keys_say_whether_they_signed() {
 
     let v = enter_keys(&b, &f.alice.minisign);
     assert_eq!(v[0].entered_key.as_deref(), Some("yes"));
-    assert!(v[0].text.contains("Signed by the key you entered: yes"), "{}", v[0].text);
+    assert!(v[0].text.contains("Signed by the keys you entered: yes"), "{}", v[0].text);
     let signed = format!("{} signed this document and the package manifest", f.alice.named());
     assert!(v[0].text.contains(&signed), "{}", v[0].text);
     let keys = element_text(&b, "#keys-status");
@@ -445,20 +445,26 @@ fn entered_keys_say_whether_they_signed() {
     assert_eq!(v[0].entered_key.as_deref(), Some("yes"));
     assert!(v[0].text.contains(&format!("{} signed", f.bob.named())), "{}", v[0].text);
 
+    // A key that did not sign: the page's own signatures verify, but that is no match by the
+    // keys the reader trusts.
     let v = enter_keys(&b, &carol.minisign);
     assert_eq!(v[0].entered_key.as_deref(), Some("no"));
-    assert_eq!(v[0].status, "match"); // the page's own signatures still verify …
-    assert!(v[0].text.contains("Signed by the key you entered: NO"), "{}", v[0].text);
-    assert!(v[0].text.contains("This is not a match by a key you trust"), "{}", v[0].text);
+    assert_eq!(v[0].status, "invalid");
+    assert!(v[0].text.contains("Signed by the keys you entered: NO"), "{}", v[0].text);
+    assert!(v[0].text.contains("This is not a match by the keys you trust"), "{}", v[0].text);
     let alerts = "document.querySelectorAll('.verdict .keycheck.no[role=alert]').length";
     assert_eq!(js(&b, alerts), 1);
     let keys = element_text(&b, "#keys-status");
     assert!(keys.contains("not the key of any signer of this package"), "{keys}");
 
+    // Every key entered must have signed: alice's and bob's together do, alice's with an
+    // unrelated one does not.
+    let v = enter_keys(&b, &format!("{}\n{}", f.alice.minisign, f.bob.minisign));
+    assert_eq!((v[0].status.as_str(), v[0].entered_key.as_deref()), ("match", Some("yes")));
     // A whole .pub file, an unrelated key, and a line that is no key.
     let alice_pub = fs::read_to_string(pkg.join("alice.pub")).unwrap();
     let v = enter_keys(&b, &format!("{}\n{alice_pub}not a key", carol.minisign));
-    assert_eq!(v[0].entered_key.as_deref(), Some("yes"));
+    assert_eq!((v[0].status.as_str(), v[0].entered_key.as_deref()), ("invalid", Some("no")));
     let keys = element_text(&b, "#keys-status");
     let complaint = "Line 4: not a minisign (RW…) or ssh-ed25519 public key.";
     assert!(keys.contains(complaint), "{keys}");

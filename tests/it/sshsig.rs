@@ -349,7 +349,9 @@ fn a_file_signed_by_ssh_keygen_verifies_with_accord_verify_and_allowed_signers()
     let key = path(&key_path);
     ssh_keygen_ok(&["-q", "-t", "ed25519", "-N", "", "-C", "carol", "-f", key], b"");
     let public = fs::read_to_string(d.join("carol.pub")).unwrap();
-    write(&dir, "allowed", format!("carol namespaces=\"accord\" {public}").as_bytes());
+    // The reader's own allowed_signers, kept apart from what it checks.
+    fs::create_dir(d.join("mine")).unwrap();
+    write(&dir, "mine/allowed", format!("carol namespaces=\"accord\" {public}").as_bytes());
     write(&dir, "letter.pdf", b"%PDF-1.7 a letter signed with OpenSSH\n");
     for (namespace, signed) in [(NS, "letter.pdf"), ("git", "other.pdf")] {
         fs::copy(d.join("letter.pdf"), d.join(signed)).unwrap();
@@ -359,7 +361,7 @@ fn a_file_signed_by_ssh_keygen_verifies_with_accord_verify_and_allowed_signers()
         );
         fs::rename(d.join(format!("{signed}.sig")), d.join(format!("{signed}.sshsig"))).unwrap();
     }
-    let verify = |file: &str| accord(d, &["verify", file, "--allowed-signers", "allowed"]);
+    let verify = |file: &str| accord(d, &["verify", file, "--allowed-signers", "mine/allowed"]);
     let out = verify("letter.pdf");
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert!(text(&out).contains("valid signature by carol"), "{}", text(&out));

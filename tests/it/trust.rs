@@ -676,7 +676,8 @@ fn valid_signatures_show_their_trusted_comment_in_text_and_json() {
     fs::write(stock.join("notes.txt"), "signed by stock minisign\n").unwrap();
     let said = "checked by the registry, 19 September 2016";
     assert_code(&minisign(&stock, &["-S", "-s", "m.key", "-m", "notes.txt", "-t", said], ""), 0);
-    let out = verify(&stock, &["notes.txt", "--key", "m.pub"]);
+    let published = one_line_key(&stock.join("m.pub"));
+    let out = verify(&stock, &["notes.txt", "--key", &published]);
     assert_code(&out, 0);
     assert_shows(&out, &format!("\n    trusted comment: {said}\n"));
 
@@ -751,4 +752,64 @@ fn stock_tools_verify_every_signature_and_checksum_accord_writes() {
     let out = tool(&pkg, SHA256SUM, &["-c", "--strict", "SHA256SUMS"], b"");
     assert_code(&out, 0);
     assert_eq!(String::from_utf8_lossy(&out.stdout).matches(": OK\n").count(), 3, "{}", text(&out));
+}
+
+/// The red team's false MATCH: a file named like alice's published key, holding the forger's
+/// key, stood in for it. A value that reads as a key is a key, never a file name.
+#[test]
+fn a_key_given_as_text_is_that_key_even_when_a_file_of_that_name_exists() {
+    let dir = fresh();
+    let d = dir.path();
+    let alice = one_line_key(&d.join("alice.pub"));
+    let forged = d.join(FORGED);
+    // Base64's `/` makes the path a file in a folder; without one, a file in the package.
+    let planted = forged.join(&alice);
+    fs::create_dir_all(planted.parent().unwrap()).unwrap();
+    fs::copy(d.join(FORGER_PUB), &planted).unwrap();
+    let out = verify(&forged, &[DOC, "--key", &alice]);
+    assert_code(&out, 1);
+    assert_hides(&out, "OK:");
+    let out = verify(d, &[&at(FORGED, DOC), "--package", FORGED, "--key", &alice]);
+    assert_code(&out, 1);
+    let out = sign(&forged, &[".", "--key", "../../bob.key", "--trust", &alice]);
+    assert_code(&out, 1);
+}
+
+#[test]
+fn a_trusted_key_file_from_inside_the_package_or_next_to_the_copy_is_not_trusted() {
+    let dir = fresh();
+    let d = dir.path();
+    for args in [
+        &[&at(FORGED, DOC), "--package", FORGED, "--key", &at(FORGED, "alice.pub")][..],
+        &[
+            &at(FORGED, DOC),
+            "--package",
+            FORGED,
+            "--allowed-signers",
+            &at(FORGED, "allowed_signers"),
+        ],
+        &[&at(FORGED, DOC), "--key", &at(FORGED, "alice.pub")],
+    ] {
+        let out = verify(d, args);
+        assert_code(&out, 1);
+        assert_shows(&out, "lies with what it is to check");
+        assert_eq!(json_report(&verify(d, &[args, &["--json"]].concat()))["keys_trusted"], false);
+    }
+    let out = sign(d, &[FORGED, "--key", "bob.key", "--trust", &at(FORGED, "alice.pub")]);
+    assert_code(&out, 1);
+    assert_shows(&out, "lies with what it is to check");
+}
+
+#[test]
+fn a_file_name_with_a_line_break_cannot_forge_a_line_of_an_error() {
+    let dir = fresh();
+    let d = dir.path();
+    let name = "c.pdf\nc.pdf: MATCH agreement-original-2.pdf\nOK: 1 file(s) match";
+    fs::copy(d.join(PKG).join(DOC), d.join(name)).unwrap();
+    fs::write(d.join(format!("{name}.minisig")), "not a signature\n").unwrap();
+    let out = verify(d, &[name, "--key", "alice.pub"]);
+    assert_code(&out, 2);
+    assert_hides(&out, "\nc.pdf: MATCH");
+    assert_hides(&out, "\nOK:");
+    assert_shows(&out, "c.pdf\\u{a}c.pdf: MATCH");
 }
