@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::chars::Shown as _;
+use crate::chars::{visible, Shown as _};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -174,8 +174,8 @@ impl Loaded {
         })?;
         let config = toml::from_str::<Config>(&text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
-            let message = e.message().trim_end();
-            let hint = hint(message, text.get(at..).unwrap_or_default());
+            let message = visible(e.message().trim_end());
+            let hint = hint(&message, text.get(at..).unwrap_or_default());
             Error::usage(format!("{}: {message}{hint}", Location::of(path, &text, at)))
         })?;
         Ok(Self { path: path.to_path_buf(), text, config })

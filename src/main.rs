@@ -7,7 +7,21 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = accord::cli::Cli::parse();
+    // clap's own messages repeat the arguments: they are printed escaped, as everything is.
+    let cli = match accord::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let text = err.render().to_string();
+            if err.use_stderr() {
+                accord::output::eprintln(text.trim_end());
+            } else if accord::output::print(&text).is_err() {
+                return ExitCode::from(accord::error::EXIT_USAGE);
+            }
+            return ExitCode::from(
+                u8::try_from(err.exit_code()).unwrap_or(accord::error::EXIT_USAGE),
+            );
+        }
+    };
     match accord::commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {

@@ -17,7 +17,7 @@ pub use placeholder::unfilled;
 pub use session::{Council, Field, Session, Signatory, Signing, WorkingGroup};
 
 use crate::catalog::Catalog;
-use crate::chars::{composed, describe, text_problem};
+use crate::chars::{composed, describe, text_problem, visible};
 use crate::config::{self, Decision, Loaded, Location, Text};
 use crate::date::Date;
 use crate::fonts;
@@ -42,7 +42,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location, self.key, self.message)
+        write!(f, "{}: {}: {}", self.location, visible(&self.key), visible(&self.message))
     }
 }
 

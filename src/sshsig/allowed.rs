@@ -59,6 +59,8 @@ pub fn parse_allowed_signers(bytes: &[u8], origin: &str) -> Result<Vec<AllowedSi
         let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         line_error(origin, line, "not UTF-8 text")
     })?;
+    // A byte-order mark, as some Windows editors write, is not text of the file.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut signers = Vec::new();
     for (raw, n) in text.split('\n').zip(1..) {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);

@@ -13,7 +13,7 @@ use ed25519_dalek::VerifyingKey;
 use crate::chars::Shown as _;
 use crate::error::{Error, Result};
 use crate::fsio;
-use crate::minisign::{KeyId, PublicKey};
+use crate::minisign::{KeyId, PublicKey, UNTRUSTED_PREFIX};
 use crate::package::layout::{Listing, ALLOWED_SIGNERS, PUB_SUFFIX, SSH_NAMESPACE};
 use crate::sshsig::{self, SshPublicKey};
 
@@ -36,6 +36,8 @@ pub struct Key {
     pub source: String,
     /// The file it was read from, if it was read from one.
     pub file: Option<PathBuf>,
+    /// Whether its key id came with it (a minisign key), rather than from a label.
+    pub id_given: bool,
 }
 
 impl Key {
@@ -100,38 +102,12 @@ pub fn add(keys: &mut Vec<Key>, key: Key) -> Result<()> {
     Ok(())
 }
 
-/// The trusted keys: `--key` values (the one-line `RW…` form, an `ssh-ed25519 AAAA…` line, or
-/// a minisign public key file) and the entries of an `--allowed-signers` file that may sign
-/// in accord's namespace. A value that reads as a key is a key, never the name of a file: a
-/// file named like the published key could otherwise stand in for it.
+/// The trusted keys: `--key` values (see [`key_arg`]) and the entries of an
+/// `--allowed-signers` file that may sign in accord's namespace.
 pub fn trusted(args: &[String], allowed_signers: Option<&Path>) -> Result<Vec<Key>> {
     let mut keys = Vec::new();
     for arg in args {
-        let inline =
-            |ed25519, key_id| Key { ed25519, key_id, name: None, source: arg.clone(), file: None };
-        let key = if let Ok(key) = PublicKey::from_base64(arg.trim(), "--key") {
-            inline(key.key, Some(key.key_id))
-        } else if arg.trim_start().starts_with(sshsig::KEY_PREFIX) {
-            inline(SshPublicKey::parse_line(arg, "--key")?.key, None)
-        } else if arg.starts_with("RW") && !Path::new(arg).exists() {
-            // Neither a key nor a file: say what is wrong with it as a key.
-            PublicKey::from_base64(arg.trim(), "--key")?;
-            continue;
-        } else {
-            let path = Path::new(arg);
-            let bytes = fsio::read_regular(path, "public key", MAX_PUBLIC_KEY_FILE)?;
-            let key = PublicKey::parse(&bytes, &path.shown())?;
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-            let file = Some(path.to_path_buf());
-            Key {
-                ed25519: key.key,
-                key_id: Some(key.key_id),
-                name: stem,
-                source: arg.clone(),
-                file,
-            }
-        };
-        add(&mut keys, key)?;
+        add(&mut keys, key_arg(arg)?)?;
     }
     if let Some(path) = allowed_signers {
         let found = read_allowed_signers(path)?;
@@ -149,28 +125,71 @@ pub fn trusted(args: &[String], allowed_signers: Option<&Path>) -> Result<Vec<Ke
     Ok(keys)
 }
 
+/// One `--key` value. Text that reads as key text (it begins with `RW`, `ssh-` or
+/// `untrusted comment:`, or holds a key and a blank) is a key, or an error: never the name
+/// of a file, which a forger could have planted under that name. Anything else is a minisign
+/// public key file (`./RW….pub` names a file that begins like a key).
+fn key_arg(arg: &str) -> Result<Key> {
+    let text = arg.trim();
+    let inline = |ed25519, key_id: Option<KeyId>| Key {
+        ed25519,
+        key_id,
+        name: None,
+        source: arg.to_string(),
+        file: None,
+        id_given: key_id.is_some(),
+    };
+    let looks_like_key =
+        ["RW", sshsig::KEY_PREFIX, UNTRUSTED_PREFIX].iter().any(|p| text.starts_with(p))
+            || (text.contains(char::is_whitespace)
+                && (text.contains(" RW") || text.contains(sshsig::KEY_PREFIX)));
+    if looks_like_key {
+        if let Some(at) = text.find(sshsig::KEY_PREFIX) {
+            return Ok(inline(SshPublicKey::parse_line(&text[at..], "--key")?.key, None));
+        }
+        let key = if text.starts_with(UNTRUSTED_PREFIX) {
+            PublicKey::parse(text.as_bytes(), "--key")?
+        } else {
+            let word = text.split_whitespace().find(|w| w.starts_with("RW")).unwrap_or(text);
+            PublicKey::from_base64(word, "--key")?
+        };
+        return Ok(inline(key.key, Some(key.key_id)));
+    }
+    let path = Path::new(arg);
+    let bytes = fsio::read_regular(path, "public key", MAX_PUBLIC_KEY_FILE)?;
+    let key = PublicKey::parse(&bytes, &path.shown())?;
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let file = Some(path.to_path_buf());
+    let (ed25519, key_id, source) = (key.key, Some(key.key_id), arg.to_string());
+    Ok(Key { ed25519, key_id, name, source, file, id_given: true })
+}
+
+/// The first trusted key read from a file that lies in or under one of `dirs` (the package,
+/// the directories of the copies), links resolved: it came with what it is to check, so it
+/// proves nothing.
+pub fn from_inside<'a>(keys: &'a [Key], dirs: &[&Path]) -> Option<&'a Key> {
+    let dirs: Vec<PathBuf> = dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    keys.iter().find(|key| {
+        let file = key.file.as_deref().and_then(|f| f.canonicalize().ok());
+        file.is_some_and(|file| dirs.iter().any(|dir| file.starts_with(dir)))
+    })
+}
+
 /// The key ids the `.pub` files of `listing` give their keys.
 pub fn labels_in(listing: &Listing) -> Vec<(VerifyingKey, KeyId)> {
     found_in(listing).0.into_iter().filter_map(|k| Some((k.ed25519, k.key_id?))).collect()
 }
 
-/// Gives the keys known only by their bytes (from an `allowed_signers` file) the key id the
-/// package names them with (a `.pub` file, or the signed manifest): a key id is only a label,
-/// but a minisign signature is looked up by it, and the signatures themselves do not sign it.
+/// Gives the keys known only by their bytes (from an `allowed_signers` file) the key id that
+/// `labels` give them: a key id is only a label, but a minisign signature is looked up by it,
+/// and the signatures themselves do not sign it. Later labels win, so the signed manifest's,
+/// given last, prevail over the `.pub` files'.
 pub fn name_ids(keys: &mut [Key], labels: &[(VerifyingKey, KeyId)]) {
-    for key in keys.iter_mut().filter(|k| k.key_id.is_none()) {
-        key.key_id = labels.iter().find(|(k, _)| *k == key.ed25519).map(|(_, id)| *id);
+    for key in keys.iter_mut().filter(|k| !k.id_given) {
+        if let Some((_, id)) = labels.iter().find(|(k, _)| *k == key.ed25519) {
+            key.key_id = Some(*id);
+        }
     }
-}
-
-/// The first trusted key read from a file that lies in one of `dirs` (the package, or the
-/// directory of a copy): it came with what it is to check, so it proves nothing.
-pub fn from_inside<'a>(keys: &'a [Key], dirs: &[&Path]) -> Option<&'a Key> {
-    let dirs: Vec<PathBuf> = dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
-    keys.iter().find(|key| {
-        let parent = key.file.as_deref().map(fsio::parent).and_then(|p| p.canonicalize().ok());
-        parent.is_some_and(|parent| dirs.contains(&parent))
-    })
 }
 
 /// The keys of an `allowed_signers` file that may sign in accord's namespace, named by their
@@ -188,6 +207,7 @@ fn read_allowed_signers(path: &Path) -> Result<Vec<Key>> {
             name: entry.principals.first().cloned(),
             source: format!("{origin}, line {}", entry.line),
             file: Some(path.to_path_buf()),
+            id_given: false,
         })
         .collect())
 }
@@ -205,7 +225,8 @@ pub fn found_in(listing: &Listing) -> (Vec<Key>, Vec<String>) {
             .and_then(|key| {
                 let name = name.strip_suffix(PUB_SUFFIX).map(str::to_string);
                 let file = Some(path.clone());
-                let key = Key { ed25519: key.key, key_id: Some(key.key_id), name, source, file };
+                let key_id = Some(key.key_id);
+                let key = Key { ed25519: key.key, key_id, name, source, file, id_given: true };
                 add(&mut keys, key)
             });
         if let Err(err) = key {

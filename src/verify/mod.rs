@@ -117,10 +117,11 @@ impl Request<'_> {
 /// Checks the copies of `request`.
 pub fn verify(request: &Request<'_>) -> Result<Report> {
     let trusted = request.trusted()?;
-    let places: Vec<&Path> = match request.package {
-        Some(dir) => vec![dir],
-        None => request.files.iter().map(|f| crate::fsio::parent(f)).collect(),
-    };
+    let places: Vec<&Path> = request
+        .package
+        .into_iter()
+        .chain(request.files.iter().map(|f| crate::fsio::parent(f)))
+        .collect();
     let inside = inside(trusted.as_deref(), &places);
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();

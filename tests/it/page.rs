@@ -461,6 +461,13 @@ fn entered_keys_say_whether_they_signed() {
     // unrelated one does not.
     let v = enter_keys(&b, &format!("{}\n{}", f.alice.minisign, f.bob.minisign));
     assert_eq!((v[0].status.as_str(), v[0].entered_key.as_deref()), ("match", Some("yes")));
+    // Two keys on one line count as two: alice's and carol's, so no match.
+    let v = enter_keys(&b, &format!("{} {}", f.alice.minisign, carol.minisign));
+    assert_eq!((v[0].status.as_str(), v[0].entered_key.as_deref()), ("invalid", Some("no")));
+    // Text that is no key rules a match out too, even beside a key that signed.
+    let v = enter_keys(&b, &format!("{}.", f.alice.minisign));
+    assert_eq!(v[0].status, "invalid");
+    assert!(v[0].text.contains("NOT CHECKED"), "{}", v[0].text);
     // A whole .pub file, an unrelated key, and a line that is no key.
     let alice_pub = fs::read_to_string(pkg.join("alice.pub")).unwrap();
     let v = enter_keys(&b, &format!("{}\n{alice_pub}not a key", carol.minisign));

@@ -813,3 +813,51 @@ fn a_file_name_with_a_line_break_cannot_forge_a_line_of_an_error() {
     assert_hides(&out, "\nOK:");
     assert_shows(&out, "c.pdf\\u{a}c.pdf: MATCH");
 }
+
+/// The second red team's variants: a key file near the copy while `--package` is given, in a
+/// folder of the package, or reached through a link, is still one that came with the package.
+#[test]
+fn a_key_file_under_the_package_or_linked_to_it_is_not_trusted_either() {
+    let dir = fresh();
+    let d = dir.path();
+    fs::create_dir_all(d.join("inbox")).unwrap();
+    fs::copy(d.join(FORGED).join(DOC), d.join("inbox/copy.pdf")).unwrap();
+    fs::copy(d.join(FORGER_PUB), d.join("inbox/alice.pub")).unwrap();
+    fs::create_dir_all(d.join(FORGED).join("keys")).unwrap();
+    fs::copy(d.join(FORGER_PUB), d.join(FORGED).join("keys/alice.pub")).unwrap();
+    fs::create_dir_all(d.join("mykeys")).unwrap();
+    std::os::unix::fs::symlink(d.join(FORGED).join("alice.pub"), d.join("mykeys/alice.pub"))
+        .unwrap();
+    for key in ["inbox/alice.pub", &at(FORGED, "keys/alice.pub"), "mykeys/alice.pub"] {
+        let out = verify(d, &["inbox/copy.pdf", "--package", FORGED, "--key", key]);
+        assert_code(&out, 1);
+        assert_shows(&out, "lies with what it is to check");
+    }
+    let out = sign(d, &[FORGED, "--key", "bob.key", "--trust", "mykeys/alice.pub"]);
+    assert_code(&out, 1);
+}
+
+/// Key text is never a file name, in whatever form it is pasted: with a comment, as the whole
+/// `.pub` file, as an `allowed_signers` line, or with a stray character.
+#[test]
+fn pasted_key_text_in_any_form_is_read_as_a_key_or_refused() {
+    let dir = fresh();
+    let d = dir.path();
+    let alice = one_line_key(&d.join("alice.pub"));
+    let whole = fs::read_to_string(d.join("alice.pub")).unwrap();
+    let ssh = fs::read_to_string(d.join(PKG).join("allowed_signers")).unwrap();
+    let ssh_line = ssh.lines().next().unwrap();
+    for text in [format!("{alice} alice"), whole.clone(), ssh_line.to_string()] {
+        let planted = d.join(FORGED).join(&text);
+        if fs::create_dir_all(planted.parent().unwrap()).is_ok() {
+            let _ = fs::copy(d.join(FORGER_PUB), &planted);
+        }
+        let out = verify(&d.join(FORGED), &[DOC, "--package", ".", "--key", &text]);
+        assert_code(&out, 1);
+        assert_hides(&out, "OK:");
+        let out = verify(d, &[&at(PKG, DOC), "--package", PKG, "--key", &text]);
+        assert_code(&out, 0);
+    }
+    let out = verify(d, &[&at(PKG, DOC), "--package", PKG, "--key", &format!("{alice}.")]);
+    assert_code(&out, 2);
+}
