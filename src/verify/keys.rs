@@ -164,14 +164,21 @@ fn key_arg(arg: &str) -> Result<Key> {
     Ok(Key { ed25519, key_id, name, source, file, id_given: true })
 }
 
-/// The first trusted key read from a file that lies in or under one of `dirs` (the package,
-/// the directories of the copies), links resolved: it came with what it is to check, so it
+/// The first trusted key read from a file, links resolved, that lies in or under the package
+/// `package` or right next to one of the `copies`: it came with what it is to check, so it
 /// proves nothing.
-pub fn from_inside<'a>(keys: &'a [Key], dirs: &[&Path]) -> Option<&'a Key> {
-    let dirs: Vec<PathBuf> = dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+pub fn from_inside<'a>(
+    keys: &'a [Key],
+    package: Option<&Path>,
+    copies: &[&Path],
+) -> Option<&'a Key> {
+    let real = |path: &Path| path.canonicalize().ok();
+    let package = package.and_then(real);
+    let beside: Vec<PathBuf> = copies.iter().filter_map(|c| real(fsio::parent(c))).collect();
     keys.iter().find(|key| {
-        let file = key.file.as_deref().and_then(|f| f.canonicalize().ok());
-        file.is_some_and(|file| dirs.iter().any(|dir| file.starts_with(dir)))
+        let Some(file) = key.file.as_deref().and_then(real) else { return false };
+        package.as_ref().is_some_and(|dir| file.starts_with(dir))
+            || beside.iter().any(|dir| fsio::parent(&file) == dir)
     })
 }
 

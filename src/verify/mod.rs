@@ -117,12 +117,8 @@ impl Request<'_> {
 /// Checks the copies of `request`.
 pub fn verify(request: &Request<'_>) -> Result<Report> {
     let trusted = request.trusted()?;
-    let places: Vec<&Path> = request
-        .package
-        .into_iter()
-        .chain(request.files.iter().map(|f| crate::fsio::parent(f)))
-        .collect();
-    let inside = inside(trusted.as_deref(), &places);
+    let copies: Vec<&Path> = request.files.iter().map(PathBuf::as_path).collect();
+    let inside = inside(trusted.as_deref(), request.package, &copies);
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();
     let mut checked = match request.package {
@@ -147,10 +143,10 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     Ok(report)
 }
 
-/// Why the trusted keys are not trusted after all: one of them was read from a file in one
-/// of `places` (the package, or a copy's directory), which came with what it is to check.
-fn inside(trusted: Option<&[Key]>, places: &[&Path]) -> Option<String> {
-    let key = keys::from_inside(trusted?, places)?;
+/// Why the trusted keys are not trusted after all: one of them was read from a file in the
+/// `package` or next to one of the `copies`, which came with what it is to check.
+fn inside(trusted: Option<&[Key]>, package: Option<&Path>, copies: &[&Path]) -> Option<String> {
+    let key = keys::from_inside(trusted?, package, copies)?;
     Some(format!(
         "the trusted key file {} lies with what it is to check (in the package, or next to the \
          copy), where whoever sent them could have replaced it; pass the key the signer \
@@ -169,7 +165,7 @@ pub fn verify_whole(
     own: &VerifyingKey,
 ) -> Result<(Report, Vec<VerifyingKey>, Option<Sealed>)> {
     let trusted = request.trusted()?;
-    let inside = inside(trusted.as_deref(), &[dir]);
+    let inside = inside(trusted.as_deref(), Some(dir), &[]);
     let keys_trusted = trusted.is_some() && inside.is_none();
     let (checked, sealed) = package::whole(dir, trusted.clone(), own)?;
     let signed_by = checked.0.iter().map(|k| k.ed25519).collect();

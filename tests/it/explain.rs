@@ -13,6 +13,8 @@ use crate::util::{
 };
 
 const PACKAGE: &str = "out/un-iom-2016";
+/// alice's published key, kept apart from the copies it checks.
+const KEY: &str = "published/alice.pub";
 const ORIGINAL_1: &str = "out/un-iom-2016/agreement-original-1.pdf";
 const QPDF: (&str, &str) = ("qpdf", "qpdf");
 const MUTOOL: (&str, &str) = ("mutool", "mupdf-tools");
@@ -24,6 +26,8 @@ const FIX_QDF: (&str, &str) = ("fix-qdf", "qpdf");
 fn example() -> TempDir {
     let dir = tmp();
     copy_dir(signed_example(), dir.path());
+    fs::create_dir(dir.path().join("published")).unwrap();
+    fs::copy(dir.path().join("alice.pub"), dir.path().join(KEY)).unwrap();
     dir
 }
 
@@ -36,7 +40,7 @@ fn run(dir: &Path, program: (&str, &str), args: &[&str]) {
 /// `accord verify COPY --package out/un-iom-2016 --key alice.pub --json` in `dir`: exit 1
 /// (a copy that is not the signed file never verifies) and the copy's report.
 fn explained(dir: &Path, copy: &str) -> Value {
-    let args = ["verify", copy, "--package", PACKAGE, "--key", "alice.pub", "--json"];
+    let args = ["verify", copy, "--package", PACKAGE, "--key", KEY, "--json"];
     let out = accord(dir, &args);
     assert_code(&out, 1);
     json_report(&out)["files"][0].clone()
@@ -76,7 +80,7 @@ fn re_saved_copies_are_same_text_different_bytes_of_the_right_original() {
             assert!(observations.contains(seen), "{copy}: {observations}");
         }
     }
-    let out = accord(d, &["verify", "printed.pdf", "--package", PACKAGE, "--key", "alice.pub"]);
+    let out = accord(d, &["verify", "printed.pdf", "--package", PACKAGE, "--key", KEY]);
     let said = text(&out);
     assert!(
         said.contains(
@@ -133,7 +137,7 @@ fn forgeries_are_located_by_article_and_paragraph() {
         assert!(first["before"].as_str().unwrap().contains(before), "{copy}: {first}");
         assert!(first["after"].as_str().unwrap().contains(after), "{copy}: {first}");
     }
-    let out = accord(d, &["verify", "crucial.pdf", "--package", PACKAGE, "--key", "alice.pub"]);
+    let out = accord(d, &["verify", "crucial.pdf", "--package", PACKAGE, "--key", KEY]);
     assert!(
         text(&out).contains("    Article 2, paragraph 1: \"organization with a global"),
         "{}",
@@ -212,7 +216,7 @@ fn a_pdf_of_no_document_of_the_package_is_said_to_be_none() {
     let report = explained(d, "not-a-pdf.pdf");
     assert_eq!(report["closest"], Value::Null);
     assert!(report["problems"].to_string().contains("cannot be read"), "{report:#}");
-    let out = accord(d, &["verify", "not-a-pdf.pdf", "--package", PACKAGE, "--key", "alice.pub"]);
+    let out = accord(d, &["verify", "not-a-pdf.pdf", "--package", PACKAGE, "--key", KEY]);
     assert!(text(&out).contains("NO MATCH: not identical to any document of package un-iom-2016"));
 }
 
@@ -220,7 +224,7 @@ fn a_pdf_of_no_document_of_the_package_is_said_to_be_none() {
 fn a_byte_identical_copy_matches_without_any_diagnosis() {
     let dir = example();
     fs::copy(dir.path().join(ORIGINAL_1), dir.path().join("copy.pdf")).unwrap();
-    let args = ["verify", "copy.pdf", "--package", PACKAGE, "--key", "alice.pub", "--json"];
+    let args = ["verify", "copy.pdf", "--package", PACKAGE, "--key", KEY, "--json"];
     let out = accord(dir.path(), &args);
     assert_code(&out, 0);
     let report = json_report(&out);
@@ -230,8 +234,7 @@ fn a_byte_identical_copy_matches_without_any_diagnosis() {
 
 /// `accord verify --package out/un-iom-2016 --rebuild CONFIG --key alice.pub --json` in `dir`.
 fn rebuilt(dir: &Path, config: &str, expected: i32) -> Value {
-    let args =
-        ["verify", "--package", PACKAGE, "--rebuild", config, "--key", "alice.pub", "--json"];
+    let args = ["verify", "--package", PACKAGE, "--rebuild", config, "--key", KEY, "--json"];
     let out = accord(dir, &args);
     assert_code(&out, expected);
     json_report(&out)

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::util::{
-    accord_command, assert_code, code, copy_dir, keygen, minisign, output_within, pdf_pages,
-    replace_once, session, signed_example, snapshot, text, tool, TempDir, MINISIGN,
+    accord_command, assert_code, code, copy_dir, keygen, minisign, one_line_key, output_within,
+    pdf_pages, replace_once, session, signed_example, snapshot, text, tool, TempDir, MINISIGN,
 };
 
 /// The package of the [`signed_example`], signed by alice.
@@ -293,7 +293,8 @@ fn a_copy_whose_name_is_not_utf8_is_refused_saying_so_and_what_to_do() {
     let before = snapshot(dir);
     let verify = |extra: &[&str]| {
         let mut command = accord_command(dir, &["verify"]);
-        command.arg(name).args(extra).args(["--key", "alice.pub"]);
+        let published = one_line_key(&dir.join("alice.pub"));
+        command.arg(name).args(extra).args(["--key", &published]);
         output_within(command, LIMIT)
     };
     let out = verify(&[]);

@@ -107,13 +107,14 @@ fn sealed_package_verifies_with_stock_tools_and_accord() {
         trusted.ends_with(" role=\"agreement, original 2 of 2\" package=un-iom-2016 signer=Alice")
     );
 
-    // A copy elsewhere, matched against the package.
-    fs::copy(pkg.join("agreement-original-2.pdf"), dir.join("copy.pdf")).unwrap();
-    let out = accord(dir, &["verify", "copy.pdf", "--package", "pkg", "--key", "alice.pub"]);
+    // A copy elsewhere (not next to the published key), matched against the package.
+    fs::create_dir(dir.join("inbox")).unwrap();
+    fs::copy(pkg.join("agreement-original-2.pdf"), dir.join("inbox/copy.pdf")).unwrap();
+    let out = accord(dir, &["verify", "inbox/copy.pdf", "--package", "pkg", "--key", "alice.pub"]);
     assert_code(&out, 0);
     let out = text(&out);
     assert!(
-        out.contains("copy.pdf: MATCH agreement-original-2.pdf (agreement, original 2 of 2)"),
+        out.contains("inbox/copy.pdf: MATCH agreement-original-2.pdf (agreement, original 2 of 2)"),
         "{out}"
     );
     // Named as the trusted key file is; the signed trusted comment says "Alice".
@@ -158,17 +159,19 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     assert_code(&out, 1);
     assert!(text(&out).contains("already has a signer named alice"), "{}", text(&out));
 
-    fs::copy(pkg.join("council-resolution.pdf"), dir.join("scan.pdf")).unwrap();
-    let both = ["verify", "scan.pdf", "--package", "pkg", "--key", "alice.pub", "--key", "bob.pub"];
+    fs::create_dir(dir.join("inbox")).unwrap();
+    fs::copy(pkg.join("council-resolution.pdf"), dir.join("inbox/scan.pdf")).unwrap();
+    let scan = "inbox/scan.pdf";
+    let both = ["verify", scan, "--package", "pkg", "--key", "alice.pub", "--key", "bob.pub"];
     let out = accord(dir, &both);
     assert_code(&out, 0);
     let out = text(&out);
-    assert!(out.contains("scan.pdf: MATCH council-resolution.pdf (Council resolution)"), "{out}");
+    assert!(out.contains("inbox/scan.pdf: MATCH council-resolution.pdf (Council resolution)"));
     assert!(out.contains("valid signature by alice") && out.contains("valid signature by bob"));
     assert!(out.contains("signer=Alice") && out.contains("signer=\"Bob B.\""), "{out}");
 
     // The package's own (untrusted) keys: said plainly, shown in full, and never exit 0.
-    let out = accord(dir, &["verify", "scan.pdf", "--package", "pkg"]);
+    let out = accord(dir, &["verify", scan, "--package", "pkg"]);
     assert_code(&out, 1);
     let out = text(&out);
     assert!(out.starts_with("NOT TRUSTED: no --key or --allowed-signers given"), "{out}");
@@ -181,7 +184,7 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
     // A trusted key without a signature: exit 1, naming it.
     let out = accord(
         dir,
-        &["verify", "scan.pdf", "--package", "pkg", "--key", "alice.pub", "--key", "carol.pub"],
+        &["verify", scan, "--package", "pkg", "--key", "alice.pub", "--key", "carol.pub"],
     );
     assert_code(&out, 1);
     let out = text(&out);
