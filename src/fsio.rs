@@ -80,12 +80,7 @@ fn size(bytes: u64) -> String {
 /// Creates `path`, which must not exist, with `bytes` and `mode`, and flushes it to disk;
 /// on failure nothing is left behind.
 pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(path)
-        .map_err(|err| Error::io("create", path, err))?;
+    let mut file = create_new(path, mode)?;
     file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|err| {
         let _ = fs::remove_file(path);
         Error::io("write", path, err)
@@ -95,13 +90,17 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
 /// Creates `path` (which must not exist) in a staging directory with `bytes`, unflushed:
 /// [`sync_tree`] flushes the whole directory before it is published.
 pub fn write_staged(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = OpenOptions::new()
+    create_new(path, PUBLIC)?.write_all(bytes).map_err(|err| Error::io("write", path, err))
+}
+
+/// Creates `path`, which must not exist, with `mode`.
+fn create_new(path: &Path, mode: u32) -> Result<File> {
+    OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(PUBLIC)
+        .mode(mode)
         .open(path)
-        .map_err(|err| Error::io("create", path, err))?;
-    file.write_all(bytes).map_err(|err| Error::io("write", path, err))
+        .map_err(|err| Error::io("create", path, err))
 }
 
 /// Prefix of the temporary files of [`write_atomic`]: `.NAME.tmp-PID-N`.

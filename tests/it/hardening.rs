@@ -15,8 +15,9 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::util::{
-    accord_command, assert_code, code, copy_dir, keygen, minisign, one_line_key, output_within,
-    pdf_pages, replace_once, session, signed_example, snapshot, text, tool, TempDir, MINISIGN,
+    accord_command, assert_code, code, copy_dir, copy_of, keygen, minisign, one_line_key,
+    output_within, pdf_pages, replace_once, session, signed_example, snapshot, text, tool, TempDir,
+    MINISIGN,
 };
 
 /// The package of the [`signed_example`], signed by alice.
@@ -46,9 +47,7 @@ fn world() -> &'static Path {
 
 /// A fresh copy of the [`world`], for one test to change.
 fn fresh() -> TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(world(), dir.path());
-    dir
+    copy_of(world())
 }
 
 /// `accord ARGS…` in `dir`, failing the test when it runs longer than [`LIMIT`].

@@ -15,8 +15,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::util::{
-    accord, accord_command, assert_code, assert_no_terminal_controls, code, copy_dir, forge_key,
-    json_report, keygen, minisign, one_line_key, output_within, replace_once, session,
+    accord, accord_command, assert_code, assert_no_terminal_controls, code, copy_dir, copy_of,
+    forge_key, json_report, keygen, minisign, one_line_key, output_within, replace_once, session,
     signed_example, snapshot, text, tool, TempDir, SHA256SUM, SSH_KEYGEN,
 };
 
@@ -64,9 +64,7 @@ fn world() -> &'static Path {
 
 /// A fresh copy of the [`world`], for one test to change.
 fn fresh() -> TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(world(), dir.path());
-    dir
+    copy_of(world())
 }
 
 /// `accord verify ARGS…` in `dir`.

@@ -152,6 +152,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A fresh temporary copy of the directory tree `from`, for one test to change.
+pub fn copy_of(from: &Path) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(from, dir.path());
+    dir
+}
+
 /// `accord keygen --name NAME --unencrypted` in `dir`; returns the secret key's path.
 pub fn keygen(dir: &Path, name: &str) -> PathBuf {
     let out = accord(dir, &["keygen", "--name", name, "--unencrypted"]);
