@@ -15,9 +15,9 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::util::{
-    accord_command, assert_code, code, copy_dir, copy_of, keygen, minisign, one_line_key,
-    output_within, pdf_pages, replace_once, session, signed_example, snapshot, text, tool, TempDir,
-    MINISIGN,
+    accord_command, assert_code, assert_error, assert_shows, code, copy_dir, copy_of, keygen,
+    minisign, one_line_key, output_within, pdf_pages, replace_once, session, signed_example,
+    snapshot, text, tool, TempDir, MINISIGN,
 };
 
 /// The package of the [`signed_example`], signed by alice.
@@ -53,22 +53,6 @@ fn fresh() -> TempDir {
 /// `accord ARGS…` in `dir`, failing the test when it runs longer than [`LIMIT`].
 fn run(dir: &Path, args: &[&str]) -> Output {
     output_within(accord_command(dir, args), LIMIT)
-}
-
-/// Asserts that `out` shows `needle`.
-#[track_caller]
-fn assert_shows(out: &Output, needle: &str) {
-    assert!(text(out).contains(needle), "{needle:?} not in:\n{}", text(out));
-}
-
-/// Asserts that `out` failed with exit 2 and exactly one `error:` line, holding `needle`.
-#[track_caller]
-fn assert_error(out: &Output, needle: &str) {
-    assert_code(out, 2);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
-    assert_eq!(errors.len(), 1, "one error line expected:\n{}", text(out));
-    assert!(errors[0].contains(needle), "{needle:?} not in {:?}", errors[0]);
 }
 
 /// Writes `dir/NAME` (mode 0600): a secret key encrypted with [`PASSPHRASE`], with cheap

@@ -15,9 +15,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::util::{
-    accord, accord_command, assert_code, assert_no_terminal_controls, code, copy_dir, copy_of,
-    forge_key, json_report, keygen, minisign, one_line_key, output_within, replace_once, session,
-    signed_example, snapshot, text, tool, TempDir, SHA256SUM, SSH_KEYGEN,
+    accord, accord_command, assert_code, assert_error, assert_hides, assert_no_terminal_controls,
+    assert_shows, code, copy_dir, copy_of, forge_key, json_report, keygen, minisign, one_line_key,
+    output_within, replace_once, session, signed_example, snapshot, text, tool, TempDir, SHA256SUM,
+    SSH_KEYGEN,
 };
 
 /// The genuine package, built and signed by alice.
@@ -101,28 +102,6 @@ fn signature<'a>(signatures: &'a Value, name: &str) -> &'a Value {
     let all = signatures.as_array().expect("signatures");
     let found = all.iter().find(|s| s["file"].as_str().is_some_and(|f| f.ends_with(name)));
     found.unwrap_or_else(|| panic!("no signature {name} in {signatures:#}"))
-}
-
-/// Asserts that `out` shows `needle`.
-#[track_caller]
-fn assert_shows(out: &Output, needle: &str) {
-    assert!(text(out).contains(needle), "{needle:?} not in:\n{}", text(out));
-}
-
-/// Asserts that `out` does not show `needle`.
-#[track_caller]
-fn assert_hides(out: &Output, needle: &str) {
-    assert!(!text(out).contains(needle), "{needle:?} in:\n{}", text(out));
-}
-
-/// Asserts that `out` failed with exit 2 and exactly one `error:` line, holding `needle`.
-#[track_caller]
-fn assert_error(out: &Output, needle: &str) {
-    assert_code(out, 2);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
-    assert_eq!(errors.len(), 1, "one error line expected:\n{}", text(out));
-    assert!(errors[0].contains(needle), "{needle:?} not in {:?}", errors[0]);
 }
 
 #[test]

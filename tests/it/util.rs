@@ -303,3 +303,25 @@ pub fn json_report(out: &Output) -> serde_json::Value {
         }
     }
 }
+
+/// Asserts that `out` shows `needle`.
+#[track_caller]
+pub fn assert_shows(out: &Output, needle: &str) {
+    assert!(text(out).contains(needle), "{needle:?} not in:\n{}", text(out));
+}
+
+/// Asserts that `out` does not show `needle`.
+#[track_caller]
+pub fn assert_hides(out: &Output, needle: &str) {
+    assert!(!text(out).contains(needle), "{needle:?} in:\n{}", text(out));
+}
+
+/// Asserts that `out` failed with exit 2 and exactly one `error:` line, holding `needle`.
+#[track_caller]
+pub fn assert_error(out: &Output, needle: &str) {
+    assert_code(out, 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 1, "one error line expected:\n{}", text(out));
+    assert!(errors[0].contains(needle), "{needle:?} not in {:?}", errors[0]);
+}
