@@ -58,46 +58,22 @@ fn secret_keys_and_passphrases_never_appear_in_output_or_written_files() {
     fs::write(dir.join("wrong"), "not the passphrase\n").unwrap();
 
     let pdf = "out/un-iom-2016/council-resolution.pdf";
+    let build = ["build", "session.toml", "--key", "alice.key"];
+    let bob_signs = ["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file"];
+    let trusted = ["--trust", "alice.pub", "--trust", "out/un-iom-2016/bob.pub"];
+    let verify = ["verify", pdf, "--package", "out/un-iom-2016"];
+    let keys = ["--key", "alice.pub", "--key", "out/un-iom-2016/bob.pub"];
     for args in [
-        &["build", "session.toml", "--key", "alice.key"][..],
-        &["build", "session.toml", "--key", "alice.key"],
-        &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "wrong"],
-        &["sign", "out/un-iom-2016", "--key", "bob.key", "--passphrase-file", "pass"],
-        &[
-            "sign",
-            "out/un-iom-2016",
-            "--key",
-            "bob.key",
-            "--passphrase-file",
-            "pass",
-            "--trust",
-            "alice.pub",
-        ],
-        &[
-            "sign",
-            "out/un-iom-2016",
-            "--key",
-            "bob.key",
-            "--passphrase-file",
-            "pass",
-            "--trust",
-            "alice.pub",
-            "--trust",
-            "out/un-iom-2016/bob.pub",
-        ],
-        &[
-            "verify",
-            pdf,
-            "--package",
-            "out/un-iom-2016",
-            "--key",
-            "alice.pub",
-            "--key",
-            "out/un-iom-2016/bob.pub",
-        ],
-        &["verify", pdf, "--package", "out/un-iom-2016", "--json"],
+        build.to_vec(),
+        build.to_vec(),
+        [&bob_signs[..], &["wrong"]].concat(),
+        [&bob_signs[..], &["pass"]].concat(),
+        [&bob_signs[..], &["pass"], &trusted[..2]].concat(),
+        [&bob_signs[..], &["pass"], &trusted].concat(),
+        [&verify[..], &keys].concat(),
+        [&verify[..], &["--json"]].concat(),
     ] {
-        outputs.push(accord(dir, args));
+        outputs.push(accord(dir, &args));
     }
     let codes: Vec<i32> = outputs.iter().map(code).collect();
     assert_eq!(
