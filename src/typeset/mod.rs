@@ -18,7 +18,6 @@ pub use jobs::{typeset_each, Job, Outcome};
 pub use world::preload;
 use world::Sealed;
 
-use crate::catalog::Catalog;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::fonts::{undrawable_char, DOCUMENT_FONT};
@@ -35,11 +34,20 @@ pub struct Typeset {
     pub pages: usize,
 }
 
-/// Typesets `source` (Typst markup importing the catalog's style) into a PDF dated `date`;
-/// `name` identifies the document in errors and in the PDF's stable identifier. A document
-/// with [`Flaw`]s is refused (exit 1), each flaw named in the message.
-pub fn typeset(name: &str, source: &str, date: Date) -> Result<Typeset> {
-    match layout(name, source, date)?.outcome()? {
+/// The Typst style a document imports: its file name and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Style<'a> {
+    /// The name the documents import it by (`#import "style.typ": *`).
+    pub name: &'a str,
+    /// Its text.
+    pub source: &'a str,
+}
+
+/// Typesets `source` (Typst markup importing `style`) into a PDF dated `date`; `name`
+/// identifies the document in errors and in the PDF's stable identifier. A document with
+/// [`Flaw`]s is refused (exit 1), each flaw named in the message.
+pub fn typeset(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Typeset> {
+    match layout(name, source, style, date)?.outcome()? {
         Outcome::Printed(typeset) => Ok(typeset),
         Outcome::Flawed(flaws) => Err(flawed(&[(name, &flaws)])),
     }
@@ -64,11 +72,10 @@ pub struct Laidout {
 
 /// The first half of [`typeset`]: lays out the pages, refusing any warning, missing glyph or
 /// character the font's rule ([`undrawable_char`]) refuses, and finds the [`Flaw`]s.
-pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
+pub fn layout(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Laidout> {
     let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
         .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
-    let catalog = Catalog::get()?;
-    let world = Sealed::new(source, &catalog.style, catalog.style_source(), today)
+    let world = Sealed::new(source, style.name, style.source, today)
         .map_err(|e| Error::usage(format!("{name}: {e}")))?;
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| diagnostics(&world, name, &errors))?;
@@ -161,23 +168,24 @@ fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error 
 
 #[cfg(test)]
 mod tests {
-    use super::typeset;
-    use crate::catalog::Catalog;
+    use super::{typeset, Style};
     use crate::date::Date;
     use crate::fonts::DOCUMENT_FONT;
+    use crate::set::TemplateSet;
 
     const DATE: Date = Date { year: 2016, month: 9, day: 19 };
+    const STYLE: Style<'static> = Style { name: "style.typ", source: "" };
 
     #[test]
     fn the_style_sets_the_document_font() {
-        let style = Catalog::get().unwrap().style_source();
+        let (_, style) = TemplateSet::builtin().unwrap().style();
         assert!(style.contains(&format!("font: \"{DOCUMENT_FONT}\"")));
     }
 
     #[test]
     fn a_character_the_document_font_lacks_is_an_error_not_a_fallback() {
         // typst embeds DejaVu Sans Mono, which has Arabic; accord does not load it.
-        let err = typeset("probe", "ب", DATE).unwrap_err();
+        let err = typeset("probe", "ب", STYLE, DATE).unwrap_err();
         assert!(err.message.contains("U+0628 'ب', which the document font"), "{err}");
     }
 
@@ -186,7 +194,7 @@ mod tests {
         for code in
             [r#"#read("/etc/hostname")"#, r#"#image("/etc/passwd")"#, r#"#include "/etc/hosts""#]
         {
-            let err = typeset("probe", code, DATE).unwrap_err();
+            let err = typeset("probe", code, STYLE, DATE).unwrap_err();
             assert_eq!(err.code, 2);
             assert!(err.message.contains("accord serves no files but its own"), "{code}: {err}");
         }
