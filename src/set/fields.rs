@@ -348,7 +348,11 @@ impl FieldDecl {
                 return None;
             };
             if let Some(why) = kind.as_ref().and_then(|kind| kind.refuses(&literal)) {
-                p.push(&value.span(), format!("its {what} {}", why.trim_start_matches("is ")));
+                let why = match why.starts_with("is ") {
+                    true => format!("its {what} {why}"),
+                    false => format!("its {what}: {why}"),
+                };
+                p.push(&value.span(), why);
                 return None;
             }
             Some(literal)
@@ -392,6 +396,19 @@ impl FieldDecl {
             }
             (false, None) => name,
         };
+        const KINDS: [&str; 5] = ["text", "date", "yes-no", "integer", "choice"];
+        if !KINDS.contains(&item_name) {
+            let span = if list { self.items.as_ref().map(Spanned::span) } else { None };
+            p.push(
+                &span.unwrap_or(self.kind.span()),
+                format!(
+                    "unknown type {item_name:?}; write one of \"text\", \"date\", \"integer\", \
+                     \"yes-no\", \"choice\"{}",
+                    if list { "" } else { " or \"list\"" }
+                ),
+            );
+            return None;
+        }
         let integer = item_name == "integer";
         let choice = item_name == "choice";
         let applies = [
@@ -416,19 +433,7 @@ impl FieldDecl {
             "date" => Kind::Date,
             "yes-no" => Kind::YesNo,
             "integer" => self.integer(p)?,
-            "choice" => Kind::Choice(self.choices(p)?),
-            other => {
-                let span = if list { self.items.as_ref().map(Spanned::span) } else { None };
-                p.push(
-                    &span.unwrap_or(self.kind.span()),
-                    format!(
-                        "unknown type {other:?}; write one of \"text\", \"date\", \"integer\", \
-                         \"yes-no\", \"choice\"{}",
-                        if list { "" } else { " or \"list\"" }
-                    ),
-                );
-                return None;
-            }
+            _ => Kind::Choice(self.choices(p)?),
         };
         if !ok {
             return None;
@@ -600,7 +605,7 @@ mod tests {
             ("[[field]]\nkey = \"id\"\ntype = \"text\"\nhelp = \"x\"\n", "`id` is accord's own name"),
             ("[[field]]\nkey = \"a.b-c\"\ntype = \"text\"\nhelp = \"x\"\n", "is not a key"),
             ("[[field]]\nkey = \"a.d\"\ntype = \"date\"\nhelp = \"x\"\nrules = [{ not_before = \"a.e\" }]\n", "its rule names `a.e`, which is not a declared field"),
-            ("[[field]]\nkey = \"a.n\"\ntype = \"integer\"\nhelp = \"x\"\nexample = \"two\"\n", "its example not a whole number"),
+            ("[[field]]\nkey = \"a.n\"\ntype = \"integer\"\nhelp = \"x\"\nexample = \"two\"\n", "its example is not a whole number"),
             ("[[field]]\nkey = \"a.n\"\ntype = \"choice\"\nchoices = [\"x\"]\nhelp = \"x\"\nnot_a_choice = \"{nope}\"\n", "its message uses {nope}"),
             ("[[field]]\nkey = \"a.x\"\ntype = \"text\"\nhelp = \"x\"\n[[field]]\nkey = \"b.x\"\ntype = \"text\"\nhelp = \"x\"\n[[field]]\nkey = \"a.y\"\ntype = \"text\"\nhelp = \"x\"\n", "fields.toml:9:1: field `a.y`: the fields of [a] must be declared one after the other, but the field before it is in [b]"),
             ("[[field]]\nkey = \"a.x\"\ntype = \"text\"\nhelp = \"x\"\n[[table]]\nkey = \"b\"\ntitle = \"B\"\n", "fields.toml:6:7: table `b` holds no declared field"),

@@ -114,15 +114,16 @@ impl Kind {
             Kind::YesNo => "true or false".into(),
             Kind::Choice(choices) => format!("one of {}", quoted_list(&choices.values, "or")),
             Kind::List(list) => {
-                let mut text = format!("a list of {}", list.items.describe());
-                if list.min_items > 0 {
-                    write!(text, ", at least {}", list.min_items).ok();
+                let mut text = String::from("a list");
+                match (list.min_items, list.max_items) {
+                    (0, None) => {}
+                    (0, Some(max)) => write!(text, " of at most {max}").unwrap_or_default(),
+                    (min, None) => write!(text, " of at least {min}").unwrap_or_default(),
+                    (min, Some(max)) => write!(text, " of {min} to {max}").unwrap_or_default(),
                 }
-                if let Some(max) = list.max_items {
-                    write!(text, ", at most {max}").ok();
-                }
+                write!(text, ", each {}", list.items.describe()).unwrap_or_default();
                 if list.unique {
-                    text.push_str(", each once");
+                    text.push_str(", none twice");
                 }
                 text
             }
@@ -313,7 +314,7 @@ mod tests {
     fn kinds_describe_themselves_and_check_literals() {
         assert_eq!(
             languages().describe(),
-            "a list of one of \"English\" or \"French\", at least 1, each once"
+            "a list of at least 1, each one of \"English\" or \"French\", none twice"
         );
         let list = |items: &[&str]| {
             Literal::List(items.iter().map(|i| Literal::Text(i.to_string())).collect())

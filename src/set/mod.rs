@@ -121,7 +121,9 @@ impl TemplateSet {
             .map(|(f, path)| (f.name.as_str(), path.as_path(), f.text.as_str()))
             .collect();
         let (mut problems, used) = usage::check(&templates, &fields);
-        for field in fields.all() {
+        // Once each template reads only declared fields (a broken one reads none).
+        let templates_read = problems.is_empty();
+        for field in fields.all().iter().filter(|_| templates_read) {
             let named = fields.all().iter().flat_map(|f| &f.rules).any(|r| r.other == field.key)
                 || catalog.originals_field.as_ref() == Some(&field.key)
                 || catalog.package_date.contains(&field.key)

@@ -42,7 +42,7 @@ pub fn table(fields: &Fields, catalog: &Catalog) -> String {
     out
 }
 
-/// `text` fit for a Markdown table cell.
+/// `text` fit for a Markdown table cell: no `|` ending it, no `<` opening an HTML tag.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    text.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;")
 }
