@@ -64,6 +64,7 @@
 //! }
 //! ```
 
+mod checked;
 mod diagnose;
 mod keys;
 mod package;
@@ -85,9 +86,7 @@ pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
 
 use crate::error::Result;
 use crate::package::Sealed;
-
-/// The keys in use, the package's report (with `--package`), and each file's report.
-type Checked = (Vec<Key>, Option<PackageReport>, Vec<FileReport>);
+use checked::Checked;
 
 /// What to verify, and with which keys.
 #[derive(Debug, Default)]
