@@ -89,11 +89,12 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
     /// Secret key (minisign format) to sign the package with.
-    #[arg(long, value_name = "SECRET_KEY")]
+    #[arg(long, value_name = "SECRET_KEY", visible_alias = "secret-key")]
     pub key: Option<PathBuf>,
     /// Name of the signer, recorded in the signatures (defaults to the key file's name).
     #[arg(long, value_name = "NAME", requires = "key")]
     pub signer: Option<String>,
+    /// Where the passphrase of an encrypted key comes from.
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
     /// Also write the generated Typst sources into this directory (for debugging and benchmarks).
@@ -116,6 +117,7 @@ pub struct KeygenArgs {
     /// When NAME.key and NAME.pub exist already (and are a pair), succeed without writing.
     #[arg(long)]
     pub existing_ok: bool,
+    /// Where the passphrase of an encrypted key comes from.
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -127,7 +129,7 @@ pub struct SignArgs {
     #[arg(value_name = "PACKAGE_DIR")]
     pub package: PathBuf,
     /// Secret key (minisign format) of the co-signer.
-    #[arg(long, value_name = "SECRET_KEY")]
+    #[arg(long, value_name = "SECRET_KEY", visible_alias = "secret-key")]
     pub key: PathBuf,
     /// Name of the signer (defaults to the key file's name).
     #[arg(long, value_name = "NAME")]
@@ -139,6 +141,7 @@ pub struct SignArgs {
     /// Trusted keys of the signers already in the package, in OpenSSH's allowed_signers format.
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
+    /// Where the passphrase of an encrypted key comes from.
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -153,7 +156,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     pub package: Option<PathBuf>,
     /// Trusted public key: a .pub file or the one-line RW... form (repeatable).
-    #[arg(long = "key", value_name = "PUBLIC_KEY")]
+    #[arg(long = "key", value_name = "PUBLIC_KEY", visible_alias = "public-key")]
     pub keys: Vec<String>,
     /// Trusted keys in OpenSSH's allowed_signers format (PRINCIPAL [options] ssh-ed25519 KEY).
     #[arg(long, value_name = "FILE")]

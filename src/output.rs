@@ -9,7 +9,7 @@ use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::chars::visible_lines;
-use crate::error::{plain_io, Error, Result};
+use crate::error::{plain_io, Error, Kind, Result};
 
 /// Set once standard output is a closed pipe: nothing more is written to it.
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
@@ -36,9 +36,10 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
             Ok(())
         }
-        Err(err) => {
-            Err(Error::usage(format!("cannot write to standard output: {}", plain_io(&err))))
-        }
+        Err(err) => Err(Error::new(
+            Kind::Io,
+            format!("cannot write to standard output: {}", plain_io(&err)),
+        )),
     }
 }
 
