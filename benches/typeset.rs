@@ -1,4 +1,4 @@
-//! In-process figures for issue 5: render, typeset, sign and verify one document.
+//! In-process figures: render, typeset, sign and verify one document.
 //!
 //! Run with `cargo bench --bench typeset` (about a minute). Whole-process figures against
 //! typst-cli and minisign are taken by `benches/compare.sh`; see BENCHMARKS.md.

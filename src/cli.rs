@@ -172,3 +172,51 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub json: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    fn parse(args: &[&str]) -> Command {
+        Cli::try_parse_from([&["accord"], args].concat()).expect("the arguments parse").command
+    }
+
+    #[test]
+    fn secret_key_and_public_key_are_aliases_of_the_two_meanings_of_key() {
+        for flag in ["--key", "--secret-key"] {
+            let Command::Build(build) = parse(&["build", "c.toml", flag, "s.key"]) else {
+                panic!("not build")
+            };
+            assert_eq!(build.key.as_deref(), Some("s.key".as_ref()), "build {flag}");
+            let Command::Sign(sign) = parse(&["sign", "out/p", flag, "s.key", "--trust", "RW"])
+            else {
+                panic!("not sign")
+            };
+            assert_eq!(sign.key, std::path::Path::new("s.key"), "sign {flag}");
+        }
+        let Command::Verify(verify) =
+            parse(&["verify", "c.pdf", "--key", "a.pub", "--public-key", "RWb"])
+        else {
+            panic!("not verify")
+        };
+        assert_eq!(verify.keys, ["a.pub", "RWb"]);
+        // A secret key is never taken where a trusted public key is meant, nor the reverse.
+        assert!(
+            Cli::try_parse_from(["accord", "verify", "c.pdf", "--secret-key", "s.key"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["accord", "build", "c.toml", "--public-key", "p"]).is_err());
+    }
+
+    #[test]
+    fn help_shows_the_aliases() {
+        for (command, alias) in
+            [("build", "--secret-key"), ("sign", "--secret-key"), ("verify", "--public-key")]
+        {
+            let mut cli = Cli::command();
+            let help = cli.find_subcommand_mut(command).unwrap().render_help().to_string();
+            assert!(help.contains(&format!("[alias: {alias}]")), "{command}: {help}");
+        }
+    }
+}

@@ -112,7 +112,12 @@ impl Error {
 
     /// An I/O error on `path`, saying what was being done (exit 2).
     pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
-        Self::new(Kind::Io, format!("cannot {action} {}: {}", path.shown(), plain_io(&err)))
+        Self::io_message(format!("cannot {action} {}: {}", path.shown(), plain_io(&err)))
+    }
+
+    /// An I/O error said in `message`: a file that is not a regular one, or too large (exit 2).
+    pub fn io_message(message: impl Into<String>) -> Self {
+        Self::new(Kind::Io, message)
     }
 
     /// The exit code this error ends the process with.

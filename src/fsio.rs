@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::chars::Shown as _;
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Result};
 
 /// Mode of files only their owner may read (secret keys).
 pub const PRIVATE: u32 = 0o600;
@@ -48,7 +48,7 @@ pub fn open_regular(path: &Path, action: &str) -> Result<File> {
     } else {
         "Is a device, not a regular file"
     };
-    Err(Error::new(Kind::Io, format!("cannot {action} {}: {what}", path.shown())))
+    Err(Error::io_message(format!("cannot {action} {}: {what}", path.shown())))
 }
 
 /// The bytes of the regular file `path`, at most `max` of them; `what` names the kind of file
@@ -59,14 +59,11 @@ pub fn read_regular(path: &Path, what: &str, max: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     file.take(max + 1).read_to_end(&mut bytes).map_err(|err| Error::io(&action, path, err))?;
     if bytes.len() as u64 > max {
-        return Err(Error::new(
-            Kind::Io,
-            format!(
-                "{} is larger than {}, which no {what} is; check the path",
-                path.shown(),
-                size(max)
-            ),
-        ));
+        return Err(Error::io_message(format!(
+            "{} is larger than {}, which no {what} is; check the path",
+            path.shown(),
+            size(max)
+        )));
     }
     Ok(bytes)
 }

@@ -4,12 +4,16 @@
 //!
 //! Everything written goes through [`crate::chars::visible_lines`]: whatever a value holds,
 //! no terminal control sequence leaves accord.
+//!
+//! This is the only module that writes to standard output and error. `print!` and `eprint!`,
+//! which panic on a closed pipe, are denied everywhere by `Cargo.toml`'s `[lints]`, here too:
+//! it writes to the locked handles instead.
 
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::chars::visible_lines;
-use crate::error::{plain_io, Error, Kind, Result};
+use crate::error::{plain_io, Error, Result};
 
 /// Set once standard output is a closed pipe: nothing more is written to it.
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
@@ -36,10 +40,9 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
             Ok(())
         }
-        Err(err) => Err(Error::new(
-            Kind::Io,
-            format!("cannot write to standard output: {}", plain_io(&err)),
-        )),
+        Err(err) => {
+            Err(Error::io_message(format!("cannot write to standard output: {}", plain_io(&err))))
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::chars::Shown as _;
 use crate::cli::KeygenArgs;
-use crate::error::{Error, Exit, Kind, Result};
+use crate::error::{Error, Exit, Result};
 use crate::fsio;
 use crate::manifest::is_plain_name;
 use crate::minisign::{KdfParams, PublicKey, SecretKey, SecretKeyFile};
@@ -82,7 +82,7 @@ fn key_directory(dir: &Path) -> Result<()> {
             .map_err(|e| Error::io("create key directory", dir, e))?;
     }
     if !dir.is_dir() {
-        return Err(Error::new(Kind::Io, format!("{} is not a directory", dir.shown())));
+        return Err(Error::io_message(format!("{} is not a directory", dir.shown())));
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use super::Signer;
 use crate::chars::Shown as _;
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Result};
 use crate::fsio;
 use crate::minisign::SecretKeyFile;
 use crate::output;
@@ -110,13 +110,10 @@ fn one_line(text: Zeroizing<String>, origin: &str) -> Result<Zeroizing<String>> 
 
 fn ask(prompt: &str) -> Result<Zeroizing<String>> {
     rpassword::prompt_password(prompt).map(Zeroizing::new).map_err(|err| {
-        Error::new(
-            Kind::Io,
-            format!(
-                "cannot read the passphrase from the terminal ({err}); \
+        Error::io_message(format!(
+            "cannot read the passphrase from the terminal ({err}); \
              use --passphrase-file or {PASSPHRASE_ENV}"
-            ),
-        )
+        ))
     })
 }
 

@@ -26,7 +26,7 @@ pub use signer::{Signer, ToSign};
 
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Result};
 use crate::fsio::{self, write_staged};
 use crate::manifest::{self, FileEntry, Manifest, SignatureEntry, SignerEntry, Template};
 use crate::package::layout::{self, signature_file_name, ALLOWED_SIGNERS, SHA256SUMS};
@@ -106,10 +106,10 @@ fn sign_documents(
     for doc in docs {
         let path = dir.join(&doc.file_name);
         if fsio::read_regular(&path, "staged document", MAX_STAGED_PDF)? != doc.pdf {
-            return Err(Error::new(
-                Kind::Io,
-                format!("{} differs from the document that was typeset", path.shown()),
-            ));
+            return Err(Error::io_message(format!(
+                "{} differs from the document that was typeset",
+                path.shown()
+            )));
         }
         let digest = FileDigest::of_bytes(&doc.pdf);
         let signed = ToSign {
