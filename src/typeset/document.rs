@@ -9,7 +9,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::flaws::{self, Flaw};
-use super::world::Sealed;
+use super::world::SealedWorld;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -67,7 +67,7 @@ fn flawed(documents: &[(&str, &[Flaw])]) -> Error {
 /// A document laid out by typst, ready to be exported as PDF.
 pub struct Laidout {
     name: String,
-    world: Sealed,
+    world: SealedWorld,
     document: PagedDocument,
     flaws: Vec<Flaw>,
 }
@@ -76,9 +76,9 @@ pub struct Laidout {
 /// character the font's rule ([`undrawable_char`]) refuses, and finds the [`Flaw`]s.
 pub fn layout(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Laidout> {
     let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
-        .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
-    let world = Sealed::new(source, style.name, style.source, today)
-        .map_err(|e| Error::usage(format!("{name}: {e}")))?;
+        .ok_or_else(|| Error::internal(format!("{name}: invalid document date {date}")))?;
+    let world = SealedWorld::new(source, style.name, style.source, today)
+        .map_err(|e| Error::typesetting(format!("{name}: {e}")))?;
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| diagnostics(&world, name, &errors))?;
     if !warnings.is_empty() {
@@ -86,7 +86,7 @@ pub fn layout(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<
     }
     for page in document.pages() {
         if let Some(c) = undrawn(&page.frame) {
-            return Err(Error::usage(format!(
+            return Err(Error::typesetting(format!(
                 "{name}: the text uses U+{:04X} '{c}', which the document font ({DOCUMENT_FONT}) \
                  cannot draw",
                 c as u32
@@ -123,7 +123,7 @@ impl Laidout {
             timestamp: Some(Timestamp::new_utc(world.today)),
             page_ranges: None,
             standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
-                .map_err(|e| Error::usage(format!("{name}: PDF standards: {}", e.message())))?,
+                .map_err(|e| Error::internal(format!("{name}: PDF standards: {}", e.message())))?,
             tagged: true,
             pretty: false,
         };
@@ -147,7 +147,7 @@ fn undrawn(frame: &Frame) -> Option<char> {
 }
 
 /// Typst diagnostics as one message: `document: file:line:col: message (hint: …)`.
-fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error {
+fn diagnostics(world: &SealedWorld, name: &str, diags: &[SourceDiagnostic]) -> Error {
     let lines: Vec<String> = diags
         .iter()
         .map(|d| {
@@ -165,7 +165,7 @@ fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error 
             format!("{name}: {place}{}{hints}", d.message)
         })
         .collect();
-    Error::usage(format!("typesetting failed:\n  {}", lines.join("\n  ")))
+    Error::typesetting(format!("typesetting failed:\n  {}", lines.join("\n  ")))
 }
 
 #[cfg(test)]
@@ -197,7 +197,7 @@ mod tests {
             [r#"#read("/etc/hostname")"#, r#"#image("/etc/passwd")"#, r#"#include "/etc/hosts""#]
         {
             let err = typeset("probe", code, STYLE, DATE).unwrap_err();
-            assert_eq!(err.code, 2);
+            assert_eq!(err.kind, crate::error::Kind::Typesetting);
             assert!(err.message.contains("accord serves no files but its own"), "{code}: {err}");
         }
     }
