@@ -4,8 +4,8 @@
 //! templates) → [`typeset`] (typst, in-process) → [`package`] (staged, published atomically)
 //! → [`seal`] (hashed and signed in minisign's format); [`verify`] reads packages. Beneath them
 //! lie the leaves every step may use: the [`catalog`] of documents and the embedded templates,
-//! [`fonts`], [`date`], [`digest`], [`fsio`], [`error`], and the on-disk formats
-//! ([`minisign`], [`manifest`], [`attestation`]). [`commands`] runs one subcommand each; [`cli`]
+//! [`fonts`], [`date`], [`digest`], [`fsio`], [`error`], the package [`fingerprint`], and the
+//! on-disk formats ([`minisign`], [`manifest`], [`attestation`]). [`commands`] runs one subcommand each; [`cli`]
 //! only defines the arguments.
 
 #![forbid(unsafe_code)]
@@ -20,6 +20,7 @@ pub mod config;
 pub mod date;
 pub mod digest;
 pub mod error;
+pub mod fingerprint;
 pub mod fonts;
 pub mod fsio;
 pub mod manifest;

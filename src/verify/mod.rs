@@ -77,13 +77,15 @@ use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
 pub use report::{
-    Closest, Difference, FileReport, KeyInfo, MissingKey, PackageReport, RebuildReport,
-    RebuiltDocument, Report, SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
+    Closest, Difference, FileReport, KeyInfo, MissingKey, OtherSigning, PackageReport,
+    RebuildReport, RebuiltDocument, Report, SignatureKind, SignatureReport, SignatureStatus,
+    Status, FORMAT,
 };
 
 pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
 
 use crate::error::Result;
+use crate::fingerprint::Fingerprint;
 use crate::package::Sealed;
 
 /// The keys in use, the package's report (with `--package`), and each file's report.
@@ -102,6 +104,8 @@ pub struct Request<'a> {
     pub allowed_signers: Option<&'a Path>,
     /// The package the copies must belong to.
     pub package_id: Option<&'a str>,
+    /// The signing the copies must be documents of (its fingerprint).
+    pub fingerprint: Option<&'a Fingerprint>,
 }
 
 impl Request<'_> {
@@ -122,8 +126,14 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();
     let mut checked = match request.package {
-        Some(dir) => package::verify(request.files, dir, trusted)?,
-        None => standalone::verify(request.files, trusted, request.package_id)?,
+        Some(dir) => package::verify(request.files, dir, trusted, request.fingerprint)?,
+        None => {
+            let attested = standalone::Attested {
+                package_id: request.package_id,
+                fingerprint: request.fingerprint,
+            };
+            standalone::verify(request.files, trusted, attested)?
+        }
     };
     if let (Some(id), Some(package)) = (request.package_id, checked.1.as_mut()) {
         if package.id.as_deref().is_some_and(|found| found != id) {
@@ -137,6 +147,7 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     }
     let mut report = report(checked, keys_trusted, request.package.is_some());
     report.keys_given = keys_given;
+    report.expected_fingerprint = request.fingerprint.map(Fingerprint::to_string);
     if inside.is_some() {
         report.reason = inside;
     }
@@ -212,5 +223,6 @@ fn report((used, package, mut files): Checked, keys_trusted: bool, packaged: boo
         package,
         files,
         rebuild: None,
+        expected_fingerprint: None,
     }
 }

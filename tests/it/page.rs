@@ -481,7 +481,8 @@ fn entered_keys_say_whether_they_signed() {
 fn shows_names_and_file_names_as_text_never_as_markup() {
     let (f, t) = (fixtures(), TempDir::new().unwrap());
     let pkg = copy_package(&t, &f.cosigned);
-    let name = "<i>Carol</i> & 'Co' \"Q\" \\ José 王 <script>window.pwned=1</script>";
+    // No `"`: a signer's name is its OpenSSH principal, which cannot hold one.
+    let name = "<i>Carol</i> & 'Co' «Q» \\ José 王 <script>window.pwned=1</script>";
     keygen(t.path(), "carol");
     let (pkg_arg, alice, bob) = (pkg.to_str().unwrap(), &f.alice.minisign, &f.bob.minisign);
     let args = ["sign", pkg_arg, "--key", "carol.key", "--signer", name];

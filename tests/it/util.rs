@@ -325,3 +325,9 @@ pub fn assert_error(out: &Output, needle: &str) {
     assert_eq!(errors.len(), 1, "one error line expected:\n{}", text(out));
     assert!(errors[0].contains(needle), "{needle:?} not in {:?}", errors[0]);
 }
+
+/// The fingerprint of the package in `dir`, from its manifest as accord computes it.
+pub fn fingerprint_of(dir: &Path) -> String {
+    let manifest = std::fs::read(dir.join("manifest.json")).expect("read manifest.json");
+    accord::fingerprint::Fingerprint::of_manifest(&manifest).to_string()
+}
