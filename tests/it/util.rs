@@ -331,3 +331,12 @@ pub fn fingerprint_of(dir: &Path) -> String {
     let manifest = std::fs::read(dir.join("manifest.json")).expect("read manifest.json");
     accord::fingerprint::Fingerprint::of_manifest(&manifest).to_string()
 }
+
+/// The example config decided otherwise on one amendment, as an earlier genuine build might
+/// have been, and declaring that it supersedes the signing with fingerprint `superseded`.
+pub fn later_config(example: &str, superseded: &str) -> String {
+    let decided = "art2-1-crucial = \"reject\"";
+    let later = replace_once(example, decided, "art2-1-crucial = \"accept\"");
+    let id = "id = \"un-iom-2016\"\n";
+    replace_once(&later, id, &format!("{id}supersedes = [\"{superseded}\"]\n"))
+}
