@@ -112,14 +112,21 @@ fn check_one(
     }
     let signing = valid.and_then(|a| a.fingerprint.as_ref());
     let wrong_signing = fingerprint.filter(|&f| signing != Some(f));
+    // A signature without a fingerprint (older than them) says no other signing: only that it
+    // names none.
     let other_signing = match found.other {
-        Some(other) if wrong_package.is_some() || wrong_signing.is_some() => Some(OtherSigning {
-            document: other.file,
-            role: other.role,
-            package_id: other.package,
-            fingerprint: other.fingerprint.as_ref().map(Fingerprint::to_string),
-            superseded_by: None,
-        }),
+        Some(other)
+            if wrong_package.is_some()
+                || (wrong_signing.is_some() && other.fingerprint.is_some()) =>
+        {
+            Some(OtherSigning {
+                document: other.file,
+                role: other.role,
+                package_id: other.package,
+                fingerprint: other.fingerprint.as_ref().map(Fingerprint::to_string),
+                superseded_by: None,
+            })
+        }
         _ => None,
     };
     if let (Some(expected), None) = (wrong_signing, &other_signing) {
@@ -127,7 +134,7 @@ fn check_one(
             "no valid signature of it says it belongs to the signing with fingerprint {expected}"
         ));
     }
-    let status = match any_valid && other_signing.is_none() {
+    let status = match any_valid && other_signing.is_none() && wrong_signing.is_none() {
         true => Status::Match,
         false => Status::NoMatch,
     };
