@@ -125,7 +125,10 @@ fn sealed_package_verifies_with_stock_tools_and_accord() {
     );
     // Named as the trusted key file is; the signed trusted comment says "Alice".
     assert!(out.contains("valid signature by alice (key "), "{out}");
-    assert!(out.contains("package=un-iom-2016 signer=Alice"), "{out}");
+    assert!(
+        out.contains(&format!("package=un-iom-2016 fingerprint={signing} signer=Alice")),
+        "{out}"
+    );
     assert!(!out.contains("NOT TRUSTED"), "{out}");
     // Without --package, next to its signature.
     let out = accord(&pkg, &["verify", "agreement-original-1.pdf", "--key", "../alice.pub"]);
