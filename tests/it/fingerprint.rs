@@ -7,15 +7,14 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use crate::util::{
-    accord, assert_code, assert_hides, assert_shows, copy_dir, copy_of, fingerprint_of,
-    json_report, later_config, minisign, one_line_key, signed_example, text, tool, TempDir,
-    SHA256SUM, SSH_KEYGEN,
+    accord, assert_code, assert_hides, assert_shows, at, copy_of, example_with, fingerprint_of,
+    json_report, later_config, minisign, one_line_key, text, tool, verify, TempDir, SHA256SUM,
+    SSH_KEYGEN,
 };
 
 /// The earlier signing: the example built by alice.
@@ -32,28 +31,17 @@ fn world() -> &'static Path {
     static WORLD: OnceLock<TempDir> = OnceLock::new();
     WORLD
         .get_or_init(|| {
-            let world = tempfile::tempdir().expect("temp dir");
-            let dir = world.path();
-            copy_dir(signed_example(), dir);
-            let example = fs::read_to_string(dir.join("session.toml")).unwrap();
-            let later = later_config(&example, &fingerprint_of(&dir.join(EARLIER)));
-            fs::write(dir.join("later.toml"), later).unwrap();
-            let out = accord(dir, &["build", "later.toml", "--key", "alice.key", "--out", "later"]);
-            assert_code(&out, 0);
-            fs::write(dir.join("later.out"), &out.stdout).unwrap();
-            world
+            example_with(|dir| {
+                let example = fs::read_to_string(dir.join("session.toml")).unwrap();
+                let later = later_config(&example, &fingerprint_of(&dir.join(EARLIER)));
+                fs::write(dir.join("later.toml"), later).unwrap();
+                let args = ["build", "later.toml", "--key", "alice.key", "--out", "later"];
+                let out = accord(dir, &args);
+                assert_code(&out, 0);
+                fs::write(dir.join("later.out"), &out.stdout).unwrap();
+            })
         })
         .path()
-}
-
-/// `accord verify ARGS…` in `dir`.
-fn verify(dir: &Path, args: &[&str]) -> Output {
-    accord(dir, &[&["verify"][..], args].concat())
-}
-
-/// `PACKAGE/NAME`.
-fn at(package: &str, name: &str) -> String {
-    format!("{package}/{name}")
 }
 
 /// A recipient's copy of `name` of `package`, with its signature files, in `dir/inbox`.

@@ -428,11 +428,11 @@ fn cosigned() -> &'static Path {
     static COSIGNED: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
     COSIGNED
         .get_or_init(|| {
-            let dir = crate::util::copy_of(crate::util::signed_example());
-            let args = ["sign", "out/un-iom-2016", "--key", "bob.key", "--signer", "Bob B."];
-            let out = accord(dir.path(), &[&args[..], &["--trust", "alice.pub"]].concat());
-            assert_eq!(code(&out), 0, "{}", text(&out));
-            dir
+            crate::util::example_with(|dir| {
+                let args = ["sign", "out/un-iom-2016", "--key", "bob.key", "--signer", "Bob B."];
+                let out = accord(dir, &[&args[..], &["--trust", "alice.pub"]].concat());
+                assert_eq!(code(&out), 0, "{}", text(&out));
+            })
         })
         .path()
 }

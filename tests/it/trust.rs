@@ -16,9 +16,9 @@ use serde_json::Value;
 
 use crate::util::{
     accord, accord_command, assert_code, assert_error, assert_hides, assert_no_terminal_controls,
-    assert_shows, code, copy_dir, copy_of, fingerprint_of, forge_key, json_report, keygen,
-    minisign, one_line_key, output_within, replace_once, session, signed_example, snapshot, text,
-    tool, TempDir, SHA256SUM, SSH_KEYGEN,
+    assert_shows, at, code, copy_of, example_with, fingerprint_of, forge_key, json_report, keygen,
+    minisign, one_line_key, output_within, replace_once, session, snapshot, text, tool, verify,
+    TempDir, SHA256SUM, SSH_KEYGEN,
 };
 
 /// The genuine package, built and signed by alice.
@@ -43,22 +43,23 @@ fn world() -> &'static Path {
     static WORLD: OnceLock<TempDir> = OnceLock::new();
     WORLD
         .get_or_init(|| {
-            let world = tempfile::tempdir().expect("temp dir");
-            let dir = world.path();
-            copy_dir(signed_example(), dir);
-            keygen(dir, "carol");
-            fs::create_dir(dir.join("forger")).unwrap();
-            let forged =
-                forge_key(&dir.join("forger"), "alice", &dir.join("alice.pub"), [0x66; 32]);
-            let forged = forged.to_str().unwrap();
-            let out = accord(dir, &["build", "session.toml", "--key", forged, "--out", "forged"]);
-            assert_code(&out, 0);
-            let config = fs::read_to_string(dir.join("session.toml")).unwrap();
-            let other = replace_once(&config, "id = \"un-iom-2016\"", "id = \"un-iom-2016-test\"");
-            fs::write(dir.join("other.toml"), other).unwrap();
-            let out = accord(dir, &["build", "other.toml", "--key", "alice.key", "--out", "other"]);
-            assert_code(&out, 0);
-            world
+            example_with(|dir| {
+                keygen(dir, "carol");
+                fs::create_dir(dir.join("forger")).unwrap();
+                let forged =
+                    forge_key(&dir.join("forger"), "alice", &dir.join("alice.pub"), [0x66; 32]);
+                let forged = forged.to_str().unwrap();
+                let out =
+                    accord(dir, &["build", "session.toml", "--key", forged, "--out", "forged"]);
+                assert_code(&out, 0);
+                let config = fs::read_to_string(dir.join("session.toml")).unwrap();
+                let other =
+                    replace_once(&config, "id = \"un-iom-2016\"", "id = \"un-iom-2016-test\"");
+                fs::write(dir.join("other.toml"), other).unwrap();
+                let out =
+                    accord(dir, &["build", "other.toml", "--key", "alice.key", "--out", "other"]);
+                assert_code(&out, 0);
+            })
         })
         .path()
 }
@@ -68,19 +69,9 @@ fn fresh() -> TempDir {
     copy_of(world())
 }
 
-/// `accord verify ARGS…` in `dir`.
-fn verify(dir: &Path, args: &[&str]) -> Output {
-    accord(dir, &[&["verify"][..], args].concat())
-}
-
 /// `accord sign ARGS…` in `dir`.
 fn sign(dir: &Path, args: &[&str]) -> Output {
     accord(dir, &[&["sign"][..], args].concat())
-}
-
-/// `PACKAGE/NAME`.
-fn at(package: &str, name: &str) -> String {
-    format!("{package}/{name}")
 }
 
 /// The minisign key id of the public key file `path`, as accord prints it.

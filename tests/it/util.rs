@@ -227,6 +227,24 @@ pub fn signed_example() -> &'static Path {
         .path()
 }
 
+/// A fresh copy of the [`signed_example`] with `more` done in it: where a test module's own
+/// world starts.
+pub fn example_with(more: impl FnOnce(&Path)) -> TempDir {
+    let world = copy_of(signed_example());
+    more(world.path());
+    world
+}
+
+/// `accord verify ARGS…` in `dir`.
+pub fn verify(dir: &Path, args: &[&str]) -> Output {
+    accord(dir, &[&["verify"][..], args].concat())
+}
+
+/// `PACKAGE/NAME`.
+pub fn at(package: &str, name: &str) -> String {
+    format!("{package}/{name}")
+}
+
 /// Writes the key pair `dir/NAME.key` (mode 0600, unencrypted) and `dir/NAME.pub` of a new
 /// key (from `seed`) that carries the key id of the public key file `like`, as a forger who
 /// edits the id bytes of a key would; returns the secret key's path.
