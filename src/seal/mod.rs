@@ -72,6 +72,8 @@ pub fn seal(
     };
     let bytes = manifest.to_bytes()?;
     let fingerprint = Fingerprint::of_manifest(&bytes);
+    // A package never supersedes itself; a manifest naming its own hash would take a SHA-256
+    // fixed point, but the rule is checked where it can be, not assumed.
     if manifest.supersedes.contains(&fingerprint) {
         return Err(Error::usage(format!(
             "the package would supersede its own fingerprint {fingerprint}"
