@@ -54,7 +54,7 @@ impl Attestation {
         let mut line = MAGIC.to_string();
         for (key, value) in fields.into_iter().filter_map(|(key, value)| Some((key, value?))) {
             if value.chars().any(char::is_control) {
-                return Err(Error::usage(format!(
+                return Err(Error::internal(format!(
                     "the {key} {value:?} contains a control character"
                 )));
             }

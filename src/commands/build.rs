@@ -10,7 +10,7 @@ use crate::check::{self, Session};
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
-use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
+use crate::error::{Error, Exit, Kind, Result};
 use crate::fingerprint::Fingerprint;
 use crate::output;
 use crate::package::{self, Document, Provenance};
@@ -19,7 +19,7 @@ use crate::seal::{self, PassphraseSource, Signer};
 use crate::typeset::{self, Flaw, FlawKind, Job, Outcome, TYPST_VERSION};
 
 /// Runs `accord build` on every config given; the exit code is the worst of them.
-pub fn run(args: &BuildArgs) -> Result<u8> {
+pub fn run(args: &BuildArgs) -> Result<Exit> {
     typeset::preload();
     let catalog = Catalog::get()?;
     let signer = match &args.key {
@@ -51,7 +51,7 @@ pub fn run(args: &BuildArgs) -> Result<u8> {
         if let Some(fingerprint) = fingerprint {
             output::println(&fingerprint_line(&fingerprint))?;
         }
-        Ok(EXIT_OK)
+        Ok(Exit::Success)
     }))
 }
 
@@ -96,9 +96,9 @@ fn build_one(
     };
     let docs =
         documents(&session, &planned, mode, args.dump_typst.as_deref()).map_err(|err| match err
-            .code
+            .kind
         {
-            EXIT_FAILED => Error::failed(format!(
+            Kind::Failed => Error::failed(format!(
                 "{} is not signature-ready; nothing was written:\n  {}",
                 loaded.path.shown(),
                 err.message.replace('\n', "\n  ")

@@ -4,7 +4,7 @@
 
 use crate::chars::{visible, Shown as _};
 use crate::cli::SignArgs;
-use crate::error::{Error, Result, EXIT_OK};
+use crate::error::{Error, Exit, Result};
 use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::output;
@@ -12,7 +12,7 @@ use crate::seal::{self, PassphraseSource};
 use crate::verify::{self, Report, Request};
 
 /// Runs `accord sign`.
-pub fn run(args: &SignArgs) -> Result<u8> {
+pub fn run(args: &SignArgs) -> Result<Exit> {
     let dir = &args.package;
     if !dir.is_dir() {
         return Err(Error::usage(format!("{} is not a package directory", dir.shown())));
@@ -59,7 +59,7 @@ pub fn run(args: &SignArgs) -> Result<u8> {
     let fingerprint = Fingerprint::of_manifest(&sealed.manifest_bytes);
     text.push_str(&format!("{}\n", super::build::fingerprint_line(&fingerprint)));
     output::print(&text)?;
-    Ok(EXIT_OK)
+    Ok(Exit::Success)
 }
 
 /// Why co-signing is refused without trusted keys, and which keys to pass.

@@ -22,7 +22,7 @@ use std::path::Path;
 
 pub use cosign::cosign;
 pub use keys::{load_signer, PassphraseSource, MAX_PASSPHRASE, PASSPHRASE_ENV};
-pub use signer::{Signed, Signer};
+pub use signer::{Signer, ToSign};
 
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
@@ -81,7 +81,7 @@ pub fn seal(
     }
     let package = prov.package_id.as_str();
     let sign = |file: &str, role: &str, digest: &FileDigest| {
-        let signed = Signed { file, digest, role, package, fingerprint: &fingerprint };
+        let signed = ToSign { file, digest, role, package, fingerprint: &fingerprint };
         signer.sign_file(dir, signed, None, write_staged)
     };
     let mut signature_files = BTreeMap::new();
@@ -117,7 +117,7 @@ fn staged_files(
     for doc in docs {
         let name = doc.file_name.as_str();
         if !manifest::is_plain_name(name) || layout::is_reserved(name) || !names.insert(name) {
-            return Err(Error::usage(format!("cannot seal a document named {name:?}")));
+            return Err(Error::internal(format!("cannot seal a document named {name:?}")));
         }
     }
     let key_id = signer.public_key().key_id.to_string();
@@ -126,7 +126,7 @@ fn staged_files(
     for doc in docs {
         let path = dir.join(&doc.file_name);
         if fsio::read_regular(&path, "staged document", MAX_STAGED_PDF)? != doc.pdf {
-            return Err(Error::usage(format!(
+            return Err(Error::io_message(format!(
                 "{} differs from the document that was typeset",
                 path.shown()
             )));

@@ -16,7 +16,7 @@ use crate::sshsig::{self, SshPublicKey};
 /// A file to sign: its name in the package, its digest, its role, the package id and the
 /// package's fingerprint.
 #[derive(Clone, Copy)]
-pub struct Signed<'a> {
+pub struct ToSign<'a> {
     /// File name in the package.
     pub file: &'a str,
     /// Its digest.
@@ -106,7 +106,7 @@ impl Signer {
     pub fn sign_file(
         &self,
         dir: &Path,
-        signed: Signed<'_>,
+        signed: ToSign<'_>,
         slug: Option<&str>,
         write: fn(&Path, &[u8]) -> Result<()>,
     ) -> Result<[String; 2]> {
@@ -127,8 +127,8 @@ impl Signer {
     }
 
     /// The text of `sig_file`: the minisign signature of `signed`.
-    fn sign(&self, signed: Signed<'_>, sig_file: &str) -> Result<String> {
-        let Signed { file, digest, .. } = signed;
+    fn sign(&self, signed: ToSign<'_>, sig_file: &str) -> Result<String> {
+        let ToSign { file, digest, .. } = signed;
         let attestation = Attestation {
             file: file.to_string(),
             sha256: digest.sha256_hex(),

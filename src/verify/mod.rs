@@ -36,7 +36,7 @@
 //!              "source": "alice.pub" }],
 //!   "package": {                                  // null without --package
 //!     "dir": "out/un-iom-2016", "id": "un-iom-2016", "ok": true,
-//!     "fingerprint": "013a-cb46-…", "supersedes": ["…"],
+//!     "fingerprint": "c442-5669-…", "supersedes": ["…"],
 //!     "signatures": [SIGNATURE…], "missing": [MISSING…],
 //!     "sha256sums_signatures": [SIGNATURE…], "problems": ["…"]
 //!   },
@@ -46,7 +46,7 @@
 //!     "ok": false,
 //!     "document": null, "role": null,             // the document it is, when it matches
 //!     "package_id": "un-iom-2016",
-//!     "fingerprint": "013a-cb46-…",               // the signing it is a document of
+//!     "fingerprint": "c442-5669-…",               // the signing it is a document of
 //!     "other_signing": {                          // null unless it is a genuine document of
 //!       "document": "…", "role": "…",             // another signing or package
 //!       "package_id": "un-iom-2016", "fingerprint": "…",
@@ -99,10 +99,17 @@ pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
 
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
-use crate::package::Sealed;
+use crate::package::VerifiedPackage;
 
-/// The keys in use, the package's report (with `--package`), and each file's report.
-type Checked = (Vec<Key>, Option<PackageReport>, Vec<FileReport>);
+/// What checking the copies found, before the verdict.
+struct Findings {
+    /// The keys in use.
+    keys: Vec<Key>,
+    /// The package's report (with `--package`).
+    package: Option<PackageReport>,
+    /// Each file's report.
+    files: Vec<FileReport>,
+}
 
 /// What to verify, and with which keys.
 #[derive(Debug, Default)]
@@ -138,7 +145,7 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     let inside = inside(trusted.as_deref(), request.package, &copies);
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();
-    let mut checked = match request.package {
+    let mut findings = match request.package {
         Some(dir) => package::verify(request.files, dir, trusted, request.fingerprint)?,
         None => {
             let attested = standalone::Attested {
@@ -148,17 +155,17 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
             standalone::verify(request.files, trusted, attested)?
         }
     };
-    if let (Some(id), Some(package)) = (request.package_id, checked.1.as_mut()) {
+    if let (Some(id), Some(package)) = (request.package_id, findings.package.as_mut()) {
         if package.id.as_deref().is_some_and(|found| found != id) {
             package.problems.push(format!(
                 "it is package {}, not {id}",
                 package.id.as_deref().unwrap_or_default()
             ));
             package.ok = false;
-            checked.2.iter_mut().for_each(|file| file.ok = false);
+            findings.files.iter_mut().for_each(|file| file.ok = false);
         }
     }
-    let mut report = report(checked, keys_trusted, request.package.is_some());
+    let mut report = report(findings, keys_trusted, request.package.is_some());
     report.keys_given = keys_given;
     report.expected_fingerprint = request.fingerprint.map(Fingerprint::to_string);
     if inside.is_some() {
@@ -187,13 +194,13 @@ pub fn verify_whole(
     dir: &Path,
     request: &Request<'_>,
     own: &VerifyingKey,
-) -> Result<(Report, Vec<VerifyingKey>, Option<Sealed>)> {
+) -> Result<(Report, Vec<VerifyingKey>, Option<VerifiedPackage>)> {
     let trusted = request.trusted()?;
     let inside = inside(trusted.as_deref(), Some(dir), &[]);
     let keys_trusted = trusted.is_some() && inside.is_none();
-    let (checked, sealed) = package::whole(dir, trusted.clone(), own)?;
-    let signed_by = checked.0.iter().map(|k| k.ed25519).collect();
-    let mut report = report(checked, keys_trusted, true);
+    let (findings, sealed) = package::whole(dir, trusted.clone(), own)?;
+    let signed_by = findings.keys.iter().map(|k| k.ed25519).collect();
+    let mut report = report(findings, keys_trusted, true);
     report.keys_given = trusted.is_some();
     if inside.is_some() {
         report.reason = inside;
@@ -202,7 +209,11 @@ pub fn verify_whole(
     Ok((report, signed_by, sealed))
 }
 
-fn report((used, package, mut files): Checked, keys_trusted: bool, packaged: bool) -> Report {
+fn report(
+    Findings { keys: used, package, mut files }: Findings,
+    keys_trusted: bool,
+    packaged: bool,
+) -> Report {
     if !keys_trusted {
         files.iter_mut().for_each(|file| file.ok = false);
     }

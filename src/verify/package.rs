@@ -20,7 +20,7 @@ use super::report::{
     SignatureStatus, Status,
 };
 use super::signatures::{self, Expect, Found, Signing};
-use super::Checked;
+use super::Findings;
 use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::Result;
@@ -29,7 +29,7 @@ use crate::fsio;
 use crate::manifest::{self, Manifest};
 use crate::minisign::PublicKey;
 use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX, SSH_SUFFIX};
-use crate::package::Sealed;
+use crate::package::VerifiedPackage;
 
 /// Largest manifest read: a manifest of a package takes a few KB.
 const MAX_MANIFEST: u64 = 1 << 20;
@@ -43,19 +43,19 @@ struct Opened {
     keys: Vec<Key>,
     report: PackageReport,
     manifest: Option<(Manifest, Vec<u8>)>,
-    signing: Signed,
+    signing: ThisSigning,
     /// The signed documents' texts, read on the first copy that is not one of them.
     signed: Option<Vec<SignedDocument>>,
 }
 
 /// What the manifest says of the signing: its fingerprint and the signer names it gives keys.
 #[derive(Default)]
-struct Signed {
+struct ThisSigning {
     fingerprint: Option<Fingerprint>,
     names: Vec<(VerifyingKey, String)>,
 }
 
-impl Signed {
+impl ThisSigning {
     /// What the signatures of `file` must attest, besides its bytes.
     fn expect<'a>(&'a self, file: &'a str, package: &'a str) -> Expect<'a> {
         Expect {
@@ -74,7 +74,7 @@ pub fn verify(
     dir: &Path,
     trusted: Option<Vec<Key>>,
     expected: Option<&Fingerprint>,
-) -> Result<Checked> {
+) -> Result<Findings> {
     let mut opened = open(dir, trusted)?;
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
@@ -89,7 +89,7 @@ pub fn verify(
     if let Some(expected) = expected {
         expect_signing(&mut opened.report, &mut reports, expected);
     }
-    Ok((opened.keys, Some(opened.report), reports))
+    Ok(Findings { keys: opened.keys, package: Some(opened.report), files: reports })
 }
 
 /// Fails the package, and makes each of its documents no match, when it is not the signing
@@ -163,7 +163,7 @@ pub fn whole(
     dir: &Path,
     trusted: Option<Vec<Key>>,
     own: &VerifyingKey,
-) -> Result<(Checked, Option<Sealed>)> {
+) -> Result<(Findings, Option<VerifiedPackage>)> {
     let checks_every_signer = trusted.is_some();
     let mut opened = open(dir, trusted)?;
     if checks_every_signer {
@@ -182,7 +182,9 @@ pub fn whole(
         }
     }
     let Some((manifest, manifest_bytes)) = opened.manifest.clone() else {
-        return Ok(((opened.keys, Some(opened.report), Vec::new()), None));
+        let findings =
+            Findings { keys: opened.keys, package: Some(opened.report), files: Vec::new() };
+        return Ok((findings, None));
     };
     let mut reports = Vec::with_capacity(manifest.files.len());
     let mut documents = Vec::with_capacity(manifest.files.len());
@@ -215,8 +217,9 @@ pub fn whole(
         signature_files.insert(entry.name.clone(), valid_minisigs(&report.signatures));
     }
     let signers = signers(&opened.keys, &opened.report.signatures);
-    let sealed = Sealed { manifest, manifest_bytes, documents, signers, signature_files };
-    Ok(((opened.keys, Some(opened.report), reports), Some(sealed)))
+    let sealed = VerifiedPackage { manifest, manifest_bytes, documents, signers, signature_files };
+    let findings = Findings { keys: opened.keys, package: Some(opened.report), files: reports };
+    Ok((findings, Some(sealed)))
 }
 
 /// Reads the package in `dir` and checks its manifest and `SHA256SUMS`.
@@ -255,7 +258,7 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
                 .into(),
         );
     }
-    let mut signing = Signed::default();
+    let mut signing = ThisSigning::default();
     let manifest = if listing.contains(manifest::FILE_NAME) {
         let (manifest, bytes) =
             check_manifest(&listing, &mut keys, untrusted, &mut report, &mut signing)?;
@@ -277,7 +280,7 @@ fn check_manifest(
     keys: &mut [Key],
     untrusted: bool,
     report: &mut PackageReport,
-    signing: &mut Signed,
+    signing: &mut ThisSigning,
 ) -> Result<(Manifest, Vec<u8>)> {
     let path = listing.dir.join(manifest::FILE_NAME);
     let bytes = fsio::read_regular(&path, "manifest", MAX_MANIFEST)?;
@@ -330,7 +333,7 @@ fn check_sums(
     manifest: &Manifest,
     keys: &mut [Key],
     report: &mut PackageReport,
-    signing: &Signed,
+    signing: &ThisSigning,
 ) -> Result<()> {
     if !listing.contains(SHA256SUMS) {
         report.problems.push(format!("{SHA256SUMS} is missing"));

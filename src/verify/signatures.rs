@@ -108,7 +108,7 @@ pub fn check(
                 None
             }
             (Ok(Parsed::Minisign(signature)), _) => {
-                minisign(&signature, &mut report, Signed { file, digest, expect }, keys)
+                minisign(&signature, &mut report, SignedFile { file, digest, expect }, keys)
             }
             (Ok(Parsed::Ssh(signature)), _) => {
                 ssh_signature(&signature, &mut report, digest, keys);
@@ -205,7 +205,7 @@ impl Parsed {
 
 /// The file a signature is checked for: its name, its digest, and what it must attest.
 #[derive(Clone, Copy)]
-struct Signed<'a> {
+struct SignedFile<'a> {
     file: &'a str,
     digest: &'a FileDigest,
     expect: Expect<'a>,
@@ -216,10 +216,10 @@ struct Signed<'a> {
 fn minisign(
     signature: &Signature,
     report: &mut SignatureReport,
-    signed: Signed<'_>,
+    signed: SignedFile<'_>,
     keys: &mut [Key],
 ) -> Option<Attestation> {
-    let Signed { file, digest, expect } = signed;
+    let SignedFile { file, digest, expect } = signed;
     report.key_id = signature.key_id.to_string();
     let Some((index, by_id)) = key_of(signature, digest, keys) else {
         report.set(SignatureStatus::UnknownKey, "made by a key not in use".into());

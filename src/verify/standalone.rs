@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::keys::{self, Key};
 use super::report::{FileReport, OtherSigning, Status};
 use super::signatures::{self, Expect, Signing};
-use super::Checked;
+use super::Findings;
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
@@ -41,7 +41,7 @@ pub fn verify(
     files: &[PathBuf],
     trusted: Option<Vec<Key>>,
     attested: Attested<'_>,
-) -> Result<Checked> {
+) -> Result<Findings> {
     let mut places: BTreeMap<PathBuf, Place> = BTreeMap::new();
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
@@ -76,7 +76,7 @@ pub fn verify(
             used.push(key);
         }
     }
-    Ok((used, None, reports))
+    Ok(Findings { keys: used, package: None, files: reports })
 }
 
 /// The report of the file at `path`, named `name`, against the signatures next to it.
