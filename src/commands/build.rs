@@ -1,8 +1,9 @@
 //! `accord build`: config → checked session → documents ([`assemble`]) → staged → (sealed) →
 //! published, one package per config.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::batch::{Pending, Rest};
 use crate::assemble;
 use crate::chars::Shown as _;
 use crate::check;
@@ -18,7 +19,8 @@ use crate::seal::{self, PassphraseSource, Signer};
 use crate::set::TemplateSet;
 use crate::typeset;
 
-/// Runs `accord build` on every config given; the exit code is the worst of them.
+/// Runs `accord build` on every config given; the exit code is the worst of them. Each
+/// package is written while the next config's documents are typeset.
 pub fn run(args: &BuildArgs) -> Result<Exit> {
     typeset::preload();
     let set = TemplateSet::open(args.templates.dir.as_deref())?;
@@ -29,48 +31,24 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         }
         None => None,
     };
-    Ok(super::batch::each_config(&args.configs, |path| {
-        let built = build_one(path, args, &set, signer.as_ref());
+    let (set, signer) = (&set, signer.as_ref());
+    Ok(super::batch::each_config_overlapped(&args.configs, |path, pending| {
+        let built = build_one(path, args, set, signer, pending);
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
-        let (line, fingerprint) = match built? {
-            Built::New(dir, fingerprint) => {
-                (format!("{}: built {}", path.shown(), dir.shown()), fingerprint)
-            }
-            Built::UpToDate(dir, fingerprint) => (
-                format!(
-                    "{}: up to date: rebuilt and identical to the signed package {}; nothing \
-                     was changed",
-                    path.shown(),
-                    dir.shown()
-                ),
-                Some(fingerprint),
-            ),
-        };
-        output::println(&line)?;
-        if let Some(fingerprint) = fingerprint {
-            output::println(&fingerprint.publish_line())?;
-        }
-        Ok(Exit::Success)
+        built
     }))
 }
 
-/// What a build did.
-enum Built {
-    /// Published a new package in this directory, signed: with this fingerprint.
-    New(PathBuf, Option<Fingerprint>),
-    /// Found the signed package in this directory, of this fingerprint, identical to what it
-    /// built.
-    UpToDate(PathBuf, Fingerprint),
-}
-
-/// Builds the package of one config.
-fn build_one(
-    path: &Path,
+/// Builds the package of one config: reads, checks and typesets it here, and returns the
+/// rest, which publishes it (or reports it up to date) and says so.
+fn build_one<'a>(
+    path: &'a Path,
     args: &BuildArgs,
     set: &TemplateSet,
-    signer: Option<&Signer>,
-) -> Result<Built> {
+    signer: Option<&'a Signer>,
+    pending: &mut Pending<'_>,
+) -> Result<Rest<'a>> {
     let loaded = Loaded::read(path, &set.fields)?;
     let mode = if args.draft { Mode::Draft } else { Mode::Clean };
     let session = assemble::session(&loaded, set, mode)?;
@@ -78,6 +56,9 @@ fn build_one(
         Mode::Draft => args.out.join(check::DRAFTS).join(&session.id),
         Mode::Clean => args.out.join(&session.id),
     };
+    // A config of the package the previous one is writing sees it written, as one after
+    // the other would.
+    pending.wait_for(&target);
     let signed = mode == Mode::Clean && package::is_signed(&target);
     if !signed {
         package::ensure_replaceable(&target)?;
@@ -92,22 +73,41 @@ fn build_one(
             )),
             _ => err,
         })?;
+    let dir = target.clone();
     if signed {
         let fingerprint = up_to_date(set, &loaded, &docs, &target, signer)?;
-        return Ok(Built::UpToDate(target, fingerprint));
+        let line = format!(
+            "{}: up to date: rebuilt and identical to the signed package {}; nothing was \
+             changed",
+            path.shown(),
+            target.shown()
+        );
+        return Ok(Rest { dir, work: Box::new(move || report(&line, Some(&fingerprint))) });
     }
     let provenance = assemble::provenance(set, &loaded, &session);
-    let fingerprint = package::publish(&target, &docs, |dir| {
-        signer.map(|signer| seal::seal(dir, &docs, &provenance, signer)).transpose()
-    })?;
-    for doc in &docs {
-        let plural = if doc.pages == 1 { "" } else { "s" };
-        output::println(&format!(
-            "  {} ({}, {} page{plural})",
-            doc.file_name, doc.role, doc.pages
-        ))?;
+    let work = move || {
+        let fingerprint = package::publish(&target, &docs, |dir| {
+            signer.map(|signer| seal::seal(dir, &docs, &provenance, signer)).transpose()
+        })?;
+        for doc in &docs {
+            let plural = if doc.pages == 1 { "" } else { "s" };
+            output::println(&format!(
+                "  {} ({}, {} page{plural})",
+                doc.file_name, doc.role, doc.pages
+            ))?;
+        }
+        report(&format!("{}: built {}", path.shown(), target.shown()), fingerprint.as_ref())
+    };
+    Ok(Rest { dir, work: Box::new(work) })
+}
+
+/// Prints what a build did, and the fingerprint of the package it signed or found signed.
+fn report(line: &str, fingerprint: Option<&Fingerprint>) -> Result<Exit> {
+    output::println(line)?;
+    if let Some(fingerprint) = fingerprint {
+        output::println(&fingerprint.publish_line())?;
     }
-    Ok(Built::New(target, fingerprint))
+    Ok(Exit::Success)
 }
 
 /// The fingerprint of the signed package at `target` if it holds exactly `docs`, signed by
