@@ -15,7 +15,8 @@
 # the commands between rounds, and the samples of all rounds are pooled (median, min-max).
 #
 # Measured (see BENCHMARKS.md):
-#   A   accord build CONFIG --out DIR --key KEY       (unencrypted key; full signed package)
+#   A   accord build CONFIG --out DIR --key KEY       (unencrypted key; full signed package;
+#                                                       Af: the same linked at a fixed address)
 #   A'  same with a passphrase-encrypted key           (scrypt, 1 GiB: deliberately slow)
 #   B   typst compile --ignore-system-fonts            (agreement original 1 alone, from the
 #                                                       Typst source accord generates)
@@ -25,6 +26,10 @@
 #       and the same accord verify linked at a fixed address (what its relocations cost)
 #   D3  the same for the package's 3 PDFs in one call (informative)
 #   E   accord build of 1 vs 50 configs in one invocation (marginal time per package, RSS)
+#   A1, B1, C1  A, B and C on one core (taskset -c 0)
+#
+# `ROUNDS=30 bash benches/compare.sh` is the issue-20 run (about 10 minutes on an idle
+# machine); every ratio is the median of the per-round ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -50,6 +55,7 @@ command -v minisign >/dev/null || need+=(minisign)
 [ -x /usr/bin/time ] || need+=(time)
 command -v python3 >/dev/null || need+=(python3)
 command -v file >/dev/null || need+=(file)
+command -v taskset >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt_install "${need[@]}"
@@ -190,8 +196,19 @@ add "B typst compile" "rm -f $W/b.pdf" "$TC $SRC/agreement-original-1.typ $W/b.p
 add "Bs typst compile a-2a,ua-1" "rm -f $W/bs.pdf" \
   "$TC --pdf-standard a-2a,ua-1 $SRC/agreement-original-1.typ $W/bs.pdf"
 add "C typst+sha256sum+minisign" "rm -rf $W/outC" "bash $W/pipeline.sh"
+add "Af accord build --key, fixed address" "rm -rf $W/outAf" \
+  "$ACCORD_FIXED build $CONFIG --out $W/outAf --key $K/bench.key"
 run_group ABC "$R_ABC" 1
 rss_group 3
+
+# --- A, B, C on one core (taskset -c 0): what a user's busy laptop sees --------------------
+reset
+add "A1 accord build --key, one core" "rm -rf $W/outA1" \
+  "taskset -c 0 $ACCORD build $CONFIG --out $W/outA1 --key $K/bench.key"
+add "B1 typst compile, one core" "rm -f $W/b1.pdf" \
+  "taskset -c 0 $TC $SRC/agreement-original-1.typ $W/b1.pdf"
+add "C1 typst+sha256sum+minisign, one core" "rm -rf $W/outC" "taskset -c 0 bash $W/pipeline.sh"
+run_group ABC1 "$R_ABC" 1
 
 # A': the encrypted key (passphrase from the environment), separately: 1 run per round.
 reset
