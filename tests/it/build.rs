@@ -218,3 +218,25 @@ fn character_the_fonts_cannot_draw_is_refused_naming_field_and_character() {
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert!(text(&out).contains("signatories.iom.name: contains U+BC18 '반'"), "{}", text(&out));
 }
+
+#[test]
+fn a_batch_reports_in_config_order_and_a_repeated_package_finds_the_first_written() {
+    // Each package is written while the next config is typeset; the second config of the
+    // same package must still see the first one's package, signed, as one after the other.
+    let dir = session(|c| c);
+    let key = crate::util::keygen(dir.path(), "batch");
+    let example = fs::read_to_string(dir.path().join("session.toml")).unwrap();
+    fs::write(dir.path().join("again.toml"), &example).unwrap();
+    let other = replace_once(&example, "id = \"un-iom-2016\"", "id = \"other\"");
+    fs::write(dir.path().join("other.toml"), other).unwrap();
+    let key = key.to_str().unwrap();
+    let out =
+        accord(dir.path(), &["build", "session.toml", "again.toml", "other.toml", "--key", key]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let reports: Vec<&str> = stdout.lines().filter(|l| l.contains(".toml: ")).collect();
+    assert_eq!(reports.len(), 3, "{stdout}");
+    assert!(reports[0].starts_with("session.toml: built "), "{stdout}");
+    assert!(reports[1].starts_with("again.toml: up to date: "), "{stdout}");
+    assert!(reports[2].starts_with("other.toml: built "), "{stdout}");
+}
