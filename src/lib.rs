@@ -29,6 +29,7 @@ pub mod package;
 pub mod pdftext;
 pub mod render;
 pub mod seal;
+pub mod serve;
 pub mod sshsig;
 pub mod typeset;
 pub mod verify;

@@ -66,7 +66,7 @@ fn build_one(
     let session = checked_session(&loaded, catalog, mode)?;
     let target = match mode {
         Mode::Draft => args.out.join(check::DRAFTS).join(&session.id),
-        Mode::Clean => args.out.join(&session.id),
+        Mode::Clean | Mode::Preview => args.out.join(&session.id),
     };
     let signed = mode == Mode::Clean && package::is_signed(&target);
     if !signed {
@@ -74,7 +74,9 @@ fn build_one(
     }
     let planned = match mode {
         Mode::Draft => catalog.draft(),
-        Mode::Clean => catalog.package(session.signing.originals.value.unwrap_or(1)),
+        Mode::Clean | Mode::Preview => {
+            catalog.package(session.signing.originals.value.unwrap_or(1))
+        }
     };
     let docs =
         documents(&session, &planned, mode, args.dump_typst.as_deref()).map_err(|err| match err
@@ -169,7 +171,7 @@ pub(super) fn checked_session(loaded: &Loaded, catalog: &Catalog, mode: Mode) ->
         return Ok(checked.session);
     }
     let what = match mode {
-        Mode::Clean => "is not signature-ready",
+        Mode::Clean | Mode::Preview => "is not signature-ready",
         Mode::Draft => "has invalid values",
     };
     Err(Error::failed(format!(

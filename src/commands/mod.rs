@@ -5,6 +5,7 @@ pub mod check;
 pub mod init;
 pub mod keygen;
 mod rebuild;
+pub mod serve;
 pub mod sign;
 pub mod verify;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Keygen(args) => keygen::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

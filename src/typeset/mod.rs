@@ -4,6 +4,7 @@
 
 mod flaws;
 mod jobs;
+mod preview;
 mod world;
 
 use typst::diag::{SourceDiagnostic, Warned};
@@ -15,6 +16,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use flaws::{Flaw, FlawKind};
 pub use jobs::{typeset_each, Job, Outcome};
+pub use preview::{Preview, PreviewPage, Previewer, ValueBox};
 pub use world::preload;
 use world::Sealed;
 
@@ -65,15 +67,30 @@ pub struct Laidout {
 /// The first half of [`typeset`]: lays out the pages, refusing any warning, missing glyph or
 /// character the font's rule ([`undrawable_char`]) refuses, and finds the [`Flaw`]s.
 pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
-    let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
-        .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
+    let world = world(name, source, date)?;
+    let (document, flaws) = compile(&world, name)?;
+    Ok(Laidout { name: name.to_string(), world, document, flaws })
+}
+
+/// The sealed World of the document `name` with `source`, dated `date`.
+fn world(name: &str, source: &str, date: Date) -> Result<Sealed> {
     let catalog = Catalog::get()?;
-    let world = Sealed::new(source, &catalog.style, catalog.style_source(), today)
-        .map_err(|e| Error::usage(format!("{name}: {e}")))?;
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-    let document = output.map_err(|errors| diagnostics(&world, name, &errors))?;
+    Sealed::new(source, &catalog.style, catalog.style_source(), today(name, date)?)
+        .map_err(|e| Error::usage(format!("{name}: {e}")))
+}
+
+/// `date` as Typst's `today`.
+fn today(name: &str, date: Date) -> Result<Datetime> {
+    Datetime::from_ymd(i32::from(date.year), date.month, date.day)
+        .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))
+}
+
+/// Lays out the main file of `world`, refusing what [`layout`] refuses, and finds its flaws.
+fn compile(world: &Sealed, name: &str) -> Result<(PagedDocument, Vec<Flaw>)> {
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
+    let document = output.map_err(|errors| diagnostics(world, name, &errors))?;
     if !warnings.is_empty() {
-        return Err(diagnostics(&world, name, &warnings));
+        return Err(diagnostics(world, name, &warnings));
     }
     for page in document.pages() {
         if let Some(c) = undrawn(&page.frame) {
@@ -84,8 +101,8 @@ pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
             )));
         }
     }
-    let flaws = flaws::find(&document, &world);
-    Ok(Laidout { name: name.to_string(), world, document, flaws })
+    let flaws = flaws::find(&document, world);
+    Ok((document, flaws))
 }
 
 impl Laidout {

@@ -70,6 +70,7 @@ mod package;
 mod report;
 mod signatures;
 mod standalone;
+mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -82,6 +83,7 @@ pub use report::{
 };
 
 pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
+pub use text::text;
 
 use crate::error::Result;
 use crate::package::Sealed;

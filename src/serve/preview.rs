@@ -1,0 +1,278 @@
+//! The live preview of an open session: a worker thread lays the document out again after
+//! each edit, always the newest one. An edit that arrives while a layout is under way
+//! supersedes it: its result is dropped unseen and no queue of stale previews forms. Pages
+//! are known by the hash of their frame, and only a page with a new hash is drawn (SVG) and
+//! kept, so the page fetches the pictures of the pages that changed only.
+//!
+//! A signature-ready session is rendered exactly as `build` renders it; one still being
+//! filled shows its decisions made, undecided changes in red and unfilled values highlighted.
+//! typst's caches stay warm between edits (one World per document, edited in place) and
+//! bounded: entries unused for a few layouts are evicted after each one.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Planned};
+use crate::check::Session;
+use crate::render::{self, Mode};
+use crate::typeset::{Preview, Previewer};
+
+/// How many layouts typst's memoized results may go unused before they are evicted.
+const CACHE_AGE: usize = 4;
+/// Page pictures kept (each some 100 KB).
+const PICTURES: usize = 96;
+/// Longest a request waits for its preview.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The preview of one session: what to lay out next and the newest result.
+#[derive(Default)]
+pub struct Engine {
+    shared: Arc<(Mutex<State>, Condvar)>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The newest edit waiting to be laid out.
+    wanted: Option<Job>,
+    /// Whether the worker thread runs.
+    running: bool,
+    /// The newest preview of each document, by document index.
+    shown: BTreeMap<usize, Arc<Shown>>,
+    /// The revision of the newest edit asked for.
+    newest: u64,
+    /// The newest (revision, document) asked for, so that asking again does nothing.
+    asked: Option<(u64, usize)>,
+}
+
+/// An edit to lay out.
+struct Job {
+    revision: u64,
+    document: usize,
+    session: Session,
+    ready: bool,
+    /// When the edit arrived (to measure the server's part of the latency).
+    since: Instant,
+}
+
+/// A preview as the page receives it.
+#[derive(Debug, Serialize)]
+pub struct Shown {
+    /// The edit it shows.
+    pub revision: u64,
+    /// Which document of the package (index into [`documents`]).
+    pub document: usize,
+    /// Its pages.
+    pub pages: Vec<PageView>,
+    /// Why it cannot be shown, or what a build would refuse in it.
+    pub problems: Vec<String>,
+    /// Whether it is the signature-ready document, exactly as a build makes it.
+    pub exact: bool,
+    /// Milliseconds from the edit's arrival to the pictures being ready.
+    pub server_ms: f64,
+}
+
+/// One page of a preview.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    /// Hash of the page: the name of its picture, `/api/pages/HASH.svg`.
+    pub hash: String,
+    /// Size in points.
+    pub width: f64,
+    /// Size in points.
+    pub height: f64,
+    /// Where a filled value is printed, and its key.
+    pub values: Vec<ValueView>,
+}
+
+/// A value's place on a page.
+#[derive(Debug, Serialize)]
+pub struct ValueView {
+    /// Config key of the value.
+    pub key: String,
+    /// Box in points from the page's top left corner.
+    pub x: f64,
+    /// Box in points.
+    pub y: f64,
+    /// Box in points.
+    pub w: f64,
+    /// Box in points.
+    pub h: f64,
+}
+
+/// The pictures of pages, by hash, shared by every session.
+#[derive(Default)]
+pub struct Pictures(Mutex<VecDeque<(String, Arc<String>)>>);
+
+impl Pictures {
+    /// The SVG picture of the page with `hash`, if it is kept.
+    pub fn get(&self, hash: &str) -> Option<Arc<String>> {
+        let pictures = lock(&self.0);
+        pictures.iter().find(|(h, _)| h == hash).map(|(_, svg)| Arc::clone(svg))
+    }
+
+    fn has(&self, hash: &str) -> bool {
+        lock(&self.0).iter().any(|(h, _)| h == hash)
+    }
+
+    fn put(&self, hash: String, svg: String) {
+        let mut pictures = lock(&self.0);
+        if pictures.len() >= PICTURES {
+            pictures.pop_front();
+        }
+        pictures.push_back((hash, Arc::new(svg)));
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The documents a session's package holds, one per template (the first original stands for
+/// the others, which differ only in their footer note).
+pub fn documents(session: &Session) -> Vec<Planned> {
+    let Ok(catalog) = Catalog::get() else { return Vec::new() };
+    let mut planned = catalog.package(session.signing.originals.value.unwrap_or(1));
+    planned.dedup_by(|b, a| a.template == b.template);
+    planned
+}
+
+impl Engine {
+    /// Asks for the preview of `document` after edit `revision`; a newer edit replaces an
+    /// older one not yet begun, and makes one under way be dropped when it ends.
+    pub fn want(
+        &self,
+        revision: u64,
+        document: usize,
+        session: Session,
+        ready: bool,
+        pictures: &Arc<Pictures>,
+    ) {
+        let (state, wake) = &*self.shared;
+        let mut state = lock(state);
+        if state.asked == Some((revision, document)) {
+            return;
+        }
+        state.asked = Some((revision, document));
+        state.newest = state.newest.max(revision);
+        state.wanted = Some(Job { revision, document, session, ready, since: Instant::now() });
+        if !state.running {
+            state.running = true;
+            let (shared, pictures) = (Arc::clone(&self.shared), Arc::clone(pictures));
+            std::thread::spawn(move || work(&shared, &pictures));
+        }
+        wake.notify_all();
+    }
+
+    /// The preview of `document` showing edit `revision` or a newer one, once made.
+    pub fn wait(&self, revision: u64, document: usize) -> Option<Arc<Shown>> {
+        let (state, wake) = &*self.shared;
+        let deadline = Instant::now() + WAIT;
+        let mut state = lock(state);
+        loop {
+            if let Some(shown) = state.shown.get(&document) {
+                if shown.revision >= revision.min(state.newest) {
+                    return Some(Arc::clone(shown));
+                }
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            state = wake.wait_timeout(state, left).unwrap_or_else(PoisonError::into_inner).0;
+        }
+    }
+}
+
+/// The worker: lays out the wanted edits one after another until none is left, and then ends.
+fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
+    let (state, wake) = &**shared;
+    let mut previewers: BTreeMap<&'static str, Previewer> = BTreeMap::new();
+    loop {
+        let job = {
+            let mut state = lock(state);
+            match state.wanted.take() {
+                Some(job) => job,
+                None => {
+                    state.running = false;
+                    return;
+                }
+            }
+        };
+        let made = make(&job, &mut previewers);
+        let superseded = lock(state).wanted.is_some();
+        typst::comemo::evict(CACHE_AGE);
+        if superseded {
+            continue;
+        }
+        let shown = match made {
+            Ok((preview, exact)) => show(&job, &preview, exact, pictures),
+            Err(problem) => Shown {
+                revision: job.revision,
+                document: job.document,
+                pages: Vec::new(),
+                problems: vec![problem],
+                exact: false,
+                server_ms: job.since.elapsed().as_secs_f64() * 1000.0,
+            },
+        };
+        lock(state).shown.insert(job.document, Arc::new(shown));
+        wake.notify_all();
+    }
+}
+
+/// Renders and lays out the job's document; whether it is the exact signature-ready one.
+fn make(
+    job: &Job,
+    previewers: &mut BTreeMap<&'static str, Previewer>,
+) -> Result<(Preview, bool), String> {
+    let planned = documents(&job.session);
+    let doc = planned.get(job.document).ok_or("no such document in the package")?;
+    let mode = if job.ready { Mode::Clean } else { Mode::Preview };
+    let rendered = render::render(doc.template, &job.session, mode, doc.original)
+        .map_err(|e| e.message)?;
+    let previewer = previewers
+        .entry(doc.template)
+        .or_insert_with(|| Previewer::new(&format!("{}/{}", job.session.id, doc.file_name)));
+    let preview = previewer
+        .lay_out(&rendered.source, job.session.pdf_date(false))
+        .map_err(|e| e.message)?;
+    Ok((preview, job.ready))
+}
+
+/// The page's view of a preview: each page with its new pictures drawn, and where each
+/// value is printed, named by its key.
+fn show(job: &Job, preview: &Preview, exact: bool, pictures: &Pictures) -> Shown {
+    let fields = job.session.text_fields();
+    let pages = preview
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| {
+            let hash = format!("{:032x}", page.hash);
+            if !pictures.has(&hash) {
+                if let Some(svg) = preview.svg(index) {
+                    pictures.put(hash.clone(), svg);
+                }
+            }
+            let values = page
+                .values
+                .iter()
+                .filter_map(|b| {
+                    let field =
+                        fields.iter().find(|f| f.value.as_deref() == Some(b.text.as_str()))?;
+                    Some(ValueView { key: field.key.clone(), x: b.x, y: b.y, w: b.width, h: b.height })
+                })
+                .collect();
+            PageView { hash, width: page.width, height: page.height, values }
+        })
+        .collect();
+    let problems = preview.flaws.iter().map(ToString::to_string).collect();
+    Shown {
+        revision: job.revision,
+        document: job.document,
+        pages,
+        problems,
+        exact,
+        server_ms: job.since.elapsed().as_secs_f64() * 1000.0,
+    }
+}
