@@ -332,9 +332,15 @@ async function pump() {
 async function requestPreview(revision) {
   const session = current;
   let shown;
-  try {
-    shown = await call('POST', '/api/sessions/' + encodeURIComponent(session.name) + '/preview', { revision, document: session.document });
-  } catch (e) { say(e.message, true); return; }
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      shown = await call('POST', '/api/sessions/' + encodeURIComponent(session.name) + '/preview', { revision, document: session.document });
+      break;
+    } catch (e) {
+      // A preview that took too long is asked for again, once.
+      if (e.status !== 503 || attempt > 0 || session !== current) { say(e.message, true); return; }
+    }
+  }
   if (session !== current || shown.revision <= session.shownRevision || shown.document !== session.document) return;
   await showPreview(shown);
 }
@@ -358,9 +364,10 @@ async function showPreview(shown) {
   shown.pages.forEach((page, i) => {
     let node = box.querySelector('[data-page="' + i + '"]');
     if (!node) {
-      node = el('div', { 'data-page': String(i) }, el('img', { alt: '' }));
+      node = el('div', { 'data-page': String(i) }, el('img', { alt: '' }), el('div', { class: 'page-text' }));
       box.append(node);
     }
+    node.querySelector('.page-text').textContent = page.text;
     node.style.aspectRatio = page.width + ' / ' + page.height;
     const img = node.querySelector('img');
     img.alt = 'Page ' + (i + 1) + ' of ' + shown.pages.length;

@@ -120,9 +120,10 @@ fn commented_out(comment: &str, _path: &str, prefix: &str) -> Option<Field> {
     None
 }
 
-/// The help of a key: its comment lines that are not a commented-out key.
+/// The help of a key: the last paragraph of its comment, without a commented-out key.
 fn help(comment: &str) -> String {
-    let lines: Vec<&str> = comment
+    let last = comment.trim_end().rsplit("\n\n").next().unwrap_or_default();
+    let lines: Vec<&str> = last
         .lines()
         .map(|l| l.trim().trim_start_matches('#').trim())
         .filter(|l| !l.is_empty())

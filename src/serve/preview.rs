@@ -25,7 +25,7 @@ const CACHE_AGE: usize = 4;
 /// Page pictures kept (each some 100 KB).
 const PICTURES: usize = 96;
 /// Longest a request waits for its preview.
-const WAIT: Duration = Duration::from_secs(30);
+const WAIT: Duration = Duration::from_secs(20);
 
 /// The preview of one session: what to lay out next and the newest result.
 #[derive(Default)]
@@ -85,6 +85,8 @@ pub struct PageView {
     pub height: f64,
     /// Where a filled value is printed, and its key.
     pub values: Vec<ValueView>,
+    /// The page's text.
+    pub text: String,
 }
 
 /// A value's place on a page.
@@ -198,7 +200,14 @@ fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
                 }
             }
         };
-        let made = make(&job, &mut previewers);
+        // A layout that panics (a typst bug) must not leave the worker for dead.
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            make(&job, &mut previewers)
+        }))
+        .unwrap_or_else(|_| {
+            previewers.clear();
+            Err("the preview could not be made (an internal error); edit again".to_string())
+        });
         let superseded = lock(state).wanted.is_some();
         typst::comemo::evict(CACHE_AGE);
         if superseded {
@@ -248,11 +257,12 @@ fn show(job: &Job, preview: &Preview, exact: bool, pictures: &Pictures) -> Shown
         .iter()
         .enumerate()
         .map(|(index, page)| {
-            let hash = format!("{:032x}", page.hash);
+            // A page is known by its picture: its frame's hash also covers the places in the
+            // source its text came from, which an edit earlier in the source moves.
+            let svg = preview.svg(index).unwrap_or_default();
+            let hash = format!("{:032x}", typst::utils::hash128(&svg));
             if !pictures.has(&hash) {
-                if let Some(svg) = preview.svg(index) {
-                    pictures.put(hash.clone(), svg);
-                }
+                pictures.put(hash.clone(), svg);
             }
             let values = page
                 .values
@@ -263,7 +273,7 @@ fn show(job: &Job, preview: &Preview, exact: bool, pictures: &Pictures) -> Shown
                     Some(ValueView { key: field.key.clone(), x: b.x, y: b.y, w: b.width, h: b.height })
                 })
                 .collect();
-            PageView { hash, width: page.width, height: page.height, values }
+            PageView { hash, width: page.width, height: page.height, values, text: page.text.clone() }
         })
         .collect();
     let problems = preview.flaws.iter().map(ToString::to_string).collect();

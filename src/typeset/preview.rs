@@ -1,8 +1,7 @@
 //! The workbench's live preview: a document laid out again after each edit in a World kept
 //! from one edit to the next, so typst reparses only what changed and reuses the layout it
 //! memoized. The checks are those of [`layout`](super::layout), so what the preview shows is
-//! what a build would print. Each page is known by the hash of its frame: only the pages
-//! whose hash changed need drawing (SVG) and sending again.
+//! what a build would print.
 
 use std::ops::Range;
 
@@ -25,14 +24,14 @@ pub struct Previewer {
 /// One laid-out page of a preview.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviewPage {
-    /// Hash of the page's frame: equal hashes, equal pictures.
-    pub hash: u128,
     /// Width of the page, in points.
     pub width: f64,
     /// Height of the page, in points.
     pub height: f64,
     /// Where the page prints a value that came from a string literal of the source.
     pub values: Vec<ValueBox>,
+    /// Its text, run after run (for screen readers and tests).
+    pub text: String,
 }
 
 /// A place on a page where a string literal of the document's source is printed.
@@ -81,10 +80,10 @@ impl Previewer {
             .pages()
             .iter()
             .map(|page| {
-                let mut values = Vec::new();
-                value_boxes(world, &page.frame, Point::zero(), &mut values);
+                let (mut values, mut text) = (Vec::new(), String::new());
+                walk(world, &page.frame, Point::zero(), &mut values, &mut text);
                 PreviewPage {
-                    hash: typst::utils::hash128(&page.frame),
+                    text,
                     width: page.frame.width().to_pt(),
                     height: page.frame.height().to_pt(),
                     values,
@@ -103,17 +102,22 @@ impl Preview {
     }
 }
 
-/// Collects the boxes of the text of `frame` (placed at `origin`) that string literals of the
-/// source printed, one per run of glyphs from one literal.
-fn value_boxes(world: &Sealed, frame: &Frame, origin: Point, into: &mut Vec<ValueBox>) {
+/// Collects the text of `frame` (placed at `origin`), and the boxes of what string literals of
+/// the source printed, one per run of glyphs from one literal.
+fn walk(world: &Sealed, frame: &Frame, origin: Point, into: &mut Vec<ValueBox>, text_of: &mut String) {
     for (pos, item) in frame.items() {
         let at = origin + *pos;
         match item {
             FrameItem::Group(group) if group.transform.is_only_translate() => {
                 let at = at + Point::new(group.transform.tx, group.transform.ty);
-                value_boxes(world, &group.frame, at, into);
+                walk(world, &group.frame, at, into, text_of);
             }
             FrameItem::Text(text) => {
+                let run = text.text.trim_start();
+                if !text_of.is_empty() && !text_of.ends_with(char::is_whitespace) {
+                    text_of.push(' ');
+                }
+                text_of.push_str(run);
                 let size = text.size.to_pt();
                 let mut x = at.x.to_pt();
                 for glyph in &text.glyphs {

@@ -13,6 +13,7 @@ mod page;
 mod pinned;
 mod secrets;
 mod seed;
+mod serve;
 mod signing;
 mod sshsig;
 mod trust;
