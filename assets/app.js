@@ -12,6 +12,8 @@ function el(tag, attrs, ...children) {
   for (const [name, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (name === 'text') node.textContent = value;
+    // Through the CSSOM: the page's policy refuses style attributes.
+    else if (name === 'style') node.style.cssText = value;
     else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : value);
   }
@@ -191,7 +193,7 @@ function renderSession() {
   const docTabs = current.documents.map((d, i) => el('button', {
     type: 'button', class: i === current.document ? '' : 'secondary', 'aria-pressed': String(i === current.document),
     onclick: () => { current.document = i; current.shownRevision = 0; renderSession(); showSnapshot(current.snapshot); requestPreview(current.snapshot.revision); },
-    text: d.role }));
+    text: d.role.charAt(0).toUpperCase() + d.role.slice(1) }));
   view.replaceChildren(el('div', { class: 'session' },
     el('div', { class: 'form-column' },
       el('div', { class: 'toolbar' }, save, reload, saved),
@@ -238,6 +240,7 @@ function renderReads(a) {
   const decision = document.querySelector('input[name="amendments.' + a.id + '"]:checked');
   if (!decision) { p.replaceChildren('Not decided yet.'); return; }
   const words = decision.value === 'accept' ? a.inserted : a.struck;
+  if (!words && !a.before.trim() && !a.after.trim()) { p.replaceChildren(el('strong', { text: 'The paragraph is removed; the other paragraphs keep their numbers.' })); return; }
   p.replaceChildren('Reads: ', a.before, words ? el('strong', { text: words }) : '', a.after);
 }
 
@@ -284,7 +287,9 @@ function renderReview() {
   }
   for (const a of current.amendments) {
     const d = s.values['amendments.' + a.id];
-    const what = (a.struck ? '“' + a.struck + '”' : '') + (a.struck && a.inserted ? ' → ' : '') + (a.inserted ? '“' + a.inserted + '”' : '') + (a.inserted ? '' : ' deleted');
+    const cut = (t) => t.length > 60 ? t.slice(0, 57) + '…' : t;
+    const what = a.struck && a.inserted ? '“' + a.struck + '” → “' + a.inserted + '”'
+      : a.inserted ? 'insert “' + a.inserted + '”' : 'delete “' + cut(a.struck) + '”';
     rows.push(el('dt', { text: a.place + ': ' + what }), el('dd', { text: d === 'accept' ? 'Accepted' : d === 'reject' ? 'Rejected' : 'Not decided' }));
   }
   const missing = s.problems.map(p => el('li', {}, p.key ? el('strong', { text: p.key + ': ' }) : '', p.message));
@@ -391,8 +396,15 @@ async function showPreview(shown) {
     }
   });
   for (const extra of [...box.querySelectorAll('[data-page]')].slice(shown.pages.length)) extra.remove();
+  const first = session.pages.length > 0 && pictures.findIndex(Boolean);
   session.pages = shown.pages;
   await Promise.all(loads);
+  // Bring the first page that changed into view, as an editor follows the cursor.
+  if (first !== false && first >= 0) {
+    const page = box.querySelector('[data-page="' + first + '"]');
+    const top = page.offsetTop, bottom = top + page.offsetHeight;
+    if (top > box.scrollTop + box.clientHeight || bottom < box.scrollTop) box.scrollTo({ top: top - 8 });
+  }
   session.shownRevision = shown.revision;
   box.dataset.revision = String(shown.revision);
   const startedAt = session.inputAt && session.inputAt.get(shown.revision);
