@@ -145,6 +145,10 @@ function fieldInput(field, value) {
     input = el('select', { id, name: field.key, 'aria-describedby': described },
       el('option', { value: '', text: 'Choose…' }), el('option', { value: 'true', text: 'Yes' }), el('option', { value: 'false', text: 'No' }));
     input.value = value === true ? 'true' : value === false ? 'false' : '';
+  } else if (field.kind === 'choice') {
+    input = el('select', { id, name: field.key, 'aria-describedby': described },
+      el('option', { value: '', text: 'Choose…' }), field.choices.map(c => el('option', { value: c, text: c })));
+    input.value = value ?? '';
   } else if (field.kind === 'integer') {
     input = el('input', { id, name: field.key, type: 'number', min: field.min, max: field.max, step: 1, 'aria-describedby': described });
     input.value = value ?? '';
@@ -153,7 +157,7 @@ function fieldInput(field, value) {
     if (field.kind === 'date') { input.setAttribute('inputmode', 'numeric'); input.setAttribute('placeholder', 'YYYY-MM-DD'); }
     input.value = Array.isArray(value) ? value.join(', ') : (value ?? '');
   }
-  input.addEventListener(field.kind === 'yesno' ? 'change' : 'input', (event) => {
+  input.addEventListener(input.tagName === 'SELECT' ? 'change' : 'input', (event) => {
     let v = input.value;
     if (field.kind === 'yesno') v = v === '' ? null : v === 'true';
     else if (field.kind === 'integer') { const n = Number(v); if (v === '' || !Number.isInteger(n)) return; v = n; }
@@ -161,8 +165,9 @@ function fieldInput(field, value) {
     edit(field.key, v, event.timeStamp);
   });
   let help = field.help;
+  if (field.example && field.kind !== 'date') help += (help ? ' ' : '') + 'For example: ' + field.example + '.';
   if (field.kind === 'date') help += (help ? ' ' : '') + 'Write it as year-month-day, e.g. 2016-09-19.';
-  if (field.kind === 'list') help += (help ? ' ' : '') + 'Separate several with commas.';
+  if (field.kind === 'list') help += (help ? ' ' : '') + 'Separate several with commas' + (field.choices.length ? ' (one of: ' + field.choices.join(', ') + ')' : '') + '.';
   return el('div', { class: 'field' },
     el('label', { for: id, text: field.label }),
     el('span', { class: 'help', id: described, text: help }),
@@ -177,6 +182,7 @@ function renderSession() {
   const saved = el('span', { class: 'saved', id: 'saved' });
   const details = current.form.map(group => el('fieldset', {},
     el('legend', { text: group.title }),
+    group.help ? el('p', { class: 'group-help', text: group.help }) : null,
     group.fields.map(f => fieldInput(f, s.values[f.key]))));
   const changes = current.amendments.map(a => {
     const key = 'amendments.' + a.id;
@@ -184,8 +190,10 @@ function renderSession() {
     const radio = (value, label) => el('label', {},
       el('input', { type: 'radio', name: key, value, checked: decision === value, onchange: (event) => { edit(key, value, event.timeStamp); renderReads(a); } }), label);
     return el('fieldset', { class: 'amendment', 'data-amendment': a.id },
-      el('legend', { text: a.place }),
-      el('p', { class: 'passage' }, a.before, a.struck ? el('del', { text: a.struck }) : null, a.struck && a.inserted ? ' ' : '', a.inserted ? el('ins', { text: a.inserted }) : null, a.after),
+      el('legend', { text: a.place || a.summary }),
+      a.struck || a.inserted
+        ? el('p', { class: 'passage' }, a.before, a.struck ? el('del', { text: a.struck }) : null, a.struck && a.inserted ? ' ' : '', a.inserted ? el('ins', { text: a.inserted }) : null, a.after)
+        : null,
       el('div', { class: 'choices' }, radio('accept', 'Accept the change'), radio('reject', 'Reject the change')),
       el('p', { class: 'reads', id: 'reads-' + a.id }),
       el('p', { class: 'problem', 'data-problem-for': key, role: 'alert' }));
@@ -239,6 +247,7 @@ function renderReads(a) {
   if (!p) return;
   const decision = document.querySelector('input[name="amendments.' + a.id + '"]:checked');
   if (!decision) { p.replaceChildren('Not decided yet.'); return; }
+  if (!a.struck && !a.inserted) { p.replaceChildren(decision.value === 'accept' ? 'Accepted.' : 'Rejected.'); return; }
   const words = decision.value === 'accept' ? a.inserted : a.struck;
   if (!words && !a.before.trim() && !a.after.trim()) { p.replaceChildren(el('strong', { text: 'The paragraph is removed; the other paragraphs keep their numbers.' })); return; }
   p.replaceChildren('Reads: ', a.before, words ? el('strong', { text: words }) : '', a.after);
@@ -281,14 +290,14 @@ function renderReview() {
   for (const group of current.form) {
     for (const f of group.fields) {
       const v = s.values[f.key];
-      const shown = v === undefined || v === '' ? '(empty)' : v === true ? 'Yes' : v === false ? 'No' : Array.isArray(v) ? v.join(', ') : String(v);
+      const shown = v === undefined || v === '' ? (f.optional ? '(not given)' : '(empty)') : v === true ? 'Yes' : v === false ? 'No' : Array.isArray(v) ? v.join(', ') : String(v);
       rows.push(el('dt', { text: group.title + ' — ' + f.label }), el('dd', { text: shown }));
     }
   }
   for (const a of current.amendments) {
     const d = s.values['amendments.' + a.id];
     const cut = (t) => t.length > 60 ? t.slice(0, 57) + '…' : t;
-    const what = a.struck && a.inserted ? '“' + a.struck + '” → “' + a.inserted + '”'
+    const what = !a.struck && !a.inserted ? a.summary : a.struck && a.inserted ? '“' + a.struck + '” → “' + a.inserted + '”'
       : a.inserted ? 'insert “' + a.inserted + '”' : 'delete “' + cut(a.struck) + '”';
     rows.push(el('dt', { text: a.place + ': ' + what }), el('dd', { text: d === 'accept' ? 'Accepted' : d === 'reject' ? 'Rejected' : 'Not decided' }));
   }
@@ -468,11 +477,17 @@ function buildForm() {
 }
 
 function packageView(built) {
-  return el('div', { class: 'card' },
-    el('h3', { text: 'Package ' + built.id }),
-    el('ul', {}, built.files.map(f => el('li', {}, el('a', { href: '/packages/' + encodeURIComponent(built.id) + '/' + encodeURIComponent(f.name), text: f.name }), ' — ' + f.role))),
-    el('p', { text: 'Keys to publish (compare them with the ones the signers publish):' }),
-    el('ul', {}, built.keys.map(k => el('li', {}, el('code', { text: k })))));
+  const base = '/packages/' + encodeURIComponent(built.id) + '/';
+  return el('div', { class: 'package', 'data-package': built.id },
+    el('h3', { text: 'Package ' + built.id + ': built and signed' }),
+    el('p', { text: 'The signed documents, in the folder out/' + built.id + ':' }),
+    el('ul', {}, built.files.map(f => el('li', {},
+      el('a', { href: base + encodeURIComponent(f.name), text: f.name }),
+      ' — ' + f.role + ', ' + plural(f.pages, 'page', 'pages')))),
+    el('p', {}, 'Recipients check a copy with the package\'s page: ',
+      el('a', { href: base + built.page, target: '_blank', rel: 'noopener', text: 'open ' + built.page }), '.'),
+    el('p', { text: 'Publish your public key (on your web site, in a letter) so that recipients can trust the signatures:' }),
+    el('ul', { class: 'keys' }, built.keys.map(k => el('li', {}, el('code', { text: k })))));
 }
 
 // ---- check a copy --------------------------------------------------------------------
@@ -498,9 +513,17 @@ async function checkView() {
       const doc = checked.report.files[0] || {};
       const what = checked.status === 'match' ? 'This copy is exactly ' + (doc.document || '') + ' (' + (doc.role || '') + '), signed by every key you entered.'
         : checked.status === 'no_match' ? 'This copy is not a signed document of the package. What it is:' : 'This copy could not be verified with the keys you entered. Why:';
+      const closest = doc.closest;
+      const changes = closest && closest.differences.length
+        ? el('div', {}, el('p', { text: 'The words that differ from the signed ' + closest.document + ' (' + closest.role + '):' }),
+          el('ul', { class: 'changes' }, closest.differences.map(d => el('li', {},
+            el('strong', { text: d.where + ': ' }), el('span', { class: 'passage' }, el('del', { text: d.before }), ' → ', el('ins', { text: d.after }))))))
+        : null;
       result.replaceChildren(el('div', { class: 'verdict', 'data-status': checked.status, 'data-file': checked.file },
-        el('h2', { text: title + ': ' + checked.file }), el('p', { text: what }),
-        el('pre', { class: 'explanation', text: checked.text })));
+        el('h2', { text: title + ': ' + checked.file }), el('p', { text: what }), changes,
+        el('details', { open: checked.status !== 'match' }, el('summary', { text: 'What accord verify says' }),
+          el('pre', { class: 'explanation', text: checked.text }))));
+      result.scrollIntoView({ block: 'start' });
     } catch (e) {
       result.replaceChildren(el('p', { class: 'problem', role: 'alert', text: e.message }));
     }

@@ -10,8 +10,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod assemble;
 pub mod attestation;
-pub mod catalog;
 pub mod chars;
 pub mod check;
 pub mod cli;
@@ -22,6 +22,7 @@ pub mod digest;
 pub mod error;
 pub mod fonts;
 pub mod fsio;
+pub mod location;
 pub mod manifest;
 pub mod minisign;
 pub mod output;
@@ -30,6 +31,7 @@ pub mod pdftext;
 pub mod render;
 pub mod seal;
 pub mod serve;
+pub mod set;
 pub mod sshsig;
 pub mod typeset;
 pub mod verify;

@@ -1,19 +1,17 @@
 //! One module per subcommand, each with a `run` returning the exit code, and the dispatch.
 
+mod batch;
 pub mod build;
 pub mod check;
 pub mod init;
 pub mod keygen;
-mod rebuild;
+pub mod schema;
 pub mod serve;
 pub mod sign;
 pub mod verify;
 
-use std::path::{Path, PathBuf};
-
 use crate::cli::{Cli, Command};
-use crate::error::{Result, EXIT_OK};
-use crate::output;
+use crate::error::Result;
 
 /// Runs the subcommand of the parsed command line.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -21,23 +19,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Schema(args) => schema::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Serve(args) => serve::run(&args),
     }
-}
-
-/// Runs `one` on every config of `configs`, printing each error as `error: …`, and returns
-/// the worst exit code.
-fn each_config(configs: &[PathBuf], mut one: impl FnMut(&Path) -> Result<u8>) -> u8 {
-    let mut worst = EXIT_OK;
-    for path in configs {
-        let code = one(path).unwrap_or_else(|err| {
-            output::eprintln(&format!("error: {err}"));
-            err.code
-        });
-        worst = worst.max(code);
-    }
-    worst
 }

@@ -3,12 +3,17 @@
 
 use crate::cli::ServeArgs;
 use crate::error::Result;
+use std::sync::Arc;
+
 use crate::serve::{self, Options};
+use crate::set::TemplateSet;
 
 /// Runs `accord serve` until Ctrl-C.
 pub fn run(args: &ServeArgs) -> Result<u8> {
+    let set = TemplateSet::open(args.templates.dir.as_deref())?;
     serve::run(Options {
-        dir: args.dir.clone(),
+        set: Arc::new(set.into_owned()),
+        dir: args.configs.clone(),
         out: args.out.clone(),
         port: args.port,
         open: args.open,

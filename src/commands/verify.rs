@@ -4,33 +4,34 @@
 //! words the report for people ([`verify::text`]). Exit 0 only when every file matches with valid signatures by every trusted
 //! key, 1 otherwise, 2 for usage, I/O and parse errors.
 
-use super::rebuild;
-use crate::chars::json_safe;
+use std::path::Path;
+
+use crate::assemble;
+use crate::chars::{json_safe, Shown as _};
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
 use crate::output;
-use crate::verify::{self, Request};
+use crate::set::TemplateSet;
+use crate::typeset;
+use crate::verify::{self, Report, Request};
 
 /// Runs `accord verify`.
 pub fn run(args: &VerifyArgs) -> Result<u8> {
-    let mut files = args.files.clone();
-    let manifest = match (&args.rebuild, &args.package) {
-        (Some(_), Some(dir)) => Some(rebuild::read_manifest(dir)?),
-        _ => None,
+    // Read first, so that a broken set is refused before any work.
+    let set = match &args.rebuild {
+        Some(_) => Some(TemplateSet::open(args.templates.as_deref())?),
+        None => None,
     };
-    if let (Some(manifest), Some(dir), true) = (&manifest, &args.package, files.is_empty()) {
-        files = manifest.files.iter().map(|f| dir.join(&f.name)).collect();
-    }
     let request = Request {
-        files: &files,
+        files: &args.files,
         package: args.package.as_deref(),
         keys: &args.keys,
         allowed_signers: args.allowed_signers.as_deref(),
         package_id: args.package_id.as_deref(),
     };
     let mut report = verify::verify(&request)?;
-    if let (Some(config), Some(dir), Some(manifest)) = (&args.rebuild, &args.package, &manifest) {
-        rebuild::check(&mut report, config, dir, manifest)?;
+    if let (Some(config), Some(dir), Some(set)) = (&args.rebuild, &args.package, &set) {
+        rebuild(&mut report, set, config, dir)?;
     }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
@@ -40,4 +41,37 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         output::print(&verify::text(&report))?;
     }
     Ok(if report.ok { EXIT_OK } else { EXIT_FAILED })
+}
+
+/// Rebuilds the package in `dir` from `config` with `set` and adds the comparison to
+/// `report`, which is then ok only if every document was reproduced. The comparison is with
+/// the manifest the verification checked; a package that does not verify is not rebuilt.
+fn rebuild(report: &mut Report, set: &TemplateSet, config: &Path, dir: &Path) -> Result<()> {
+    let Some(manifest) = report.package.as_ref().and_then(|p| p.manifest.clone()) else {
+        report.ok = false;
+        let why = format!(
+            "{} was not rebuilt from {}: its manifest does not verify, so there is nothing \
+             trustworthy to compare with",
+            dir.shown(),
+            config.shown()
+        );
+        report.reason = Some(match report.reason.take() {
+            Some(reason) => format!("{reason}; {why}"),
+            None => why,
+        });
+        return Ok(());
+    };
+    typeset::preload();
+    let rebuilt = assemble::rebuild(set, config, dir, &manifest)?;
+    if !rebuilt.ok {
+        report.ok = false;
+        let failed = rebuilt.documents.iter().filter(|d| !d.reproduced).count();
+        let why = format!("{failed} document(s) not reproduced from {}", config.shown());
+        report.reason = Some(match report.reason.take() {
+            Some(reason) => format!("{reason}; {why}"),
+            None => why,
+        });
+    }
+    report.rebuild = Some(rebuilt);
+    Ok(())
 }

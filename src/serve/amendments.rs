@@ -8,18 +8,20 @@
 use serde::Serialize;
 
 use super::preview::documents;
-use crate::catalog::Catalog;
 use crate::check::Session;
 use crate::render::{self, Mode};
+use crate::set::TemplateSet;
 
 /// Words of context shown on each side of a change.
 const CONTEXT_WORDS: usize = 14;
 
 /// One proposed change, for the page.
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Amendment {
     /// Its id, the key under `[amendments]`.
     pub id: String,
+    /// What it changes, as the catalog says.
+    pub summary: String,
     /// Where it is: `Article 2, paragraph 1`.
     pub place: String,
     /// The words before it (with "…" when cut).
@@ -40,24 +42,25 @@ enum Piece {
     Ins(String),
 }
 
-/// The amendments of the catalog, each in its sentence, for `session`; empty if the
-/// passages cannot be found (the page then offers the decisions without them).
-pub fn amendments(session: &Session) -> Vec<Amendment> {
-    let (Ok(catalog), Some(doc)) = (Catalog::get(), documents(session).into_iter().next()) else {
+/// The amendments of the catalog, each in its sentence, for `session` (by its summary alone
+/// when the passages cannot be found).
+pub fn amendments(set: &TemplateSet, session: &Session) -> Vec<Amendment> {
+    let Some(doc) = documents(set, session).into_iter().next() else { return Vec::new() };
+    let Ok(rendered) = render::render(set, &doc.template, session, Mode::Draft, doc.original)
+    else {
         return Vec::new();
     };
-    let Ok(rendered) = render::render(doc.template, session, Mode::Draft, doc.original) else {
-        return Vec::new();
-    };
-    let found = passages(&rendered.source);
-    if found.len() != catalog.amendments.len() {
-        return Vec::new();
+    let mut found = passages(&rendered.source);
+    if found.len() != set.catalog.amendments.len() {
+        // A set whose draft marks its changes otherwise: the decisions, by their summaries.
+        found = set.catalog.amendments.iter().map(|_| Amendment::default()).collect();
     }
     found
         .into_iter()
-        .zip(&catalog.amendments)
-        .map(|(mut amendment, id)| {
-            amendment.id = id.clone();
+        .zip(&set.catalog.amendments)
+        .map(|(mut amendment, declared)| {
+            amendment.id = declared.id.clone();
+            amendment.summary = declared.summary.clone();
             amendment
         })
         .collect()
@@ -112,6 +115,7 @@ fn passages(source: &str) -> Vec<Amendment> {
             let after = context(&pieces[i..], false);
             found.push(Amendment {
                 id: String::new(),
+                summary: String::new(),
                 place: place.clone(),
                 before,
                 struck,

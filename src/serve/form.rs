@@ -1,21 +1,25 @@
-//! The form of a session: its fields grouped and ordered, each with its label, help, example
-//! and kind of input, read from the starter config (`accord init`'s), whose comments explain
-//! every key.
+//! The form of a session: its fields grouped and ordered as the template set declares them,
+//! each with its label, help, example and an input fitting its kind; the package id, a key
+//! accord itself knows, comes first.
 
 use serde::Serialize;
-use toml_edit::{DocumentMut, Item, Table};
 
-use crate::catalog::Catalog;
-use crate::error::{Error, Result};
+use crate::set::{table_of, FieldSpec, Kind, Literal, TemplateSet};
 
 /// The table of decisions on amendments, which the page shows in place instead of as fields.
 pub const AMENDMENTS: &str = "amendments";
+/// The package id's key.
+const ID: &str = "id";
 
-/// A group of fields.
+/// A group of fields: one table of the config.
 #[derive(Debug, Serialize)]
 pub struct Group {
+    /// The table's key (empty for the top level).
+    pub table: String,
     /// Title of the group.
     pub title: String,
+    /// One line on what the group is.
+    pub help: Option<String>,
     /// Its fields, in order.
     pub fields: Vec<Field>,
 }
@@ -29,119 +33,96 @@ pub struct Field {
     pub label: String,
     /// One line of help.
     pub help: String,
-    /// Kind of input: `text`, `date`, `integer`, `yesno`, `list`.
+    /// An example value, as text.
+    pub example: Option<String>,
+    /// Kind of input: `text`, `date`, `integer`, `yesno`, `choice`, `list`.
     pub kind: &'static str,
-    /// Least and greatest value of an integer.
+    /// Least value of an integer.
     pub min: Option<i64>,
     /// Greatest value of an integer.
     pub max: Option<i64>,
+    /// The texts a choice (or a list's items) may be.
+    pub choices: Vec<String>,
     /// Whether the config may leave it out.
     pub optional: bool,
 }
 
-/// The form of the built-in documents' sessions.
-pub fn form() -> Result<Vec<Group>> {
-    let catalog = Catalog::get()?;
-    let starter: DocumentMut = catalog
-        .starter_source()
-        .parse()
-        .map_err(|e| Error::usage(format!("the starter config: {e}")))?;
-    let mut groups = Vec::new();
-    let mut package = Group { title: "Package".into(), fields: Vec::new() };
-    table(starter.as_table(), "", catalog, &mut package.fields, &mut groups);
-    groups.insert(0, package);
-    Ok(groups)
-}
-
-/// The fields of `t` (at `prefix`) into `fields`, its sub-tables as groups of their own.
-fn table(t: &Table, prefix: &str, catalog: &Catalog, fields: &mut Vec<Field>, groups: &mut Vec<Group>) {
-    for (key, item) in t.iter() {
-        let path = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
-        match item {
-            Item::Table(inner) if key != AMENDMENTS => {
-                let mut group = Group { title: title(&path), fields: Vec::new() };
-                table(inner, &path, catalog, &mut group.fields, groups);
-                if !group.fields.is_empty() {
-                    groups.push(group);
-                }
-            }
-            Item::Value(value) => {
-                let comment = t
-                    .key(key)
-                    .and_then(|k| k.leaf_decor().prefix())
-                    .and_then(|p| p.as_str())
-                    .unwrap_or_default();
-                fields.extend(commented_out(comment, &path, prefix));
-                let (kind, min, max) = match value {
-                    toml_edit::Value::Integer(_) => ("integer", Some(1), Some(i64::from(catalog.max_originals))),
-                    toml_edit::Value::Array(_) => ("list", None, None),
-                    toml_edit::Value::Boolean(_) => ("yesno", None, None),
-                    v if v.as_str().is_some_and(|s| s.starts_with("xxxx-")) => ("date", None, None),
-                    _ => ("text", None, None),
-                };
-                fields.push(Field {
-                    key: path.clone(),
-                    label: label(key),
-                    help: help(comment),
-                    kind,
-                    min,
-                    max,
-                    optional: help(comment).contains("(optional)"),
-                });
-            }
-            _ => {}
+/// The form of `set`'s sessions.
+pub fn form(set: &TemplateSet) -> Vec<Group> {
+    let mut groups = vec![Group {
+        table: String::new(),
+        title: "Package".into(),
+        help: None,
+        fields: vec![Field {
+            key: ID.into(),
+            label: "Package id".into(),
+            help: "Names the package's folder under out/: letters, digits, '.', '-' and '_'."
+                .into(),
+            example: Some("un-iom-2016".into()),
+            kind: "text",
+            min: None,
+            max: None,
+            choices: Vec::new(),
+            optional: false,
+        }],
+    }];
+    for spec in set.fields.all() {
+        let table = table_of(&spec.key);
+        if groups.last().is_none_or(|g| g.table != table) {
+            groups.push(group(set, table));
+        }
+        if let Some(group) = groups.last_mut() {
+            group.fields.push(field(spec));
         }
     }
+    groups
 }
 
-/// A key the starter leaves commented out (`# revised_agenda = true`) after its help.
-fn commented_out(comment: &str, _path: &str, prefix: &str) -> Option<Field> {
-    let mut help_lines = Vec::new();
-    for line in comment.lines() {
-        let text = line.trim().trim_start_matches('#').trim();
-        match text.split_once(" = ") {
-            Some((key, value)) if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
-                let kind = if value == "true" || value == "false" { "yesno" } else { "text" };
-                let path = format!("{prefix}.{key}");
-                return Some(Field {
-                    key: path,
-                    label: label(key),
-                    help: help_lines.join(" ").replace(": uncomment and set true or false", ""),
-                    kind,
-                    min: None,
-                    max: None,
-                    optional: false,
-                });
-            }
-            _ if !text.is_empty() => help_lines.push(text.to_string()),
-            _ => {}
-        }
+/// The group of the table `key`, titled as declared (under its parent's title, if any).
+fn group(set: &TemplateSet, key: &str) -> Group {
+    let spec = set.fields.table(key);
+    let own = spec.map_or_else(|| key.to_string(), |t| t.title.clone());
+    let parent = key.rsplit_once('.').and_then(|(parent, _)| set.fields.table(parent));
+    let title = match parent {
+        Some(parent) => format!("{}: {own}", parent.title),
+        None => own,
+    };
+    let help = spec.and_then(|t| t.help.clone()).or_else(|| parent.and_then(|p| p.help.clone()));
+    Group { table: key.to_string(), title, help, fields: Vec::new() }
+}
+
+fn field(spec: &FieldSpec) -> Field {
+    let (kind, min, max, choices) = match &spec.kind {
+        Kind::Text => ("text", None, None, Vec::new()),
+        Kind::Date => ("date", None, None, Vec::new()),
+        Kind::Integer { min, max } => ("integer", *min, *max, Vec::new()),
+        Kind::YesNo => ("yesno", None, None, Vec::new()),
+        Kind::Choice(c) => ("choice", None, None, c.values.clone()),
+        Kind::List(list) => match list.items.as_ref() {
+            Kind::Choice(c) => ("list", None, None, c.values.clone()),
+            _ => ("list", None, None, Vec::new()),
+        },
+    };
+    Field {
+        key: spec.key.clone(),
+        label: spec.label.clone(),
+        help: spec.help.clone(),
+        example: spec.example.as_ref().map(shown),
+        kind,
+        min,
+        max,
+        choices,
+        optional: !spec.required,
     }
-    None
 }
 
-/// The help of a key: the last paragraph of its comment, without a commented-out key.
-fn help(comment: &str) -> String {
-    let last = comment.trim_end().rsplit("\n\n").next().unwrap_or_default();
-    let lines: Vec<&str> = last
-        .lines()
-        .map(|l| l.trim().trim_start_matches('#').trim())
-        .filter(|l| !l.is_empty())
-        .collect();
-    match lines.iter().rposition(|l| l.contains(" = ")) {
-        Some(i) => lines[i + 1..].join(" "),
-        None => lines.join(" "),
+/// A declared value as the page shows it.
+fn shown(literal: &Literal) -> String {
+    match literal {
+        Literal::Text(text) => text.clone(),
+        Literal::Integer(n) => n.to_string(),
+        Literal::Bool(true) => "yes".into(),
+        Literal::Bool(false) => "no".into(),
+        Literal::List(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
     }
-}
-
-/// `session_symbol` → `Session symbol`.
-fn label(key: &str) -> String {
-    let words = key.replace('_', " ");
-    let mut chars = words.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
-}
-
-/// `signatories.united_nations` → `Signatories: united nations`.
-fn title(path: &str) -> String {
-    path.split('.').map(label).collect::<Vec<_>>().join(": ")
 }

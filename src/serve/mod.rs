@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use crate::chars::Shown as _;
 use crate::error::{Error, Result, EXIT_OK};
 use crate::output;
+use crate::set::TemplateSet;
 
 pub use guard::Guard;
 
@@ -41,7 +42,7 @@ const MAX_IN_FLIGHT: usize = 32;
 const DRAIN: Duration = Duration::from_secs(60);
 
 /// How `accord serve` was asked to run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// Directory of the session configs.
     pub dir: PathBuf,
@@ -53,6 +54,8 @@ pub struct Options {
     pub open: bool,
     /// Address to listen on instead of the loopback address.
     pub listen: Option<IpAddr>,
+    /// The template set the sessions are filled for.
+    pub set: Arc<TemplateSet>,
 }
 
 /// What every request handler shares: where the sessions and packages are, the guard, and
@@ -68,6 +71,10 @@ pub struct App {
     pub copies: copies::Received,
     /// The pictures of preview pages.
     pub pictures: Arc<preview::Pictures>,
+    /// The template set.
+    pub set: Arc<TemplateSet>,
+    /// Held while a package is built: one build at a time.
+    pub building: std::sync::Mutex<()>,
 }
 
 /// Runs the workbench until Ctrl-C (or SIGTERM), then lets the requests under way finish.
@@ -85,6 +92,8 @@ pub fn run(options: Options) -> Result<u8> {
         workspaces: workspace::Open::default(),
         copies: copies::Received::default(),
         pictures: Arc::default(),
+        set: Arc::clone(&options.set),
+        building: std::sync::Mutex::new(()),
     });
     output::println(&address)?;
     output::eprintln(&format!(

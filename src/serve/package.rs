@@ -2,18 +2,26 @@
 //! (a package's `verify.html` shown sandboxed), and built and signed from a session.
 
 use std::fs;
+use std::path::PathBuf;
+use std::sync::PoisonError;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tiny_http::Request;
+use zeroize::Zeroizing;
 
 use super::guard::Refusal;
 use super::reply::{self, Reply};
 use super::sessions::plain_name;
 use super::workspace::Workspace;
 use super::App;
+use crate::assemble;
+use crate::config::Loaded;
 use crate::fsio;
 use crate::manifest;
-use crate::package::layout;
+use crate::package::{self, layout};
+use crate::render::Mode;
+use crate::seal::{self, PassphraseSource, Typed};
 
 /// Largest package file offered: the documents and everything beside them.
 const MAX_FILE: u64 = crate::verify::MAX_PDF;
@@ -69,7 +77,75 @@ pub fn file(app: &App, id: &str, name: &str) -> Result<Reply, Refusal> {
     })
 }
 
-/// Builds (and signs) the package of a session.
-pub fn build(_app: &App, _workspace: &Workspace, _request: &mut Request) -> Result<Reply, Refusal> {
-    Err(Refusal::new(501, "Building from the workbench is not ready yet."))
+/// What the page receives about a package it built.
+#[derive(Debug, Serialize)]
+pub struct BuiltView {
+    /// The package id.
+    pub id: String,
+    /// Each document: file name, role, pages.
+    pub files: Vec<Value>,
+    /// The signer's public key to publish, in minisign's and OpenSSH's forms.
+    pub keys: Vec<String>,
+    /// The package's page that checks copies.
+    pub page: &'static str,
+}
+
+/// Builds the package of a saved, signature-ready session as `accord build` does, and signs
+/// it with the key file named in the request, unlocked with the passphrase typed in the page
+/// (held zeroed-on-drop, never stored, logged or sent back).
+pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<Reply, Refusal> {
+    #[derive(Deserialize)]
+    struct Wanted {
+        key_file: String,
+        #[serde(default)]
+        signer: Option<String>,
+        #[serde(default)]
+        passphrase: String,
+    }
+    let body = Zeroizing::new(super::routes::body(request, super::routes::MAX_JSON)?);
+    let wanted: Wanted = serde_json::from_slice(&body)
+        .map_err(|_| Refusal::new(400, "Bad request: the build form could not be read."))?;
+    let passphrase = Zeroizing::new(wanted.passphrase);
+    let _one_build = app.building.lock().unwrap_or_else(PoisonError::into_inner);
+    if workspace.current().snapshot.unsaved {
+        return Err(Refusal::new(409, "Save the session first: the package is built from the saved file."));
+    }
+    let failed = |e: crate::error::Error| Refusal::new(422, e.message);
+    let set = &app.set;
+    let loaded = Loaded::read(workspace.path(), &set.fields).map_err(failed)?;
+    let session = assemble::session(&loaded, set, Mode::Clean).map_err(failed)?;
+    let target = app.places.package(&session.id)?;
+    if package::is_signed(&target) {
+        return Err(Refusal::new(
+            409,
+            format!(
+                "The package {} is signed already, and a signed package is never replaced. \
+                 Give the session another package id to build a new one.",
+                session.id
+            ),
+        ));
+    }
+    package::ensure_replaceable(&target).map_err(failed)?;
+    let key = PathBuf::from(wanted.key_file.trim());
+    if key.as_os_str().is_empty() {
+        return Err(Refusal::new(400, "Give the path of your secret key file."));
+    }
+    let pass = PassphraseSource::Given(Typed(passphrase));
+    let name = wanted.signer.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let signer = seal::load_signer(&key, name, &pass).map_err(failed)?;
+    drop(pass);
+    let planned = assemble::plan(set, &session, Mode::Clean);
+    let docs = assemble::documents(set, &session, &planned, Mode::Clean, None).map_err(failed)?;
+    typst::comemo::evict(10);
+    let provenance = assemble::provenance(set, &loaded, &session);
+    package::publish(&target, &docs, |dir| seal::seal(dir, &docs, &provenance, &signer))
+        .map_err(failed)?;
+    let files = docs
+        .iter()
+        .map(|d| json!({ "name": d.file_name, "role": d.role, "pages": d.pages }))
+        .collect();
+    let mut keys = vec![signer.public_key().to_base64()];
+    keys.extend(signer.allowed_signers_line().ok());
+    let view = BuiltView { id: session.id, files, keys, page: layout::PAGE };
+    Ok(reply::json(200, &view))
 }

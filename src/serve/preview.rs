@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, Planned};
+use crate::assemble;
 use crate::check::Session;
-use crate::render::{self, Mode};
-use crate::typeset::{Preview, Previewer};
+use crate::render::{self, Mode, Rendered};
+use crate::set::{Planned, TemplateSet};
+use crate::typeset::{Preview, Previewer, Style};
 
 /// How many layouts typst's memoized results may go unused before they are evicted.
 const CACHE_AGE: usize = 4;
@@ -49,6 +50,7 @@ struct State {
 
 /// An edit to lay out.
 struct Job {
+    set: Arc<TemplateSet>,
     revision: u64,
     document: usize,
     session: Session,
@@ -134,9 +136,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The documents a session's package holds, one per template (the first original stands for
 /// the others, which differ only in their footer note).
-pub fn documents(session: &Session) -> Vec<Planned> {
-    let Ok(catalog) = Catalog::get() else { return Vec::new() };
-    let mut planned = catalog.package(session.signing.originals.value.unwrap_or(1));
+pub fn documents(set: &TemplateSet, session: &Session) -> Vec<Planned> {
+    let mut planned = assemble::plan(set, session, Mode::Clean);
     planned.dedup_by(|b, a| a.template == b.template);
     planned
 }
@@ -146,6 +147,7 @@ impl Engine {
     /// older one not yet begun, and makes one under way be dropped when it ends.
     pub fn want(
         &self,
+        set: &Arc<TemplateSet>,
         revision: u64,
         document: usize,
         session: Session,
@@ -159,7 +161,9 @@ impl Engine {
         }
         state.asked = Some((revision, document));
         state.newest = state.newest.max(revision);
-        state.wanted = Some(Job { revision, document, session, ready, since: Instant::now() });
+        let set = Arc::clone(set);
+        state.wanted =
+            Some(Job { set, revision, document, session, ready, since: Instant::now() });
         if !state.running {
             state.running = true;
             let (shared, pictures) = (Arc::clone(&self.shared), Arc::clone(pictures));
@@ -188,7 +192,7 @@ impl Engine {
 /// The worker: lays out the wanted edits one after another until none is left, and then ends.
 fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
     let (state, wake) = &**shared;
-    let mut previewers: BTreeMap<&'static str, Previewer> = BTreeMap::new();
+    let mut previewers: BTreeMap<String, Previewer> = BTreeMap::new();
     loop {
         let job = {
             let mut state = lock(state);
@@ -214,7 +218,7 @@ fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
             continue;
         }
         let shown = match made {
-            Ok((preview, exact)) => show(&job, &preview, exact, pictures),
+            Ok((preview, rendered, exact)) => show(&job, &preview, &rendered, exact, pictures),
             Err(problem) => Shown {
                 revision: job.revision,
                 document: job.document,
@@ -232,26 +236,32 @@ fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
 /// Renders and lays out the job's document; whether it is the exact signature-ready one.
 fn make(
     job: &Job,
-    previewers: &mut BTreeMap<&'static str, Previewer>,
-) -> Result<(Preview, bool), String> {
-    let planned = documents(&job.session);
+    previewers: &mut BTreeMap<String, Previewer>,
+) -> Result<(Preview, Rendered, bool), String> {
+    let set = &job.set;
+    let planned = documents(set, &job.session);
     let doc = planned.get(job.document).ok_or("no such document in the package")?;
     let mode = if job.ready { Mode::Clean } else { Mode::Preview };
-    let rendered = render::render(doc.template, &job.session, mode, doc.original)
+    let rendered = render::render(set, &doc.template, &job.session, mode, doc.original)
         .map_err(|e| e.message)?;
-    let previewer = previewers
-        .entry(doc.template)
-        .or_insert_with(|| Previewer::new(&format!("{}/{}", job.session.id, doc.file_name)));
-    let preview = previewer
-        .lay_out(&rendered.source, job.session.pdf_date(false))
-        .map_err(|e| e.message)?;
-    Ok((preview, job.ready))
+    let previewer = previewers.entry(doc.template.clone()).or_insert_with(|| {
+        let (name, source) = set.style();
+        Previewer::new(&format!("{}/{}", job.session.id, doc.file_name), Style { name, source })
+    });
+    let date = assemble::pdf_date(set, &job.session, Mode::Clean);
+    let preview = previewer.lay_out(&rendered.source, date).map_err(|e| e.message)?;
+    Ok((preview, rendered, job.ready))
 }
 
 /// The page's view of a preview: each page with its new pictures drawn, and where each
 /// value is printed, named by its key.
-fn show(job: &Job, preview: &Preview, exact: bool, pictures: &Pictures) -> Shown {
-    let fields = job.session.text_fields();
+fn show(
+    job: &Job,
+    preview: &Preview,
+    rendered: &Rendered,
+    exact: bool,
+    pictures: &Pictures,
+) -> Shown {
     let pages = preview
         .pages
         .iter()
@@ -268,9 +278,8 @@ fn show(job: &Job, preview: &Preview, exact: bool, pictures: &Pictures) -> Shown
                 .values
                 .iter()
                 .filter_map(|b| {
-                    let field =
-                        fields.iter().find(|f| f.value.as_deref() == Some(b.text.as_str()))?;
-                    Some(ValueView { key: field.key.clone(), x: b.x, y: b.y, w: b.width, h: b.height })
+                    let placed = rendered.value_at(b.source.start)?;
+                    Some(ValueView { key: placed.key.clone(), x: b.x, y: b.y, w: b.width, h: b.height })
                 })
                 .collect();
             PageView { hash, width: page.width, height: page.height, values, text: page.text.clone() }

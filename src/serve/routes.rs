@@ -12,10 +12,9 @@ use super::guard::{Admitted, Refusal};
 use super::reply::{self, Reply};
 use super::workspace::{Checked, Workspace};
 use super::{amendments, assets, form, package, preview, App};
-use crate::catalog::Catalog;
 
 /// Largest JSON request body: far above any edit.
-const MAX_JSON: u64 = 256 << 10;
+pub const MAX_JSON: u64 = 256 << 10;
 /// Largest copy accepted for checking, as `accord verify` reads.
 const MAX_COPY: u64 = crate::verify::MAX_PDF;
 
@@ -82,7 +81,7 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 /// The body of `request`, at most `max` bytes (413 beyond).
-fn body(request: &mut Request, max: u64) -> Result<Vec<u8>, Refusal> {
+pub fn body(request: &mut Request, max: u64) -> Result<Vec<u8>, Refusal> {
     let too_big = || {
         Refusal::new(413, format!("Refused: the request is larger than {} KB.", max >> 10))
     };
@@ -115,7 +114,7 @@ fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {
         (Method::Get, []) => Ok(assets::page()),
         (Method::Get, [name]) => assets::asset(name).ok_or_else(not_found),
         (Method::Get, ["api", "sessions"]) => {
-            let list = app.places.list().map_err(|e| Refusal::new(500, e.message))?;
+            let list = app.places.list(&app.set).map_err(|e| Refusal::new(500, e.message))?;
             Ok(reply::json(200, &json!({ "sessions": list, "dir": app.places.dir.display().to_string() })))
         }
         (Method::Post, ["api", "sessions"]) => {
@@ -124,21 +123,20 @@ fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {
                 name: String,
             }
             let new: New = json_body(request)?;
-            let catalog = Catalog::get().map_err(|e| Refusal::new(500, e.message))?;
-            app.places.create(&new.name, catalog.starter_source())?;
+            app.places.create(&new.name, &app.set.starter())?;
             Ok(reply::json(201, &json!({ "name": new.name })))
         }
         (Method::Get, ["api", "sessions", name]) => {
-            let workspace = app.workspaces.get(&app.places, name)?;
+            let workspace = app.workspaces.get(&app.places, name, &app.set)?;
             let checked = workspace.current();
-            let form = form::form().map_err(|e| Refusal::new(500, e.message))?;
+            let form = form::form(&app.set);
             let (documents, proposed) = match &checked.session {
                 Some((session, _)) => (
-                    preview::documents(session)
+                    preview::documents(&app.set, session)
                         .iter()
                         .map(|d| json!({ "file": d.file_name, "role": d.role }))
                         .collect(),
-                    amendments::amendments(session),
+                    amendments::amendments(&app.set, session),
                 ),
                 None => (Vec::new(), Vec::new()),
             };
@@ -153,7 +151,7 @@ fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {
             ))
         }
         (Method::Post, ["api", "sessions", name, action]) => {
-            let workspace = app.workspaces.get(&app.places, name)?;
+            let workspace = app.workspaces.get(&app.places, name, &app.set)?;
             session_action(app, &workspace, action, request)
         }
         (Method::Get, ["api", "pages", file]) => {
@@ -201,7 +199,7 @@ fn session_action(
     let checked = match action {
         "edit" => {
             let edit: Edit = json_body(request)?;
-            let known = known_keys(workspace)?;
+            let known = known_keys(app);
             let checked = workspace.edit(&edit.key, &edit.value, &known)?;
             want(app, workspace, &checked, edit.document);
             checked
@@ -228,6 +226,7 @@ fn session_action(
 fn want(app: &App, workspace: &Workspace, checked: &Checked, document: usize) {
     if let Some((session, ready)) = &checked.session {
         workspace.preview.want(
+            &app.set,
             checked.snapshot.revision,
             document,
             session.clone(),
@@ -238,13 +237,12 @@ fn want(app: &App, workspace: &Workspace, checked: &Checked, document: usize) {
 }
 
 /// The keys an edit may set: the form's fields and the amendments' decisions.
-fn known_keys(_workspace: &Workspace) -> Result<Vec<String>, Refusal> {
-    let catalog = Catalog::get().map_err(|e| Refusal::new(500, e.message))?;
-    let form = form::form().map_err(|e| Refusal::new(500, e.message))?;
+fn known_keys(app: &App) -> Vec<String> {
+    let form = form::form(&app.set);
     let mut keys: Vec<String> =
         form.iter().flat_map(|g| g.fields.iter().map(|f| f.key.clone())).collect();
-    keys.extend(catalog.amendments.iter().map(|id| format!("{}.{id}", form::AMENDMENTS)));
-    Ok(keys)
+    keys.extend(app.set.catalog.amendments.iter().map(|a| format!("{}.{}", form::AMENDMENTS, a.id)));
+    keys
 }
 
 fn not_found() -> Refusal {

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::guard::Refusal;
-use crate::catalog::Catalog;
 use crate::chars::Shown as _;
 use crate::check;
 use crate::config::{Loaded, MAX_CONFIG_BYTES};
@@ -16,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::fsio;
 use crate::manifest::{self, Manifest};
 use crate::package::layout;
+use crate::set::TemplateSet;
 
 /// Suffix of a session's config file.
 const SUFFIX: &str = ".toml";
@@ -97,7 +97,7 @@ impl Places {
     }
 
     /// The sessions of the directory, by name.
-    pub fn list(&self) -> Result<Vec<Listed>> {
+    pub fn list(&self, set: &TemplateSet) -> Result<Vec<Listed>> {
         let entries =
             fs::read_dir(&self.real_dir).map_err(|e| Error::io("read", &self.dir, e))?;
         let mut names: Vec<String> = entries
@@ -106,17 +106,16 @@ impl Places {
             .filter(|name| self.config(name).is_ok())
             .collect();
         names.sort();
-        Ok(names.into_iter().map(|name| self.listed(name)).collect())
+        Ok(names.into_iter().map(|name| self.listed(name, set)).collect())
     }
 
-    fn listed(&self, name: String) -> Listed {
+    fn listed(&self, name: String, set: &TemplateSet) -> Listed {
         let loaded = self
             .config(&name)
             .map_err(|r| Error::usage(r.message))
-            .and_then(|path| Loaded::read(&path))
-            .and_then(|loaded| Ok((Catalog::get()?, loaded)));
-        let (catalog, loaded) = match loaded {
-            Ok(pair) => pair,
+            .and_then(|path| Loaded::read(&path, &set.fields));
+        let loaded = match loaded {
+            Ok(loaded) => loaded,
             Err(err) => {
                 return Listed {
                     name,
@@ -127,7 +126,7 @@ impl Places {
                 }
             }
         };
-        let checked = check::check(&loaded, catalog);
+        let checked = check::check(&loaded, set);
         let id = checked.session.id.clone();
         let package = self.package(&id).ok().and_then(|dir| built(&dir));
         Listed { name, id: Some(id), problems: Some(checked.problems.len()), error: None, package }

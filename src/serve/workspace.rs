@@ -14,8 +14,8 @@ use toml_edit::{Array, DocumentMut, Item, Table};
 use super::guard::Refusal;
 use super::preview::Engine;
 use super::sessions::{read_config, Places};
-use crate::catalog::Catalog;
 use crate::check::{self, Session};
+use crate::set::TemplateSet;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::fsio;
@@ -26,13 +26,18 @@ pub struct Open(Mutex<BTreeMap<String, Arc<Workspace>>>);
 
 impl Open {
     /// The workspace of session `name`, opened (read from disk) on first use.
-    pub fn get(&self, places: &Places, name: &str) -> Result<Arc<Workspace>, Refusal> {
+    pub fn get(
+        &self,
+        places: &Places,
+        name: &str,
+        set: &Arc<TemplateSet>,
+    ) -> Result<Arc<Workspace>, Refusal> {
         let path = places.config(name)?;
         let mut open = lock(&self.0);
         if let Some(found) = open.get(name) {
             return Ok(Arc::clone(found));
         }
-        let workspace = Arc::new(Workspace::read(name, &path)?);
+        let workspace = Arc::new(Workspace::read(name, &path, Arc::clone(set))?);
         open.insert(name.to_string(), Arc::clone(&workspace));
         Ok(workspace)
     }
@@ -47,6 +52,7 @@ pub struct Workspace {
     /// Its name.
     pub name: String,
     path: PathBuf,
+    set: Arc<TemplateSet>,
     state: Mutex<State>,
     /// Its live preview.
     pub preview: Engine,
@@ -102,12 +108,13 @@ pub struct Checked {
 }
 
 impl Workspace {
-    fn read(name: &str, path: &Path) -> Result<Self, Refusal> {
+    fn read(name: &str, path: &Path, set: Arc<TemplateSet>) -> Result<Self, Refusal> {
         let bytes = read_config(path).map_err(|e| Refusal::new(404, e.message))?;
         let doc = parse(&bytes)?;
         Ok(Self {
             name: name.to_string(),
             path: path.to_path_buf(),
+            set,
             state: Mutex::new(State { on_disk: bytes, doc, revision: 1 }),
             preview: Engine::default(),
         })
@@ -179,10 +186,10 @@ impl Workspace {
             sha256: sha256_hex(text.as_bytes()),
             id: String::new(),
         };
-        let parsed = Loaded::parse(&self.path, text.clone().into_bytes());
-        let session = match (parsed, Catalog::get()) {
-            (Ok(loaded), Ok(catalog)) => {
-                let checked = check::check(&loaded, catalog);
+        let parsed = Loaded::parse(&self.path, text.clone().into_bytes(), &self.set.fields);
+        let session = match parsed {
+            Ok(loaded) => {
+                let checked = check::check(&loaded, &self.set);
                 snapshot.problems = checked
                     .problems
                     .iter()
@@ -195,7 +202,7 @@ impl Workspace {
                 snapshot.id = checked.session.id.clone();
                 Some((checked.session, checked.problems.is_empty()))
             }
-            (Err(err), _) | (_, Err(err)) => {
+            Err(err) => {
                 snapshot.problems.push(ProblemView { key: String::new(), message: err.message, line: 0 });
                 None
             }

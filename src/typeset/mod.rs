@@ -20,7 +20,6 @@ pub use preview::{Preview, PreviewPage, Previewer, ValueBox};
 pub use world::preload;
 use world::Sealed;
 
-use crate::catalog::Catalog;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::fonts::{undrawable_char, DOCUMENT_FONT};
@@ -37,11 +36,20 @@ pub struct Typeset {
     pub pages: usize,
 }
 
-/// Typesets `source` (Typst markup importing the catalog's style) into a PDF dated `date`;
-/// `name` identifies the document in errors and in the PDF's stable identifier. A document
-/// with [`Flaw`]s is refused (exit 1), each flaw named in the message.
-pub fn typeset(name: &str, source: &str, date: Date) -> Result<Typeset> {
-    match layout(name, source, date)?.outcome()? {
+/// The Typst style a document imports: its file name and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Style<'a> {
+    /// The name the documents import it by (`#import "style.typ": *`).
+    pub name: &'a str,
+    /// Its text.
+    pub source: &'a str,
+}
+
+/// Typesets `source` (Typst markup importing `style`) into a PDF dated `date`; `name`
+/// identifies the document in errors and in the PDF's stable identifier. A document with
+/// [`Flaw`]s is refused (exit 1), each flaw named in the message.
+pub fn typeset(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Typeset> {
+    match layout(name, source, style, date)?.outcome()? {
         Outcome::Printed(typeset) => Ok(typeset),
         Outcome::Flawed(flaws) => Err(flawed(&[(name, &flaws)])),
     }
@@ -66,16 +74,15 @@ pub struct Laidout {
 
 /// The first half of [`typeset`]: lays out the pages, refusing any warning, missing glyph or
 /// character the font's rule ([`undrawable_char`]) refuses, and finds the [`Flaw`]s.
-pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
-    let world = world(name, source, date)?;
+pub fn layout(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Laidout> {
+    let world = world(name, source, style, date)?;
     let (document, flaws) = compile(&world, name)?;
     Ok(Laidout { name: name.to_string(), world, document, flaws })
 }
 
-/// The sealed World of the document `name` with `source`, dated `date`.
-fn world(name: &str, source: &str, date: Date) -> Result<Sealed> {
-    let catalog = Catalog::get()?;
-    Sealed::new(source, &catalog.style, catalog.style_source(), today(name, date)?)
+/// The sealed World of the document `name` with `source` and `style`, dated `date`.
+fn world(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Sealed> {
+    Sealed::new(source, style.name, style.source, today(name, date)?)
         .map_err(|e| Error::usage(format!("{name}: {e}")))
 }
 
@@ -178,23 +185,24 @@ fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error 
 
 #[cfg(test)]
 mod tests {
-    use super::typeset;
-    use crate::catalog::Catalog;
+    use super::{typeset, Style};
     use crate::date::Date;
     use crate::fonts::DOCUMENT_FONT;
+    use crate::set::TemplateSet;
 
     const DATE: Date = Date { year: 2016, month: 9, day: 19 };
+    const STYLE: Style<'static> = Style { name: "style.typ", source: "" };
 
     #[test]
     fn the_style_sets_the_document_font() {
-        let style = Catalog::get().unwrap().style_source();
+        let (_, style) = TemplateSet::builtin().unwrap().style();
         assert!(style.contains(&format!("font: \"{DOCUMENT_FONT}\"")));
     }
 
     #[test]
     fn a_character_the_document_font_lacks_is_an_error_not_a_fallback() {
         // typst embeds DejaVu Sans Mono, which has Arabic; accord does not load it.
-        let err = typeset("probe", "ب", DATE).unwrap_err();
+        let err = typeset("probe", "ب", STYLE, DATE).unwrap_err();
         assert!(err.message.contains("U+0628 'ب', which the document font"), "{err}");
     }
 
@@ -203,7 +211,7 @@ mod tests {
         for code in
             [r#"#read("/etc/hostname")"#, r#"#image("/etc/passwd")"#, r#"#include "/etc/hosts""#]
         {
-            let err = typeset("probe", code, DATE).unwrap_err();
+            let err = typeset("probe", code, STYLE, DATE).unwrap_err();
             assert_eq!(err.code, 2);
             assert!(err.message.contains("accord serves no files but its own"), "{code}: {err}");
         }

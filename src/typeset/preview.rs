@@ -11,13 +11,14 @@ use typst::{World as _, WorldExt as _};
 use typst_layout::PagedDocument;
 
 use super::world::Sealed;
-use super::{compile, today, world, Flaw};
+use super::{compile, today, world, Flaw, Style};
 use crate::date::Date;
 use crate::error::Result;
 
 /// Lays out one document again and again as it is edited.
 pub struct Previewer {
     name: String,
+    style: (String, String),
     world: Option<Sealed>,
 }
 
@@ -61,9 +62,10 @@ pub struct Preview {
 }
 
 impl Previewer {
-    /// A previewer of the document `name` (named in errors).
-    pub fn new(name: &str) -> Self {
-        Self { name: name.to_string(), world: None }
+    /// A previewer of the document `name` (named in errors), which imports `style`.
+    pub fn new(name: &str, style: Style<'_>) -> Self {
+        let style = (style.name.to_string(), style.source.to_string());
+        Self { name: name.to_string(), style, world: None }
     }
 
     /// Lays out `source` dated `date`, in the World of the previous layout when there is one.
@@ -73,7 +75,10 @@ impl Previewer {
                 world.replace(source, today(&self.name, date)?);
                 world
             }
-            None => self.world.insert(world(&self.name, source, date)?),
+            None => {
+                let style = Style { name: &self.style.0, source: &self.style.1 };
+                self.world.insert(world(&self.name, source, style, date)?)
+            }
         };
         let (document, flaws) = compile(world, &self.name)?;
         let pages = document

@@ -23,8 +23,6 @@ use crate::minisign::PublicKey;
 use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX, SSH_SUFFIX};
 use crate::package::Sealed;
 
-/// Largest manifest read: a manifest of a package takes a few KB.
-const MAX_MANIFEST: u64 = 1 << 20;
 /// Largest `SHA256SUMS` read: one line of about 100 bytes per document.
 const MAX_SHA256SUMS: u64 = 1 << 20;
 
@@ -40,9 +38,15 @@ struct Opened {
 }
 
 /// Each file against the documents of the package in `dir`, with the `trusted` keys (none:
-/// the package's own, untrusted).
+/// the package's own, untrusted); no file: the package's own documents, as its verified
+/// manifest lists them.
 pub fn verify(files: &[PathBuf], dir: &Path, trusted: Option<Vec<Key>>) -> Result<Checked> {
     let mut opened = open(dir, trusted)?;
+    let own: Vec<PathBuf> = match (files.is_empty(), &opened.manifest) {
+        (true, Some((manifest, _))) => manifest.files.iter().map(|f| dir.join(&f.name)).collect(),
+        _ => Vec::new(),
+    };
+    let files = if files.is_empty() { &own } else { files };
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
         let digest = FileDigest::of_file(path)?;
@@ -128,6 +132,7 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
         missing: Vec::new(),
         sha256sums_signatures: Vec::new(),
         problems: Vec::new(),
+        manifest: None,
     };
     let untrusted = trusted.is_none();
     let mut keys = match trusted {
@@ -161,6 +166,7 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
     };
     report.ok = report.ok && report.problems.is_empty() && report.missing.is_empty();
     let manifest = manifest.filter(|_| report.ok);
+    report.manifest = manifest.as_ref().map(|(manifest, _)| manifest.clone());
     Ok(Opened { listing, keys, report, manifest, signed: None })
 }
 
@@ -171,9 +177,7 @@ fn check_manifest(
     untrusted: bool,
     report: &mut PackageReport,
 ) -> Result<(Manifest, Vec<u8>)> {
-    let path = listing.dir.join(manifest::FILE_NAME);
-    let bytes = fsio::read_regular(&path, "manifest", MAX_MANIFEST)?;
-    let manifest = Manifest::parse(&bytes, &path)?;
+    let (manifest, bytes) = manifest::read(&listing.dir)?;
     let digest = FileDigest::of_bytes(&bytes);
     if untrusted {
         // A signer the manifest names must not vanish with its key file.

@@ -14,6 +14,7 @@ mod pinned;
 mod secrets;
 mod seed;
 mod serve;
+mod sets;
 mod signing;
 mod sshsig;
 mod trust;

@@ -131,6 +131,11 @@ fn problem(b: &Browser, key: &str) -> String {
     .to_string()
 }
 
+/// The words of `accord verify` the verdict holds (shown or folded).
+fn explanation(b: &Browser) -> String {
+    js(b, "return document.querySelector('.verdict .explanation').textContent").as_str().unwrap().to_string()
+}
+
 fn revision(b: &Browser) -> u64 {
     js(b, "return Number(document.querySelector('[data-preview]').dataset.revision)").as_u64().unwrap()
 }
@@ -225,11 +230,11 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     // Decide the amendments: each in its sentence; accepting one changes the preview's words.
     b.execute("document.getElementById('changes').scrollIntoView()", &[]).unwrap();
     let catalog = fs::read_to_string(root().join("templates/catalog.toml")).unwrap();
-    let ids: Vec<String> = toml::from_str::<toml::Value>(&catalog).unwrap()["amendments"]
+    let ids: Vec<String> = toml::from_str::<toml::Value>(&catalog).unwrap()["amendment"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| v.as_str().unwrap().to_string())
+        .map(|v| v["id"].as_str().unwrap().to_string())
         .collect();
     for id in &ids {
         let choice = if id == "art2-1-crucial" { "reject" } else { "accept" };
@@ -267,6 +272,31 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     assert_eq!(code(&check), 0, "{}", text(&check));
     shot(&b, "08-saved");
 
+    // Build and sign with an encrypted key whose passphrase is typed in the page.
+    fs::write(t.path().join("pw"), "correct horse battery staple\n").unwrap();
+    let made = accord(t.path(), &["keygen", "--name", "secretariat", "--passphrase-file", "pw"]);
+    assert_eq!(code(&made), 0, "{}", text(&made));
+    fs::remove_file(t.path().join("pw")).unwrap();
+    let key = t.path().join("secretariat.key");
+    type_into(&b, "key-file", key.to_str().unwrap());
+    type_into(&b, "passphrase", "not the passphrase");
+    click(&b, "[data-action=build]");
+    settle(&b, "document.querySelector('#build-result .problem')");
+    assert!(!t.path().join("out/june-2016").exists(), "nothing built with a wrong passphrase");
+    assert_eq!(js(&b, "return document.querySelector('[name=passphrase]').value"), "");
+    type_into(&b, "passphrase", "correct horse battery staple");
+    click(&b, "[data-action=build]");
+    settle(&b, "document.querySelector('[data-package=\"june-2016\"]')");
+    b.execute("document.querySelector('[data-package]').scrollIntoView({block: 'center'})", &[]).unwrap();
+    shot(&b, "09-built-and-signed");
+    let public = fs::read_to_string(t.path().join("secretariat.pub")).unwrap();
+    let public = public.lines().nth(1).unwrap().to_string();
+    let pdf = "out/june-2016/agreement-original-1.pdf";
+    let verified = accord(t.path(), &["verify", pdf, "--package", "out/june-2016", "--key", &public]);
+    assert_eq!(code(&verified), 0, "{}", text(&verified));
+    let page = js(&b, "return document.querySelector('[data-package] a[href$=\"verify.html\"]').href");
+    assert!(page.as_str().unwrap().ends_with("/packages/june-2016/verify.html"), "{page}");
+
     // A file changed on disk since it was opened is never overwritten.
     fs::write(configs.join("june-2016.toml"), saved.replace("Geneva", "Vienna")).unwrap();
     type_into(&b, "signing.place", "Nairobi");
@@ -274,7 +304,7 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     click(&b, "[data-action=save]");
     settle(&b, "document.getElementById('status').textContent.includes('changed on this computer')");
     assert!(fs::read_to_string(configs.join("june-2016.toml")).unwrap().contains("Vienna"));
-    shot(&b, "09-changed-on-disk");
+    shot(&b, "10-changed-on-disk");
 }
 
 /// A package built and signed from the example, a copy of it changed by a decision, and the
@@ -304,26 +334,26 @@ fn a_copy_is_checked_in_the_workbench() {
     let b = browser();
     b.goto(&wb.url).unwrap();
     settle(&b, "document.querySelector('[data-session=\"un-iom-2016\"]')");
-    shot(&b, "10-sessions-signed");
+    shot(&b, "11-sessions-signed");
     b.goto(&format!("http://127.0.0.1:{}/#/check", wb.port)).unwrap();
     settle(&b, "document.querySelector('[data-action=check-copy]')");
     b.find("[name=keys]").unwrap().send_keys(&public).unwrap();
-    shot(&b, "11-check-copy");
+    shot(&b, "12-check-copy");
     let check = |file: &Path, status: &str| {
         js(&b, "const r = document.getElementById('check-result'); if (r) r.replaceChildren()");
         b.find("input[type=file][data-action=check-copy]").unwrap().send_keys(file.to_str().unwrap()).unwrap();
         settle(&b, &format!("document.querySelector('.verdict[data-status=\"{status}\"]')"));
     };
     check(&copies.join("from-delegation.pdf"), "match");
-    let explanation = b.find(".verdict .explanation").unwrap().text().unwrap();
-    assert!(explanation.contains("MATCH agreement-original-2.pdf"), "{explanation}");
-    shot(&b, "12-copy-matches");
+    let explained = explanation(&b);
+    assert!(explained.contains("MATCH agreement-original-2.pdf"), "{explained}");
+    shot(&b, "13-copy-matches");
     js(&b, "document.getElementById('copy').value = ''");
     check(&copies.join("altered.pdf"), "no_match");
-    let explanation = b.find(".verdict .explanation").unwrap().text().unwrap();
-    assert!(explanation.contains("Article 2, paragraph 1"), "{explanation}");
-    assert!(explanation.contains("crucial"), "{explanation}");
-    shot(&b, "13-copy-altered");
+    let explained = explanation(&b);
+    assert!(explained.contains("Article 2, paragraph 1"), "{explained}");
+    assert!(explained.contains("crucial"), "{explained}");
+    shot(&b, "14-copy-altered");
 }
 
 #[test]
@@ -370,7 +400,7 @@ fn the_workbench_refuses_what_a_local_server_must() {
 
     let b = browser();
     b.goto(&format!("http://127.0.0.1:{}/", wb.port)).unwrap();
-    shot(&b, "14-refused-without-token");
+    shot(&b, "15-refused-without-token");
     let refused = b.find("h1").unwrap().text().unwrap();
     assert_eq!(refused, "This request was refused");
 }

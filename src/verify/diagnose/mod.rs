@@ -18,12 +18,12 @@ mod worddiff;
 use std::path::Path;
 
 use super::report::{Closest, Difference};
-use crate::catalog::{Catalog, StructureSpec};
 use crate::digest::sha256_hex;
 use crate::fsio;
 use crate::manifest::{FileEntry, Manifest};
 use crate::pdftext::observe::Facts;
 use crate::pdftext::{self, Text};
+use crate::set::{StructureSpec, TemplateSet};
 use structure::Structure;
 use worddiff::{diff, similarity, Hunk};
 
@@ -106,7 +106,7 @@ pub fn read_signed(dir: &Path, manifest: &Manifest) -> Vec<SignedDocument> {
 /// none is close, `Err` saying why its text cannot be read.
 pub fn explain(bytes: &[u8], signed: &[SignedDocument]) -> Result<Option<Closest>, String> {
     let copy = pdftext::extract(bytes).map_err(|why| why.to_string())?;
-    let catalog = Catalog::get().ok();
+    let catalog = TemplateSet::builtin().ok().map(|set| &set.catalog);
     let plain = StructureSpec::default();
     let documents: Vec<Signed<'_>> = signed
         .iter()
