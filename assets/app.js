@@ -156,6 +156,8 @@ function fieldInput(field, value) {
     input = el('input', { id, name: field.key, type: 'text', autocomplete: 'off', spellcheck: field.kind === 'text' ? 'true' : 'false', 'aria-describedby': described });
     if (field.kind === 'date') { input.setAttribute('inputmode', 'numeric'); input.setAttribute('placeholder', 'YYYY-MM-DD'); }
     input.value = Array.isArray(value) ? value.join(', ') : (value ?? '');
+    // The starter's placeholders (xx, xxxx-xx-xx) show as an empty field waiting to be filled.
+    if (/^[x -]+$/i.test(input.value)) { input.value = ''; input.placeholder = field.kind === 'date' ? 'YYYY-MM-DD' : (field.example || ''); }
   }
   input.addEventListener(input.tagName === 'SELECT' ? 'change' : 'input', (event) => {
     let v = input.value;

@@ -116,10 +116,14 @@ pub fn run(options: Options) -> Result<u8> {
             .map_err(|e| Error::usage(format!("cannot handle Ctrl-C: {e}")))?;
     }
     let in_flight = Arc::new(AtomicUsize::new(0));
+    let own = SocketAddr::new(if ip.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { ip }, port);
     while !stop.load(Ordering::Relaxed) {
-        let request = match server.recv_timeout(Duration::from_millis(100)) {
+        let request = match server.recv_timeout(NUDGE) {
             Ok(Some(request)) => request,
-            Ok(None) | Err(_) => continue,
+            Ok(None) | Err(_) => {
+                nudge(own);
+                continue;
+            }
         };
         if in_flight.load(Ordering::Relaxed) >= MAX_IN_FLIGHT {
             let _ = request.respond(reply::refusal(503, "The workbench is busy; try again.", true));
@@ -138,6 +142,18 @@ pub fn run(options: Options) -> Result<u8> {
     }
     output::eprintln("The workbench has stopped.");
     Ok(EXIT_OK)
+}
+
+/// tiny_http 0.12 hands each new connection to a pool of threads, and two connections
+/// arriving together can leave the second queued while every thread serves a kept-alive
+/// connection: it waits until the next connection arrives. An idle server therefore opens
+/// (and at once closes) a connection to itself this often, which lets a pool thread take up
+/// any connection left waiting.
+const NUDGE: Duration = Duration::from_millis(200);
+
+/// Opens and closes a connection to the server at `own` (see [`NUDGE`]).
+fn nudge(own: SocketAddr) {
+    let _ = std::net::TcpStream::connect_timeout(&own, NUDGE);
 }
 
 /// Opens `address` in the default browser, if the desktop has a way to.

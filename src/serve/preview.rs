@@ -106,9 +106,10 @@ pub struct ValueView {
     pub h: f64,
 }
 
-/// The pictures of pages, by hash, shared by every session.
+/// The pictures of pages, by hash, shared by every session, and which picture each recent
+/// frame drew.
 #[derive(Default)]
-pub struct Pictures(Mutex<VecDeque<(String, Arc<String>)>>);
+pub struct Pictures(Mutex<VecDeque<(String, Arc<String>)>>, Mutex<VecDeque<(u128, String)>>);
 
 impl Pictures {
     /// The SVG picture of the page with `hash`, if it is kept.
@@ -127,6 +128,20 @@ impl Pictures {
             pictures.pop_front();
         }
         pictures.push_back((hash, Arc::new(svg)));
+    }
+
+    /// The hash of the picture the frame with hash `frame` drew, if it is still kept.
+    fn drawn(&self, frame: u128) -> Option<String> {
+        let hash = lock(&self.1).iter().find(|(f, _)| *f == frame).map(|(_, h)| h.clone())?;
+        self.has(&hash).then_some(hash)
+    }
+
+    fn remember(&self, frame: u128, hash: &str) {
+        let mut frames = lock(&self.1);
+        if frames.len() >= PICTURES {
+            frames.pop_front();
+        }
+        frames.push_back((frame, hash.to_string()));
     }
 }
 
@@ -269,11 +284,16 @@ fn show(
         .map(|(index, page)| {
             // A page is known by its picture: its frame's hash also covers the places in the
             // source its text came from, which an edit earlier in the source moves.
-            let svg = preview.svg(index).unwrap_or_default();
-            let hash = format!("{:032x}", typst::utils::hash128(&svg));
-            if !pictures.has(&hash) {
-                pictures.put(hash.clone(), svg);
-            }
+            // A frame seen before is not drawn again.
+            let hash = pictures.drawn(page.frame).unwrap_or_else(|| {
+                let svg = preview.svg(index).unwrap_or_default();
+                let hash = format!("{:032x}", typst::utils::hash128(&svg));
+                if !pictures.has(&hash) {
+                    pictures.put(hash.clone(), svg);
+                }
+                pictures.remember(page.frame, &hash);
+                hash
+            });
             let values = page
                 .values
                 .iter()

@@ -25,6 +25,9 @@ pub struct Previewer {
 /// One laid-out page of a preview.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviewPage {
+    /// Hash of the page's frame: equal frames draw equal pictures (the converse need not
+    /// hold: the frame also records where in the source its text came from).
+    pub frame: u128,
     /// Width of the page, in points.
     pub width: f64,
     /// Height of the page, in points.
@@ -88,6 +91,7 @@ impl Previewer {
                 let (mut values, mut text) = (Vec::new(), String::new());
                 walk(world, &page.frame, Point::zero(), &mut values, &mut text);
                 PreviewPage {
+                    frame: typst::utils::hash128(&page.frame),
                     text,
                     width: page.frame.width().to_pt(),
                     height: page.frame.height().to_pt(),

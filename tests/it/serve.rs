@@ -100,7 +100,8 @@ fn settle(b: &Browser, expression: &str) {
         b.wait_until(WAIT, &format!("document.body.dataset.state === 'idle' && ({expression})"))
     {
         shot(b, "failed");
-        panic!("{e}");
+        let state = b.execute("return [document.body.dataset.state, document.getElementById('status').textContent, performance.getEntriesByType('resource').map(r => r.name + ' ' + Math.round(r.duration))]", &[]);
+        panic!("{e}\nthe page: {state:?}");
     }
 }
 
@@ -403,4 +404,74 @@ fn the_workbench_refuses_what_a_local_server_must() {
     shot(&b, "15-refused-without-token");
     let refused = b.find("h1").unwrap().text().unwrap();
     assert_eq!(refused, "This request was refused");
+}
+
+/// The workbench's benchmark (`bash benches/workbench.sh`, figures in BENCHMARKS.md), not a
+/// test: it prints what it measures and asserts nothing about time. One-word edits of the
+/// example's place of signing, each shown in the 6-page agreement: the server's part (edit
+/// received → pages drawn) and the browser's (input event → new page shown), then the
+/// server's memory after 10 and after 1,000 edits.
+#[test]
+#[ignore = "a benchmark: bash benches/workbench.sh"]
+fn workbench_latency() {
+    let edits: usize = std::env::var("ACCORD_BENCH_EDITS").ok().and_then(|n| n.parse().ok()).unwrap_or(120);
+    let t = tmp();
+    fs::create_dir(t.path().join("config")).unwrap();
+    fs::copy(root().join("config/un-iom-2016.toml"), t.path().join("config/s.toml")).unwrap();
+    let wb = Workbench::start(t.path(), "config");
+    let b = browser();
+    b.goto(&wb.url).unwrap();
+    b.goto(&format!("http://127.0.0.1:{}/#/session/s", wb.port)).unwrap();
+    settle(&b, "document.querySelector('[data-page] img') && Number(document.querySelector('[data-preview]').dataset.revision) > 0");
+    let words = ["Geneva", "Vienna", "Nairobi", "Bangkok", "Santiago", "Addis"];
+    for i in 0..edits {
+        let r = revision(&b);
+        b.execute(
+            "const i = document.querySelector('[name=\"signing.place\"]'); i.value = arguments[0]; i.dispatchEvent(new Event('input'))",
+            &[words[i % words.len()].into()],
+        )
+        .unwrap();
+        settle(&b, &format!("Number(document.querySelector('[data-preview]').dataset.revision) > {r} && window.accordLatencies.some(l => l.revision > {r})"));
+    }
+    let measured = js(&b, "return window.accordLatencies");
+    let pick = |field: &str| -> Vec<f64> {
+        let mut v: Vec<f64> = measured.as_array().unwrap().iter().skip(1).map(|l| l[field].as_f64().unwrap()).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let quantile = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    for (what, field) in [("end-to-end (input event → new page shown)", "ms"), ("server (edit received → pages drawn)", "server_ms")] {
+        let v = pick(field);
+        println!("{what}: {} edits, median {:.1} ms, p95 {:.1} ms, max {:.1} ms", v.len(), quantile(&v, 0.5), quantile(&v, 0.95), v[v.len() - 1]);
+    }
+    drop(b);
+    // Memory: edits straight over HTTP, each waiting for its preview.
+    let cookie = wb.cookie();
+    let host = format!("127.0.0.1:{}", wb.port);
+    let post = |path: &str, body: String| {
+        let (status, answer) = wb.raw(&format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()), body.as_bytes());
+        assert_eq!(status, 200, "{answer}");
+        answer
+    };
+    let rss = || {
+        let status = fs::read_to_string(format!("/proc/{}/status", wb.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap().to_string();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap()
+    };
+    let mut after_10 = 0;
+    for i in 0..1000 {
+        let answer = post("/api/sessions/s/edit", format!("{{\"key\":\"signing.place\",\"value\":\"{}\"}}", words[i % words.len()]));
+        let revision: u64 = answer.split("\"revision\":").nth(1).unwrap().split([',', '}']).next().unwrap().parse().unwrap();
+        post("/api/sessions/s/preview", format!("{{\"revision\":{revision}}}"));
+        if i == 9 {
+            after_10 = rss();
+        }
+    }
+    let after_1000 = rss();
+    println!(
+        "server memory (RSS): {} MB after 10 edits, {} MB after 1,000 ({:.2}×)",
+        after_10 / 1024,
+        after_1000 / 1024,
+        after_1000 as f64 / after_10 as f64
+    );
 }
