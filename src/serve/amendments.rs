@@ -106,7 +106,8 @@ fn passages(source: &str) -> Vec<Amendment> {
                     Piece::Ins(t) => inserted.push_str(t),
                     Piece::Text(t)
                         if t == " "
-                            && matches!(pieces.get(i + 1), Some(Piece::Del(_) | Piece::Ins(_))) => {}
+                            && matches!(pieces.get(i + 1), Some(Piece::Del(_) | Piece::Ins(_))) => {
+                    }
                     Piece::Text(_) => break,
                 }
                 i += 1;
@@ -144,7 +145,11 @@ fn context(pieces: &[Piece], before: bool) -> String {
         return format!("{}{joined}{}", if lead { " " } else { "" }, if trail { " " } else { "" });
     }
     match before {
-        true => format!("…{}{}", words[words.len() - CONTEXT_WORDS..].join(" "), if trail { " " } else { "" }),
+        true => format!(
+            "…{}{}",
+            words[words.len() - CONTEXT_WORDS..].join(" "),
+            if trail { " " } else { "" }
+        ),
         false => format!("{}{}…", if lead { " " } else { "" }, words[..CONTEXT_WORDS].join(" ")),
     }
 }

@@ -76,12 +76,8 @@ impl Received {
             .map_err(|e| Refusal::new(500, e.message))
             .and_then(|()| {
                 let files = [path.clone()];
-                let request = Request {
-                    files: &files,
-                    package: Some(&package),
-                    keys,
-                    ..Request::default()
-                };
+                let request =
+                    Request { files: &files, package: Some(&package), keys, ..Request::default() };
                 verify::verify(&request).map_err(|e| Refusal::new(422, e.message))
             });
         let _ = fs::remove_dir_all(&dir);

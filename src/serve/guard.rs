@@ -130,9 +130,10 @@ impl Guard {
         }
         let cookie = header("Cookie").unwrap_or_default();
         let name = self.cookie_name();
-        let carried = cookie.split(';').filter_map(|c| c.trim().split_once('=')).any(
-            |(key, value)| key == name && same(value, &self.token),
-        );
+        let carried = cookie
+            .split(';')
+            .filter_map(|c| c.trim().split_once('='))
+            .any(|(key, value)| key == name && same(value, &self.token));
         match carried {
             true => Ok(Admitted::Member),
             false => Err(Refusal::new(

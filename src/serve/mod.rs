@@ -116,7 +116,10 @@ pub fn run(options: Options) -> Result<u8> {
             .map_err(|e| Error::usage(format!("cannot handle Ctrl-C: {e}")))?;
     }
     let in_flight = Arc::new(AtomicUsize::new(0));
-    let own = SocketAddr::new(if ip.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { ip }, port);
+    let own = SocketAddr::new(
+        if ip.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { ip },
+        port,
+    );
     while !stop.load(Ordering::Relaxed) {
         let request = match server.recv_timeout(NUDGE) {
             Ok(Some(request)) => request,

@@ -43,15 +43,14 @@ pub fn list(app: &App) -> Value {
     let packages: Vec<String> = ids(&app.places.out)
         .into_iter()
         .filter(|id| plain_name(id).is_ok())
-        .filter(|id| {
-            app.places.package(id).is_ok_and(|d| d.join(manifest::FILE_NAME).is_file())
-        })
+        .filter(|id| app.places.package(id).is_ok_and(|d| d.join(manifest::FILE_NAME).is_file()))
         .collect();
     let keys: Vec<Value> = ids(&app.places.dir)
         .into_iter()
         .filter(|name| name.ends_with(layout::PUB_SUFFIX) && plain_name(name).is_ok())
         .filter_map(|name| {
-            let bytes = fsio::read_regular(&app.places.dir.join(&name), "public key", MAX_PUB).ok()?;
+            let bytes =
+                fsio::read_regular(&app.places.dir.join(&name), "public key", MAX_PUB).ok()?;
             let text = String::from_utf8(bytes).ok()?;
             let key = text.lines().find(|l| l.starts_with("RW"))?.trim().to_string();
             Some(json!({ "name": name, "key": key }))
@@ -108,7 +107,10 @@ pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<
     let passphrase = Zeroizing::new(wanted.passphrase);
     let _one_build = app.building.lock().unwrap_or_else(PoisonError::into_inner);
     if workspace.current().snapshot.unsaved {
-        return Err(Refusal::new(409, "Save the session first: the package is built from the saved file."));
+        return Err(Refusal::new(
+            409,
+            "Save the session first: the package is built from the saved file.",
+        ));
     }
     let failed = |e: crate::error::Error| Refusal::new(422, e.message);
     let set = &app.set;

@@ -177,8 +177,7 @@ impl Engine {
         state.asked = Some((revision, document));
         state.newest = state.newest.max(revision);
         let set = Arc::clone(set);
-        state.wanted =
-            Some(Job { set, revision, document, session, ready, since: Instant::now() });
+        state.wanted = Some(Job { set, revision, document, session, ready, since: Instant::now() });
         if !state.running {
             state.running = true;
             let (shared, pictures) = (Arc::clone(&self.shared), Arc::clone(pictures));
@@ -220,13 +219,12 @@ fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
             }
         };
         // A layout that panics (a typst bug) must not leave the worker for dead.
-        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            make(&job, &mut previewers)
-        }))
-        .unwrap_or_else(|_| {
-            previewers.clear();
-            Err("the preview could not be made (an internal error); edit again".to_string())
-        });
+        let made =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(&job, &mut previewers)))
+                .unwrap_or_else(|_| {
+                    previewers.clear();
+                    Err("the preview could not be made (an internal error); edit again".to_string())
+                });
         let superseded = lock(state).wanted.is_some();
         typst::comemo::evict(CACHE_AGE);
         if superseded {
@@ -299,10 +297,22 @@ fn show(
                 .iter()
                 .filter_map(|b| {
                     let placed = rendered.value_at(b.source.start)?;
-                    Some(ValueView { key: placed.key.clone(), x: b.x, y: b.y, w: b.width, h: b.height })
+                    Some(ValueView {
+                        key: placed.key.clone(),
+                        x: b.x,
+                        y: b.y,
+                        w: b.width,
+                        h: b.height,
+                    })
                 })
                 .collect();
-            PageView { hash, width: page.width, height: page.height, values, text: page.text.clone() }
+            PageView {
+                hash,
+                width: page.width,
+                height: page.height,
+                values,
+                text: page.text.clone(),
+            }
         })
         .collect();
     let problems = preview.flaws.iter().map(ToString::to_string).collect();

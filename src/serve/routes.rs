@@ -25,9 +25,8 @@ pub fn handle(app: &App, mut request: Request) {
         Err(refused) => reply::refusal(refused.status, &refused.message, api),
         Ok(Admitted::Entering) => reply::enter(&app.guard.set_cookie()),
         Ok(Admitted::Member) => {
-            let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                route(app, &mut request)
-            }));
+            let answered =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(app, &mut request)));
             match answered {
                 Ok(Ok(reply)) => reply,
                 Ok(Err(refused)) => reply::refusal(refused.status, &refused.message, api),
@@ -82,9 +81,8 @@ fn percent_decode(text: &str) -> Option<String> {
 
 /// The body of `request`, at most `max` bytes (413 beyond).
 pub fn body(request: &mut Request, max: u64) -> Result<Vec<u8>, Refusal> {
-    let too_big = || {
-        Refusal::new(413, format!("Refused: the request is larger than {} KB.", max >> 10))
-    };
+    let too_big =
+        || Refusal::new(413, format!("Refused: the request is larger than {} KB.", max >> 10));
     if request.body_length().is_some_and(|n| n as u64 > max) {
         return Err(too_big());
     }
@@ -115,7 +113,10 @@ fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {
         (Method::Get, [name]) => assets::asset(name).ok_or_else(not_found),
         (Method::Get, ["api", "sessions"]) => {
             let list = app.places.list(&app.set).map_err(|e| Refusal::new(500, e.message))?;
-            Ok(reply::json(200, &json!({ "sessions": list, "dir": app.places.dir.display().to_string() })))
+            Ok(reply::json(
+                200,
+                &json!({ "sessions": list, "dir": app.places.dir.display().to_string() }),
+            ))
         }
         (Method::Post, ["api", "sessions"]) => {
             #[derive(Deserialize)]
@@ -241,7 +242,9 @@ fn known_keys(app: &App) -> Vec<String> {
     let form = form::form(&app.set);
     let mut keys: Vec<String> =
         form.iter().flat_map(|g| g.fields.iter().map(|f| f.key.clone())).collect();
-    keys.extend(app.set.catalog.amendments.iter().map(|a| format!("{}.{}", form::AMENDMENTS, a.id)));
+    keys.extend(
+        app.set.catalog.amendments.iter().map(|a| format!("{}.{}", form::AMENDMENTS, a.id)),
+    );
     keys
 }
 
@@ -256,7 +259,10 @@ mod tests {
     #[test]
     fn paths_and_queries_are_split_and_decoded() {
         assert_eq!(parts("/api/sessions/a?x=1"), ["api", "sessions", "a"]);
-        assert_eq!(query("/x?key=RW%2Bq%3D&key=ssh-ed25519+AAAA&n=1", "key"), ["RW+q=", "ssh-ed25519 AAAA"]);
+        assert_eq!(
+            query("/x?key=RW%2Bq%3D&key=ssh-ed25519+AAAA&n=1", "key"),
+            ["RW+q=", "ssh-ed25519 AAAA"]
+        );
         assert_eq!(percent_decode("%zz"), None);
         assert_eq!(percent_decode("%4"), Some("%4".into()));
     }

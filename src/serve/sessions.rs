@@ -98,8 +98,7 @@ impl Places {
 
     /// The sessions of the directory, by name.
     pub fn list(&self, set: &TemplateSet) -> Result<Vec<Listed>> {
-        let entries =
-            fs::read_dir(&self.real_dir).map_err(|e| Error::io("read", &self.dir, e))?;
+        let entries = fs::read_dir(&self.real_dir).map_err(|e| Error::io("read", &self.dir, e))?;
         let mut names: Vec<String> = entries
             .flatten()
             .filter_map(|e| e.file_name().to_str()?.strip_suffix(SUFFIX).map(str::to_string))
@@ -148,8 +147,11 @@ impl Places {
 
 /// The state of the package directory `dir`, if it holds a package.
 fn built(dir: &Path) -> Option<Built> {
-    let names: Vec<String> =
-        fs::read_dir(dir).ok()?.flatten().filter_map(|e| e.file_name().into_string().ok()).collect();
+    let names: Vec<String> = fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
     if names.is_empty() {
         return None;
     }

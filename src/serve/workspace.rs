@@ -15,10 +15,10 @@ use super::guard::Refusal;
 use super::preview::Engine;
 use super::sessions::{read_config, Places};
 use crate::check::{self, Session};
-use crate::set::TemplateSet;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::fsio;
+use crate::set::TemplateSet;
 
 /// The sessions open for editing, by name.
 #[derive(Default)]
@@ -159,7 +159,8 @@ impl Workspace {
             ));
         }
         let text = state.doc.to_string();
-        fsio::write_atomic(&self.path, text.as_bytes()).map_err(|e| Refusal::new(500, e.message))?;
+        fsio::write_atomic(&self.path, text.as_bytes())
+            .map_err(|e| Refusal::new(500, e.message))?;
         state.on_disk = text.into_bytes();
         Ok(self.checked(&state))
     }
@@ -203,7 +204,11 @@ impl Workspace {
                 Some((checked.session, checked.problems.is_empty()))
             }
             Err(err) => {
-                snapshot.problems.push(ProblemView { key: String::new(), message: err.message, line: 0 });
+                snapshot.problems.push(ProblemView {
+                    key: String::new(),
+                    message: err.message,
+                    line: 0,
+                });
                 None
             }
         };
@@ -232,7 +237,10 @@ fn values(table: &Table, prefix: &str) -> BTreeMap<String, Value> {
                     toml_edit::Value::Integer(i) => Value::from(*i.value()),
                     toml_edit::Value::Boolean(b) => Value::from(*b.value()),
                     toml_edit::Value::Array(items) => Value::from(
-                        items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>(),
+                        items
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect::<Vec<_>>(),
                     ),
                     _ => continue,
                 };

@@ -113,7 +113,13 @@ impl Preview {
 
 /// Collects the text of `frame` (placed at `origin`), and the boxes of what string literals of
 /// the source printed, one per run of glyphs from one literal.
-fn walk(world: &Sealed, frame: &Frame, origin: Point, into: &mut Vec<ValueBox>, text_of: &mut String) {
+fn walk(
+    world: &Sealed,
+    frame: &Frame,
+    origin: Point,
+    into: &mut Vec<ValueBox>,
+    text_of: &mut String,
+) {
     for (pos, item) in frame.items() {
         let at = origin + *pos;
         match item {
@@ -134,7 +140,8 @@ fn walk(world: &Sealed, frame: &Frame, origin: Point, into: &mut Vec<ValueBox>, 
                     if let Some((range, literal)) = literal_at(world, glyph.span.0) {
                         match into.last_mut() {
                             Some(last)
-                                if last.source == range && (last.x + last.width - x).abs() < 0.5 =>
+                                if last.source == range
+                                    && (last.x + last.width - x).abs() < 0.5 =>
                             {
                                 last.width += advance;
                             }

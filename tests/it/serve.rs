@@ -19,7 +19,9 @@ use std::path::Path;
 use std::process::{Child, ChildStdout, Stdio};
 use std::time::Duration;
 
-use crate::util::{accord, accord_command, code, keygen, replace_once, require_tool, root, text, tmp};
+use crate::util::{
+    accord, accord_command, code, keygen, replace_once, require_tool, root, text, tmp,
+};
 use crate::webdriver::Browser;
 
 /// How long the page may take to answer a step.
@@ -41,7 +43,9 @@ impl Workbench {
         let mut child = accord_command(dir, &["serve", configs])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(fs::File::create(root().join("target/workbench-screenshots/serve.err")).unwrap())
+            .stderr(
+                fs::File::create(root().join("target/workbench-screenshots/serve.err")).unwrap(),
+            )
             .spawn()
             .expect("start accord serve");
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -74,7 +78,9 @@ impl Workbench {
 
 impl Drop for Workbench {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -118,8 +124,11 @@ fn type_into(b: &Browser, key: &str, value: &str) {
 
 /// Clicks the element `css` as a person would, once it is scrolled to the middle of the view.
 fn click(b: &Browser, css: &str) {
-    b.execute("document.querySelector(arguments[0]).scrollIntoView({block: 'center'})", &[css.into()])
-        .unwrap();
+    b.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+        &[css.into()],
+    )
+    .unwrap();
     b.find(css).unwrap().click().unwrap();
 }
 
@@ -134,11 +143,16 @@ fn problem(b: &Browser, key: &str) -> String {
 
 /// The words of `accord verify` the verdict holds (shown or folded).
 fn explanation(b: &Browser) -> String {
-    js(b, "return document.querySelector('.verdict .explanation').textContent").as_str().unwrap().to_string()
+    js(b, "return document.querySelector('.verdict .explanation').textContent")
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn revision(b: &Browser) -> u64 {
-    js(b, "return Number(document.querySelector('[data-preview]').dataset.revision)").as_u64().unwrap()
+    js(b, "return Number(document.querySelector('[data-preview]').dataset.revision)")
+        .as_u64()
+        .unwrap()
 }
 
 /// The hashes and texts of the preview's pages.
@@ -181,7 +195,10 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     let b = browser();
     b.goto(&wb.url).unwrap();
     settle(&b, "document.querySelector('[name=new-session]')");
-    assert!(!js(&b, "return location.search.includes('token')").as_bool().unwrap(), "the token leaves the address bar");
+    assert!(
+        !js(&b, "return location.search.includes('token')").as_bool().unwrap(),
+        "the token leaves the address bar"
+    );
     shot(&b, "01-sessions-empty");
 
     // Create a session.
@@ -207,21 +224,37 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     settle(&b, "document.querySelector('[data-problem-for=\"signing.date\"]').textContent");
     let message = problem(&b, "signing.date");
     assert!(message.contains("2016-02-30") || message.contains("February"), "{message}");
-    b.execute("document.querySelector('[name=\"signing.date\"]').scrollIntoView({block: 'center'})", &[]).unwrap();
+    b.execute(
+        "document.querySelector('[name=\"signing.date\"]').scrollIntoView({block: 'center'})",
+        &[],
+    )
+    .unwrap();
     shot(&b, "04-bad-date");
     type_into(&b, "signing.date", "2016-09-19");
     settle(&b, "!document.querySelector('[data-problem-for=\"signing.date\"]').textContent");
 
     // An edit shows in the preview: a new revision, and the page with the place changes.
-    settle(&b, &format!("Number(document.querySelector('[data-preview]').dataset.revision) >= {}", 1));
+    settle(
+        &b,
+        &format!("Number(document.querySelector('[data-preview]').dataset.revision) >= {}", 1),
+    );
     let before = (revision(&b), pages(&b));
     type_into(&b, "signing.place", "Geneva");
-    settle(&b, &format!("Number(document.querySelector('[data-preview]').dataset.revision) > {}", before.0));
+    settle(
+        &b,
+        &format!(
+            "Number(document.querySelector('[data-preview]').dataset.revision) > {}",
+            before.0
+        ),
+    );
     settle(&b, "[...document.querySelectorAll('[data-page] .page-text')].some(p => p.textContent.includes('Geneva'))");
     let after = pages(&b);
     let changed: Vec<usize> =
         (0..after.len()).filter(|&i| before.1.get(i).map(|p| &p.0) != Some(&after[i].0)).collect();
-    assert!(!changed.is_empty() && changed.len() < after.len(), "only the pages that changed: {changed:?}");
+    assert!(
+        !changed.is_empty() && changed.len() < after.len(),
+        "only the pages that changed: {changed:?}"
+    );
     assert!(changed.iter().any(|&i| after[i].1.contains("Geneva")));
 
     // Clicking the value in the preview brings its field into focus.
@@ -288,14 +321,17 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     type_into(&b, "passphrase", "correct horse battery staple");
     click(&b, "[data-action=build]");
     settle(&b, "document.querySelector('[data-package=\"june-2016\"]')");
-    b.execute("document.querySelector('[data-package]').scrollIntoView({block: 'center'})", &[]).unwrap();
+    b.execute("document.querySelector('[data-package]').scrollIntoView({block: 'center'})", &[])
+        .unwrap();
     shot(&b, "09-built-and-signed");
     let public = fs::read_to_string(t.path().join("secretariat.pub")).unwrap();
     let public = public.lines().nth(1).unwrap().to_string();
     let pdf = "out/june-2016/agreement-original-1.pdf";
-    let verified = accord(t.path(), &["verify", pdf, "--package", "out/june-2016", "--key", &public]);
+    let verified =
+        accord(t.path(), &["verify", pdf, "--package", "out/june-2016", "--key", &public]);
     assert_eq!(code(&verified), 0, "{}", text(&verified));
-    let page = js(&b, "return document.querySelector('[data-package] a[href$=\"verify.html\"]').href");
+    let page =
+        js(&b, "return document.querySelector('[data-package] a[href$=\"verify.html\"]').href");
     assert!(page.as_str().unwrap().ends_with("/packages/june-2016/verify.html"), "{page}");
 
     // A file changed on disk since it was opened is never overwritten.
@@ -303,7 +339,10 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     type_into(&b, "signing.place", "Nairobi");
     settle(&b, "!document.querySelector('[data-action=save]').disabled");
     click(&b, "[data-action=save]");
-    settle(&b, "document.getElementById('status').textContent.includes('changed on this computer')");
+    settle(
+        &b,
+        "document.getElementById('status').textContent.includes('changed on this computer')",
+    );
     assert!(fs::read_to_string(configs.join("june-2016.toml")).unwrap().contains("Vienna"));
     shot(&b, "10-changed-on-disk");
 }
@@ -320,14 +359,20 @@ fn a_copy_is_checked_in_the_workbench() {
     let key = keygen(d, "secretariat");
     let out = accord(d, &["build", "config/un-iom-2016.toml", "--key", key.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", text(&out));
-    let changed = replace_once(&example, "art2-1-crucial = \"reject\"", "art2-1-crucial = \"accept\"");
+    let changed =
+        replace_once(&example, "art2-1-crucial = \"reject\"", "art2-1-crucial = \"accept\"");
     fs::write(d.join("changed.toml"), changed).unwrap();
     let out = accord(d, &["build", "changed.toml", "--out", "elsewhere"]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     let copies = d.join("copies");
     fs::create_dir(&copies).unwrap();
-    fs::copy(d.join("out/un-iom-2016/agreement-original-2.pdf"), copies.join("from-delegation.pdf")).unwrap();
-    fs::copy(d.join("elsewhere/un-iom-2016/agreement-original-1.pdf"), copies.join("altered.pdf")).unwrap();
+    fs::copy(
+        d.join("out/un-iom-2016/agreement-original-2.pdf"),
+        copies.join("from-delegation.pdf"),
+    )
+    .unwrap();
+    fs::copy(d.join("elsewhere/un-iom-2016/agreement-original-1.pdf"), copies.join("altered.pdf"))
+        .unwrap();
     let public = fs::read_to_string(d.join("secretariat.pub")).unwrap();
     let public = public.lines().nth(1).unwrap().to_string();
 
@@ -342,7 +387,10 @@ fn a_copy_is_checked_in_the_workbench() {
     shot(&b, "12-check-copy");
     let check = |file: &Path, status: &str| {
         js(&b, "const r = document.getElementById('check-result'); if (r) r.replaceChildren()");
-        b.find("input[type=file][data-action=check-copy]").unwrap().send_keys(file.to_str().unwrap()).unwrap();
+        b.find("input[type=file][data-action=check-copy]")
+            .unwrap()
+            .send_keys(file.to_str().unwrap())
+            .unwrap();
         settle(&b, &format!("document.querySelector('.verdict[data-status=\"{status}\"]')"));
     };
     check(&copies.join("from-delegation.pdf"), "match");
@@ -361,13 +409,20 @@ fn a_copy_is_checked_in_the_workbench() {
 fn the_workbench_refuses_what_a_local_server_must() {
     let t = tmp();
     fs::create_dir(t.path().join("config")).unwrap();
-    fs::write(t.path().join("config/a.toml"), fs::read_to_string(root().join("config/un-iom-2016.toml")).unwrap()).unwrap();
+    fs::write(
+        t.path().join("config/a.toml"),
+        fs::read_to_string(root().join("config/un-iom-2016.toml")).unwrap(),
+    )
+    .unwrap();
     std::os::unix::fs::symlink("/etc/hostname", t.path().join("config/out.toml")).unwrap();
     let wb = Workbench::start(t.path(), "config");
     let host = format!("127.0.0.1:{}", wb.port);
     let cookie = wb.cookie();
     let get = |path: &str, extra: &str| {
-        wb.raw(&format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"), b"")
+        wb.raw(
+            &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"),
+            b"",
+        )
     };
     // Admitted with the cookie.
     assert_eq!(get("/api/sessions", &format!("Cookie: {cookie}\r\n")).0, 200);
@@ -388,7 +443,12 @@ fn the_workbench_refuses_what_a_local_server_must() {
     assert_eq!(status, 403);
     assert!(!t.path().join("config/x.toml").exists());
     // Paths escaping DIR: `..`, and a link leading out.
-    for path in ["/api/sessions/..", "/api/sessions/..%2F..%2Fetc%2Fpasswd", "/api/sessions/out", "/packages/../x"] {
+    for path in [
+        "/api/sessions/..",
+        "/api/sessions/..%2F..%2Fetc%2Fpasswd",
+        "/api/sessions/out",
+        "/packages/../x",
+    ] {
         let (status, page) = get(path, &format!("Cookie: {cookie}\r\n"));
         assert!((400..500).contains(&status), "{path}: {status} {page}");
     }
@@ -414,7 +474,8 @@ fn the_workbench_refuses_what_a_local_server_must() {
 #[test]
 #[ignore = "a benchmark: bash benches/workbench.sh"]
 fn workbench_latency() {
-    let edits: usize = std::env::var("ACCORD_BENCH_EDITS").ok().and_then(|n| n.parse().ok()).unwrap_or(120);
+    let edits: usize =
+        std::env::var("ACCORD_BENCH_EDITS").ok().and_then(|n| n.parse().ok()).unwrap_or(120);
     let t = tmp();
     fs::create_dir(t.path().join("config")).unwrap();
     fs::copy(root().join("config/un-iom-2016.toml"), t.path().join("config/s.toml")).unwrap();
@@ -435,14 +496,29 @@ fn workbench_latency() {
     }
     let measured = js(&b, "return window.accordLatencies");
     let pick = |field: &str| -> Vec<f64> {
-        let mut v: Vec<f64> = measured.as_array().unwrap().iter().skip(1).map(|l| l[field].as_f64().unwrap()).collect();
+        let mut v: Vec<f64> = measured
+            .as_array()
+            .unwrap()
+            .iter()
+            .skip(1)
+            .map(|l| l[field].as_f64().unwrap())
+            .collect();
         v.sort_by(f64::total_cmp);
         v
     };
     let quantile = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    for (what, field) in [("end-to-end (input event → new page shown)", "ms"), ("server (edit received → pages drawn)", "server_ms")] {
+    for (what, field) in [
+        ("end-to-end (input event → new page shown)", "ms"),
+        ("server (edit received → pages drawn)", "server_ms"),
+    ] {
         let v = pick(field);
-        println!("{what}: {} edits, median {:.1} ms, p95 {:.1} ms, max {:.1} ms", v.len(), quantile(&v, 0.5), quantile(&v, 0.95), v[v.len() - 1]);
+        println!(
+            "{what}: {} edits, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            v.len(),
+            quantile(&v, 0.5),
+            quantile(&v, 0.95),
+            v[v.len() - 1]
+        );
     }
     drop(b);
     // Memory: edits straight over HTTP, each waiting for its preview.
@@ -460,8 +536,19 @@ fn workbench_latency() {
     };
     let mut after_10 = 0;
     for i in 0..1000 {
-        let answer = post("/api/sessions/s/edit", format!("{{\"key\":\"signing.place\",\"value\":\"{}\"}}", words[i % words.len()]));
-        let revision: u64 = answer.split("\"revision\":").nth(1).unwrap().split([',', '}']).next().unwrap().parse().unwrap();
+        let answer = post(
+            "/api/sessions/s/edit",
+            format!("{{\"key\":\"signing.place\",\"value\":\"{}\"}}", words[i % words.len()]),
+        );
+        let revision: u64 = answer
+            .split("\"revision\":")
+            .nth(1)
+            .unwrap()
+            .split([',', '}'])
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         post("/api/sessions/s/preview", format!("{{\"revision\":{revision}}}"));
         if i == 9 {
             after_10 = rss();
