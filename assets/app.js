@@ -475,7 +475,40 @@ function buildForm() {
     el('div', { class: 'field' }, el('label', { for: 'signer', text: 'Signer name (optional)' }), el('span', { class: 'help', id: 'signer-help', text: 'Recorded in the signatures; the key file\'s name when left empty.' }), signer),
     el('div', { class: 'field' }, el('label', { for: 'passphrase', text: 'Passphrase of the key' }), el('span', { class: 'help', text: 'Sent only to this workbench on this computer; never stored.' }), pass),
     el('button', { type: 'submit', 'data-action': 'build', text: 'Build and sign' }),
-    result);
+    result,
+    cosignForm());
+}
+
+function cosignForm() {
+  const result = el('div', { id: 'cosign-result' });
+  const key = el('input', { type: 'text', id: 'co-key', name: 'cosign-key-file', autocomplete: 'off' });
+  const signer = el('input', { type: 'text', id: 'co-signer', name: 'cosign-signer', autocomplete: 'off' });
+  const pass = el('input', { type: 'password', id: 'co-pass', name: 'cosign-passphrase', autocomplete: 'off' });
+  const trusted = el('textarea', { id: 'co-trusted', name: 'cosign-trusted', rows: 2, placeholder: 'RW… or ssh-ed25519 AAAA…', 'aria-describedby': 'co-trusted-help' });
+  const run = async (event) => {
+    event.preventDefault();
+    result.replaceChildren();
+    const body = { key_file: key.value, signer: signer.value || null, passphrase: pass.value, trusted: trusted.value.split('\n') };
+    pass.value = '';
+    try {
+      const done = await call('POST', '/api/packages/' + encodeURIComponent(current.snapshot.id) + '/cosign', body);
+      result.replaceChildren(el('div', { class: 'package', 'data-cosigned': done.signer },
+        el('h3', { text: 'Co-signed by ' + done.signer }),
+        el('p', { text: 'Added to the package:' }), el('ul', {}, done.written.map(w => el('li', { text: w }))),
+        el('p', { text: 'Public key to publish:' }), el('ul', { class: 'keys' }, done.keys.map(k => el('li', {}, el('code', { text: k }))))));
+    } catch (e) {
+      result.replaceChildren(el('p', { class: 'problem', role: 'alert', text: e.message }));
+    }
+  };
+  return el('details', { class: 'cosign' }, el('summary', { text: 'Co-sign the package (for the other signatory)' }),
+    el('form', { onsubmit: run },
+      el('p', { class: 'lead', text: 'The other party adds its signatures to the package, without changing the documents, once the package verifies with the keys its signers published.' }),
+      el('div', { class: 'field' }, el('label', { for: 'co-trusted', text: 'Published public keys of the signers already in the package' }), el('span', { class: 'help', id: 'co-trusted-help', text: 'One per line, as the signers published them.' }), trusted),
+      el('div', { class: 'field' }, el('label', { for: 'co-key', text: 'Your secret key file' }), key),
+      el('div', { class: 'field' }, el('label', { for: 'co-signer', text: 'Your name as a signer (optional)' }), signer),
+      el('div', { class: 'field' }, el('label', { for: 'co-pass', text: 'Passphrase of the key' }), pass),
+      el('button', { type: 'submit', 'data-action': 'cosign', text: 'Co-sign' }),
+      result));
 }
 
 function packageView(built) {

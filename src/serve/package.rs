@@ -22,6 +22,7 @@ use crate::manifest;
 use crate::package::{self, layout};
 use crate::render::Mode;
 use crate::seal::{self, PassphraseSource, Typed};
+use crate::verify;
 
 /// Largest package file offered: the documents and everything beside them.
 const MAX_FILE: u64 = crate::verify::MAX_PDF;
@@ -150,4 +151,62 @@ pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<
     keys.extend(signer.allowed_signers_line().ok());
     let view = BuiltView { id: session.id, files, keys, page: layout::PAGE };
     Ok(reply::json(200, &view))
+}
+
+/// Co-signs the package `id` as `accord sign` does: with the key file named in the request,
+/// unlocked with the passphrase typed in the page, once the package verifies with the
+/// trusted keys the user entered for the signers already in it.
+pub fn cosign(app: &App, id: &str, request: &mut Request) -> Result<Reply, Refusal> {
+    #[derive(Deserialize)]
+    struct Wanted {
+        key_file: String,
+        #[serde(default)]
+        signer: Option<String>,
+        #[serde(default)]
+        passphrase: String,
+        #[serde(default)]
+        trusted: Vec<String>,
+    }
+    let body = Zeroizing::new(super::routes::body(request, super::routes::MAX_JSON)?);
+    let wanted: Wanted = serde_json::from_slice(&body)
+        .map_err(|_| Refusal::new(400, "Bad request: the co-signing form could not be read."))?;
+    let passphrase = Zeroizing::new(wanted.passphrase);
+    let dir = app.places.package(id)?;
+    if !dir.join(manifest::FILE_NAME).is_file() {
+        return Err(Refusal::new(404, format!("There is no signed package {id} to co-sign.")));
+    }
+    let failed = |e: crate::error::Error| Refusal::new(422, e.message);
+    let trusted: Vec<String> =
+        wanted.trusted.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
+    if trusted.is_empty() {
+        return Err(Refusal::new(
+            400,
+            "Enter the published public key of every signer already in the package: the \
+             package is co-signed only once it verifies with them.",
+        ));
+    }
+    let pass = PassphraseSource::Given(Typed(passphrase));
+    let name = wanted.signer.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let signer =
+        seal::load_signer(&PathBuf::from(wanted.key_file.trim()), name, &pass).map_err(failed)?;
+    drop(pass);
+    let _one = fsio::lock_dir(&dir, "co-signing").map_err(failed)?;
+    fsio::remove_stale_temporaries(&dir).map_err(failed)?;
+    let request = verify::Request { keys: &trusted, ..verify::Request::default() };
+    let own = signer.public_key().key;
+    let (report, signed_by, sealed) = verify::verify_whole(&dir, &request, &own).map_err(failed)?;
+    let Some(sealed) = sealed.filter(|_| report.keys_trusted) else {
+        return Err(Refusal::new(
+            422,
+            format!(
+                "The package {id} was not co-signed: it does not verify with the keys you \
+                 entered. {}",
+                report.failures().join(" ")
+            ),
+        ));
+    };
+    let written = seal::cosign(&dir, &sealed, &signed_by, &signer).map_err(failed)?;
+    let mut keys = vec![signer.public_key().to_base64()];
+    keys.extend(signer.allowed_signers_line().ok());
+    Ok(reply::json(200, &json!({ "id": id, "signer": signer.name(), "written": written, "keys": keys })))
 }

@@ -161,6 +161,7 @@ fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {
             Ok(reply::bytes(200, "image/svg+xml", svg.as_bytes().to_vec()))
         }
         (Method::Get, ["api", "packages"]) => Ok(reply::json(200, &package::list(app))),
+        (Method::Post, ["api", "packages", id, "cosign"]) => package::cosign(app, id, request),
         (Method::Post, ["api", "check"]) => {
             let name = query(&url, "name").pop().unwrap_or_else(|| "copy.pdf".into());
             let id = query(&url, "package").pop().unwrap_or_default();

@@ -334,6 +334,21 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
         js(&b, "return document.querySelector('[data-package] a[href$=\"verify.html\"]').href");
     assert!(page.as_str().unwrap().ends_with("/packages/june-2016/verify.html"), "{page}");
 
+    // Co-signing by the other party, once the package verifies with the published key.
+    let bob = keygen(t.path(), "bob");
+    js(&b, "document.querySelector('details.cosign').open = true");
+    type_into(&b, "cosign-trusted", &public);
+    type_into(&b, "cosign-key-file", bob.to_str().unwrap());
+    type_into(&b, "cosign-signer", "Bob");
+    click(&b, "[data-action=cosign]");
+    settle(&b, "document.querySelector('[data-cosigned=\"Bob\"]')");
+    b.execute("document.querySelector('[data-cosigned]').scrollIntoView({block: 'center'})", &[]).unwrap();
+    shot(&b, "10-cosigned");
+    let bob_public = fs::read_to_string(t.path().join("bob.pub")).unwrap();
+    let bob_public = bob_public.lines().nth(1).unwrap().to_string();
+    let both = accord(t.path(), &["verify", pdf, "--package", "out/june-2016", "--key", &public, "--key", &bob_public]);
+    assert_eq!(code(&both), 0, "{}", text(&both));
+
     // A file changed on disk since it was opened is never overwritten.
     fs::write(configs.join("june-2016.toml"), saved.replace("Geneva", "Vienna")).unwrap();
     type_into(&b, "signing.place", "Nairobi");
@@ -344,7 +359,7 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
         "document.getElementById('status').textContent.includes('changed on this computer')",
     );
     assert!(fs::read_to_string(configs.join("june-2016.toml")).unwrap().contains("Vienna"));
-    shot(&b, "10-changed-on-disk");
+    shot(&b, "11-changed-on-disk");
 }
 
 /// A package built and signed from the example, a copy of it changed by a decision, and the
@@ -380,11 +395,11 @@ fn a_copy_is_checked_in_the_workbench() {
     let b = browser();
     b.goto(&wb.url).unwrap();
     settle(&b, "document.querySelector('[data-session=\"un-iom-2016\"]')");
-    shot(&b, "11-sessions-signed");
+    shot(&b, "12-sessions-signed");
     b.goto(&format!("http://127.0.0.1:{}/#/check", wb.port)).unwrap();
     settle(&b, "document.querySelector('[data-action=check-copy]')");
     b.find("[name=keys]").unwrap().send_keys(&public).unwrap();
-    shot(&b, "12-check-copy");
+    shot(&b, "13-check-copy");
     let check = |file: &Path, status: &str| {
         js(&b, "const r = document.getElementById('check-result'); if (r) r.replaceChildren()");
         b.find("input[type=file][data-action=check-copy]")
@@ -396,13 +411,13 @@ fn a_copy_is_checked_in_the_workbench() {
     check(&copies.join("from-delegation.pdf"), "match");
     let explained = explanation(&b);
     assert!(explained.contains("MATCH agreement-original-2.pdf"), "{explained}");
-    shot(&b, "13-copy-matches");
+    shot(&b, "14-copy-matches");
     js(&b, "document.getElementById('copy').value = ''");
     check(&copies.join("altered.pdf"), "no_match");
     let explained = explanation(&b);
     assert!(explained.contains("Article 2, paragraph 1"), "{explained}");
     assert!(explained.contains("crucial"), "{explained}");
-    shot(&b, "14-copy-altered");
+    shot(&b, "15-copy-altered");
 }
 
 #[test]
@@ -461,7 +476,7 @@ fn the_workbench_refuses_what_a_local_server_must() {
 
     let b = browser();
     b.goto(&format!("http://127.0.0.1:{}/", wb.port)).unwrap();
-    shot(&b, "15-refused-without-token");
+    shot(&b, "16-refused-without-token");
     let refused = b.find("h1").unwrap().text().unwrap();
     assert_eq!(refused, "This request was refused");
 }
