@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use minijinja::value::{Object, Value as JinjaValue, ValueKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
+use crate::chars::Shown as _;
 use crate::check::{Field, Session, Value};
 use crate::config::Decision;
 use crate::date::Date;
@@ -303,7 +304,7 @@ fn template_error(err: &minijinja::Error, set: &TemplateSet) -> Error {
     {
         err = inner;
     }
-    let path = err.name().map(|name| set.path_of(name).display().to_string());
+    let path = err.name().map(|name| set.path_of(name).shown());
     let place = match (path, err.line()) {
         (Some(path), Some(line)) => format!("{path}:{line}: "),
         (Some(path), None) => format!("{path}: "),

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::documents;
-use crate::check::Session;
+use crate::chars::Shown as _;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::error::Result;
@@ -31,7 +31,7 @@ pub fn rebuild(
     manifest: &Manifest,
 ) -> Result<RebuildReport> {
     let loaded = Loaded::read(config, &set.fields)?;
-    let session: Session = documents::session(&loaded, set, Mode::Clean)?;
+    let session = documents::session(&loaded, set, Mode::Clean)?;
     let planned = documents::plan(set, &session, Mode::Clean);
     let docs = documents::documents(set, &session, &planned, Mode::Clean, None)?;
     Ok(compare(set, &loaded, &docs, dir, manifest))
@@ -61,12 +61,7 @@ pub fn compare(
         });
     }
     let ok = documents.iter().all(|d| d.reproduced);
-    RebuildReport {
-        config: crate::chars::Shown::shown(loaded.path.as_path()),
-        ok,
-        inputs,
-        documents,
-    }
+    RebuildReport { config: loaded.path.shown(), ok, inputs, documents }
 }
 
 /// How the rebuilt `doc` compares with the signed document of the same name.

@@ -15,8 +15,6 @@ use hayro_interpret::hayro_syntax::object::dict::keys::SUBTYPE;
 use hayro_interpret::hayro_syntax::object::{Name, ObjectIdentifier, Stream};
 use hayro_interpret::hayro_syntax::{Filter, Pdf};
 
-use super::Unreadable;
-
 /// Deepest nesting of arrays and dictionaries accepted (real files nest a few levels).
 pub const MAX_NESTING: usize = 4096;
 /// Most bytes one stream may inflate to (an accord page's content is about 20 KB).
@@ -31,16 +29,25 @@ const OPAQUE_SUBTYPES: [&str; 5] = ["Image", "Type1C", "CIDFontType0C", "OpenTyp
 /// Keys only font program streams have.
 const FONT_KEYS: [&[u8]; 2] = [b"Length1", b"Length2"];
 
+/// Why the guard refuses a file before it is parsed further.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Arrays or dictionaries nested deeper than [`MAX_NESTING`].
+    TooDeep,
+    /// Streams that inflate beyond [`MAX_STREAM_BYTES`] or [`MAX_TOTAL_BYTES`].
+    TooLarge,
+}
+
 /// Checks the file's syntax outside streams, before it is handed to hayro.
-pub fn check_syntax(bytes: &[u8]) -> Result<(), Unreadable> {
+pub fn check_syntax(bytes: &[u8]) -> Result<(), Refused> {
     match nesting(bytes, true) > MAX_NESTING {
-        true => Err(Unreadable::TooDeep),
+        true => Err(Refused::TooDeep),
         false => Ok(()),
     }
 }
 
 /// Checks every stream hayro may parse: inflated size and nesting.
-pub fn check_streams(pdf: &Pdf, bytes: &[u8]) -> Result<(), Unreadable> {
+pub fn check_streams(pdf: &Pdf, bytes: &[u8]) -> Result<(), Refused> {
     let (mut total, mut syntax) = (0u64, 0u64);
     let mut seen = HashSet::new();
     for id in object_ids(bytes).filter(|id| seen.insert(*id)) {
@@ -52,17 +59,17 @@ pub fn check_streams(pdf: &Pdf, bytes: &[u8]) -> Result<(), Unreadable> {
         }
         syntax += data.len() as u64;
         if syntax > MAX_SYNTAX_BYTES {
-            return Err(Unreadable::TooLarge);
+            return Err(Refused::TooLarge);
         }
         if nesting(&data, false) > MAX_NESTING {
-            return Err(Unreadable::TooDeep);
+            return Err(Refused::TooDeep);
         }
     }
     Ok(())
 }
 
 /// A stream's data, inflated here under `cap` when it is plain Flate, else decoded by hayro.
-pub fn inflate(stream: &Stream<'_>, cap: u64) -> Result<Vec<u8>, Unreadable> {
+pub fn inflate(stream: &Stream<'_>, cap: u64) -> Result<Vec<u8>, Refused> {
     let filters = stream.filters();
     let data = match filters.as_slice() {
         [] => stream.raw_data().to_vec(),
@@ -79,7 +86,7 @@ pub fn inflate(stream: &Stream<'_>, cap: u64) -> Result<Vec<u8>, Unreadable> {
         _ => stream.decoded().map(|d| d.to_vec()).unwrap_or_default(),
     };
     match data.len() as u64 > cap {
-        true => Err(Unreadable::TooLarge),
+        true => Err(Refused::TooLarge),
         false => Ok(data),
     }
 }

@@ -105,6 +105,15 @@ impl fmt::Display for Unreadable {
 
 impl std::error::Error for Unreadable {}
 
+impl From<guard::Refused> for Unreadable {
+    fn from(refused: guard::Refused) -> Self {
+        match refused {
+            guard::Refused::TooDeep => Unreadable::TooDeep,
+            guard::Refused::TooLarge => Unreadable::TooLarge,
+        }
+    }
+}
+
 /// A glyph placed on its page: text, baseline start and end, font size (points, y down).
 #[derive(Debug, Clone)]
 struct Placed {

@@ -12,7 +12,9 @@
 //! library steps the commands use ([`package`], [`copies`]).
 
 mod amendments;
+mod app;
 mod assets;
+mod body;
 mod copies;
 mod form;
 mod guard;
@@ -34,7 +36,8 @@ use crate::error::{Error, Result, EXIT_OK};
 use crate::output;
 use crate::set::TemplateSet;
 
-pub use guard::Guard;
+use app::App;
+use guard::Guard;
 
 /// Requests handled at once; more are refused (503) rather than queued.
 const MAX_IN_FLIGHT: usize = 32;
@@ -56,25 +59,6 @@ pub struct Options {
     pub listen: Option<IpAddr>,
     /// The template set the sessions are filled for.
     pub set: Arc<TemplateSet>,
-}
-
-/// What every request handler shares: where the sessions and packages are, the guard, and
-/// the sessions open for editing.
-pub struct App {
-    /// The directories the workbench may touch.
-    pub places: sessions::Places,
-    /// Who may come in.
-    pub guard: Guard,
-    /// Sessions open for editing, by name.
-    pub workspaces: workspace::Open,
-    /// The copies received for checking.
-    pub copies: copies::Received,
-    /// The pictures of preview pages.
-    pub pictures: Arc<preview::Pictures>,
-    /// The template set.
-    pub set: Arc<TemplateSet>,
-    /// Held while a package is built: one build at a time.
-    pub building: std::sync::Mutex<()>,
 }
 
 /// Runs the workbench until Ctrl-C (or SIGTERM), then lets the requests under way finish.

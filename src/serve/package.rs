@@ -10,11 +10,11 @@ use serde_json::{json, Value};
 use tiny_http::Request;
 use zeroize::Zeroizing;
 
+use super::app::App;
 use super::guard::Refusal;
 use super::reply::{self, Reply};
 use super::sessions::plain_name;
 use super::workspace::Workspace;
-use super::App;
 use crate::assemble;
 use crate::config::Loaded;
 use crate::fsio;
@@ -102,7 +102,7 @@ pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<
         #[serde(default)]
         passphrase: String,
     }
-    let body = Zeroizing::new(super::routes::body(request, super::routes::MAX_JSON)?);
+    let body = Zeroizing::new(super::body::body(request, super::body::MAX_JSON)?);
     let wanted: Wanted = serde_json::from_slice(&body)
         .map_err(|_| Refusal::new(400, "Bad request: the build form could not be read."))?;
     let passphrase = Zeroizing::new(wanted.passphrase);
@@ -167,7 +167,7 @@ pub fn cosign(app: &App, id: &str, request: &mut Request) -> Result<Reply, Refus
         #[serde(default)]
         trusted: Vec<String>,
     }
-    let body = Zeroizing::new(super::routes::body(request, super::routes::MAX_JSON)?);
+    let body = Zeroizing::new(super::body::body(request, super::body::MAX_JSON)?);
     let wanted: Wanted = serde_json::from_slice(&body)
         .map_err(|_| Refusal::new(400, "Bad request: the co-signing form could not be read."))?;
     let passphrase = Zeroizing::new(wanted.passphrase);
@@ -208,5 +208,8 @@ pub fn cosign(app: &App, id: &str, request: &mut Request) -> Result<Reply, Refus
     let written = seal::cosign(&dir, &sealed, &signed_by, &signer).map_err(failed)?;
     let mut keys = vec![signer.public_key().to_base64()];
     keys.extend(signer.allowed_signers_line().ok());
-    Ok(reply::json(200, &json!({ "id": id, "signer": signer.name(), "written": written, "keys": keys })))
+    Ok(reply::json(
+        200,
+        &json!({ "id": id, "signer": signer.name(), "written": written, "keys": keys }),
+    ))
 }

@@ -1,22 +1,18 @@
 //! Which request does what: the guard first, then one handler per route. Every failure is a
 //! [`Refusal`] answered with its status and a plain sentence, never a panic.
 
-use std::io::Read as _;
 use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tiny_http::{Method, Request};
 
+use super::app::App;
+use super::body::{body, json_body, MAX_COPY};
 use super::guard::{Admitted, Refusal};
 use super::reply::{self, Reply};
 use super::workspace::{Checked, Workspace};
-use super::{amendments, assets, form, package, preview, App};
-
-/// Largest JSON request body: far above any edit.
-pub const MAX_JSON: u64 = 256 << 10;
-/// Largest copy accepted for checking, as `accord verify` reads.
-const MAX_COPY: u64 = crate::verify::MAX_PDF;
+use super::{amendments, assets, form, package, preview};
 
 /// Answers `request`.
 pub fn handle(app: &App, mut request: Request) {
@@ -77,31 +73,6 @@ fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// The body of `request`, at most `max` bytes (413 beyond).
-pub fn body(request: &mut Request, max: u64) -> Result<Vec<u8>, Refusal> {
-    let too_big =
-        || Refusal::new(413, format!("Refused: the request is larger than {} KB.", max >> 10));
-    if request.body_length().is_some_and(|n| n as u64 > max) {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::new();
-    request
-        .as_reader()
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Refusal::new(400, format!("Cannot read the request: {e}")))?;
-    if bytes.len() as u64 > max {
-        return Err(too_big());
-    }
-    Ok(bytes)
-}
-
-/// The JSON body of `request`.
-fn json_body<T: for<'de> Deserialize<'de>>(request: &mut Request) -> Result<T, Refusal> {
-    let bytes = body(request, MAX_JSON)?;
-    serde_json::from_slice(&bytes).map_err(|e| Refusal::new(400, format!("Bad request: {e}")))
 }
 
 fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {

@@ -97,14 +97,12 @@ pub struct ProblemView {
     pub line: usize,
 }
 
-/// What an edit leads to: the checked text and its session, when the config parses.
+/// What an edit leads to: the page's view, and the session when the config parses.
 pub struct Checked {
     /// The page's view.
     pub snapshot: Snapshot,
     /// The validated session and whether it is signature-ready, when the text parses.
     pub session: Option<(Session, bool)>,
-    /// The config text as it stands.
-    pub text: String,
 }
 
 impl Workspace {
@@ -187,7 +185,7 @@ impl Workspace {
             sha256: sha256_hex(text.as_bytes()),
             id: String::new(),
         };
-        let parsed = Loaded::parse(&self.path, text.clone().into_bytes(), &self.set.fields);
+        let parsed = Loaded::parse(&self.path, text.into_bytes(), &self.set.fields);
         let session = match parsed {
             Ok(loaded) => {
                 let checked = check::check(&loaded, &self.set);
@@ -212,7 +210,7 @@ impl Workspace {
                 None
             }
         };
-        Checked { snapshot, session, text }
+        Checked { snapshot, session }
     }
 }
 

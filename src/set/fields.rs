@@ -493,15 +493,8 @@ impl FieldDecl {
             );
             return None;
         }
-        let not_a_choice = self.not_a_choice.as_ref().map(|m| {
-            for unknown in unknown_placeholders(m.get_ref(), &CHOICE_PLACEHOLDERS) {
-                p.push(
-                    &m.span(),
-                    format!("its message uses {unknown}; it may use {{value}} and {{choices}}"),
-                );
-            }
-            one_line(p, m, "not_a_choice")
-        });
+        let not_a_choice =
+            self.not_a_choice.as_ref().map(|m| message(p, m, "not_a_choice", &CHOICE_PLACEHOLDERS));
         Some(Choices { values: values.clone(), not_a_choice })
     }
 
@@ -521,19 +514,24 @@ impl FieldDecl {
                 p.push(&rule.span(), "rules apply to date fields only");
                 continue;
             }
-            let message = decl.message.as_ref().map(|m| {
-                for unknown in unknown_placeholders(m.get_ref(), &RULE_PLACEHOLDERS) {
-                    p.push(
-                        &m.span(),
-                        format!("its message uses {unknown}; it may use {{value}} and {{other}}"),
-                    );
-                }
-                one_line(p, m, "message")
-            });
+            let message =
+                decl.message.as_ref().map(|m| message(p, m, "message", &RULE_PLACEHOLDERS));
             rules.push(Rule { order, other: other.get_ref().clone(), message });
         }
         rules
     }
+}
+
+/// The message `value` (the attribute `what`), one line using only the placeholders `allowed`.
+fn message(p: &mut Problems<'_>, value: &Spanned<String>, what: &str, allowed: &[&str]) -> String {
+    for unknown in unknown_placeholders(value.get_ref(), allowed) {
+        let allowed: Vec<String> = allowed.iter().map(|a| format!("{{{a}}}")).collect();
+        p.push(
+            &value.span(),
+            format!("its {what} uses {unknown}; it may use {}", allowed.join(" and ")),
+        );
+    }
+    one_line(p, value, what)
 }
 
 /// The text of `value`, which must be one line and not empty.
@@ -606,7 +604,7 @@ mod tests {
             ("[[field]]\nkey = \"a.b-c\"\ntype = \"text\"\nhelp = \"x\"\n", "is not a key"),
             ("[[field]]\nkey = \"a.d\"\ntype = \"date\"\nhelp = \"x\"\nrules = [{ not_before = \"a.e\" }]\n", "its rule names `a.e`, which is not a declared field"),
             ("[[field]]\nkey = \"a.n\"\ntype = \"integer\"\nhelp = \"x\"\nexample = \"two\"\n", "its example is not a whole number"),
-            ("[[field]]\nkey = \"a.n\"\ntype = \"choice\"\nchoices = [\"x\"]\nhelp = \"x\"\nnot_a_choice = \"{nope}\"\n", "its message uses {nope}"),
+            ("[[field]]\nkey = \"a.n\"\ntype = \"choice\"\nchoices = [\"x\"]\nhelp = \"x\"\nnot_a_choice = \"{nope}\"\n", "its not_a_choice uses {nope}"),
             ("[[field]]\nkey = \"a.x\"\ntype = \"text\"\nhelp = \"x\"\n[[field]]\nkey = \"b.x\"\ntype = \"text\"\nhelp = \"x\"\n[[field]]\nkey = \"a.y\"\ntype = \"text\"\nhelp = \"x\"\n", "fields.toml:9:1: field `a.y`: the fields of [a] must be declared one after the other, but the field before it is in [b]"),
             ("[[field]]\nkey = \"a.x\"\ntype = \"text\"\nhelp = \"x\"\n[[table]]\nkey = \"b\"\ntitle = \"B\"\n", "fields.toml:6:7: table `b` holds no declared field"),
             ("[[field]]\nkey = \"a\"\ntype = \"text\"\nhelp = \"x\"\n[[field]]\nkey = \"a.b\"\ntype = \"text\"\nhelp = \"x\"\n", "is a value, so it cannot also be the table of `a.b`"),

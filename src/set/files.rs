@@ -140,8 +140,26 @@ pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_name, is_set_file, text_of};
+    use super::{check_name, is_set_file, read_dir, text_of};
     use std::path::Path;
+
+    #[test]
+    fn a_set_is_read_from_its_own_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("b.typ.j2"), "b").unwrap();
+        std::fs::write(d.join("README.md"), "not read").unwrap();
+        std::fs::create_dir(d.join("drafts")).unwrap();
+        std::fs::write(d.join("drafts/x.typ.j2"), "not read").unwrap();
+        std::os::unix::fs::symlink("b.typ.j2", d.join("a.typ.j2")).unwrap();
+        let names: Vec<String> = read_dir(d).unwrap().into_iter().map(|f| f.name).collect();
+        assert_eq!(names, ["a.typ.j2", "b.typ.j2"]);
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("c.typ.j2"), "c").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("c.typ.j2"), d.join("c.typ.j2")).unwrap();
+        let err = read_dir(d).unwrap_err();
+        assert!(err.message.contains("outside the template set"), "{err}");
+    }
 
     #[test]
     fn only_the_kinds_of_file_a_set_is_made_of_are_read() {

@@ -10,6 +10,7 @@ use minijinja::Environment;
 
 use super::fields::Fields;
 use super::kind::Kind;
+use crate::chars::Shown as _;
 use crate::location::Location;
 
 /// The names accord itself gives the templates, with the attributes each has (empty: none).
@@ -35,7 +36,7 @@ pub fn check(
         if let Err(err) = env.add_template(name, text) {
             let at = match (err.range(), err.line()) {
                 (Some(range), _) => Location::of(path, text, range.start).to_string(),
-                (None, line) => format!("{}:{}", path.display(), line.unwrap_or(1)),
+                (None, line) => format!("{}:{}", path.shown(), line.unwrap_or(1)),
             };
             let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
             problems.push(format!("{at}: {}{detail}", err.kind()));

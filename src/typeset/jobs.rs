@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{layout, Flaw, Style, Typeset};
+use super::document::{layout, Outcome, Style};
 use crate::date::Date;
 use crate::error::{Error, Result};
 
@@ -15,15 +15,6 @@ pub struct Job<'a> {
     pub source: &'a str,
     /// Documents with the same group differ only in details (the originals of a template).
     pub group: &'a str,
-}
-
-/// What typesetting one document gave.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Its PDF: every text prints as written.
-    Printed(Typeset),
-    /// What does not print as written (see [`Flaw`]); no PDF is made.
-    Flawed(Vec<Flaw>),
 }
 
 /// Typesets `jobs`, all importing `style` and dated `date`, on one thread per core, each thread typesetting one

@@ -10,8 +10,9 @@ use typst::syntax::{ast, Span};
 use typst::{World as _, WorldExt as _};
 use typst_layout::PagedDocument;
 
+use super::document::{compile, today, world, Style};
+use super::flaws::Flaw;
 use super::world::Sealed;
-use super::{compile, today, world, Flaw, Style};
 use crate::date::Date;
 use crate::error::Result;
 

@@ -64,6 +64,7 @@
 //! }
 //! ```
 
+mod checked;
 mod diagnose;
 mod keys;
 mod package;
@@ -87,9 +88,7 @@ pub use text::text;
 
 use crate::error::Result;
 use crate::package::Sealed;
-
-/// The keys in use, the package's report (with `--package`), and each file's report.
-type Checked = (Vec<Key>, Option<PackageReport>, Vec<FileReport>);
+use checked::Checked;
 
 /// What to verify, and with which keys.
 #[derive(Debug, Default)]

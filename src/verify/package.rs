@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::VerifyingKey;
 
+use super::checked::Checked;
 use super::diagnose::{self, SignedDocument};
 use super::keys::{self, Key};
 use super::report::{
     FileReport, MissingKey, PackageReport, SignatureKind, SignatureReport, SignatureStatus, Status,
 };
 use super::signatures::{self, Expect, Found};
-use super::Checked;
 use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::Result;

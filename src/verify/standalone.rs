@@ -5,10 +5,10 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::checked::Checked;
 use super::keys::{self, Key};
 use super::report::{FileReport, Status};
 use super::signatures::{self, Expect};
-use super::Checked;
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};

@@ -5,7 +5,9 @@
 //! The graph is one of files: every path a file writes (`crate::…`, `super::…`, `self::…`,
 //! and a path starting with the name of one of its module's submodules) is followed to the
 //! file of the deepest module it names, in `use` lines and in bodies alike, `use` groups
-//! included. Comments and unit tests are left out.
+//! included, and through that module's own `use` when it only re-exports the item (a
+//! `mod.rs` that says `pub use signer::Signer` leads to `signer.rs`). Comments and unit tests
+//! are left out.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -137,55 +139,150 @@ fn split_top_level(body: &str) -> Vec<&str> {
     parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
 }
 
+/// The modules of `src/` and what their `use` declarations bind, to follow a path to the
+/// file that defines what it names.
+struct Tree {
+    /// Module path (`set::fields`, `` for the crate root) → its file.
+    modules: BTreeMap<String, String>,
+    /// Module path → the names its `use` declarations bind → the absolute path each stands
+    /// for (from the crate root, `crate` left out).
+    bindings: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+impl Tree {
+    fn of(files: &[(String, String)]) -> Self {
+        let modules: BTreeMap<String, String> =
+            files.iter().filter_map(|(f, _)| Some((module_of(f)?, f.clone()))).collect();
+        let mut tree = Tree { modules, bindings: BTreeMap::new() };
+        for (file, text) in files {
+            let Some(module) = module_of(file) else { continue };
+            let mut bound = BTreeMap::new();
+            for (name, path) in use_bindings(&code_of(text)) {
+                if let Some(absolute) = tree.absolute(&module, &path) {
+                    bound.insert(name, absolute);
+                }
+            }
+            tree.bindings.insert(module, bound);
+        }
+        tree
+    }
+
+    /// The submodules of `module`, by name.
+    fn children(&self, module: &str) -> BTreeSet<String> {
+        self.modules
+            .keys()
+            .filter_map(|m| {
+                let rest = match module {
+                    "" => Some(m.as_str()),
+                    module => m.strip_prefix(&format!("{module}::")),
+                };
+                rest.filter(|r| !r.is_empty() && !r.contains("::")).map(str::to_string)
+            })
+            .collect()
+    }
+
+    /// `path`, written in `module`, from the crate root; `None` when it leaves the crate.
+    fn absolute(&self, module: &str, path: &[String]) -> Option<Vec<String>> {
+        let here: Vec<String> =
+            module.split("::").filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let (mut base, rest) = match path.first()?.as_str() {
+            "crate" => (Vec::new(), &path[1..]),
+            "self" => (here, &path[1..]),
+            "super" => (here, path),
+            first if self.children(module).contains(first) => (here, path),
+            _ => return None,
+        };
+        let mut rest = rest.iter().peekable();
+        while rest.peek().is_some_and(|s| *s == "super") {
+            rest.next();
+            base.pop();
+        }
+        base.extend(rest.filter(|s| *s != "self").cloned());
+        Some(base)
+    }
+
+    /// The file that defines what the absolute `path` names: the deepest module it names,
+    /// or, when that module only imports the rest (`pub use world::Sealed`), the file that
+    /// import leads to.
+    fn file_of(&self, path: &[String], depth: usize) -> Option<&String> {
+        let mut module: Vec<String> = Vec::new();
+        let mut rest = path;
+        while let Some((first, after)) = rest.split_first() {
+            let mut deeper = module.clone();
+            deeper.push(first.clone());
+            if !self.modules.contains_key(&deeper.join("::")) {
+                break;
+            }
+            module = deeper;
+            rest = after;
+        }
+        let key = module.join("::");
+        if let (Some(name), true) = (rest.first(), depth < 8) {
+            if let Some(target) = self.bindings.get(&key).and_then(|b| b.get(name)) {
+                let mut followed = target.clone();
+                followed.extend(rest[1..].iter().cloned());
+                if followed != path {
+                    return self.file_of(&followed, depth + 1);
+                }
+            }
+        }
+        self.modules.get(&key)
+    }
+}
+
+/// The names the `use` declarations of `code` bind, each with the path it stands for as
+/// written (an `as` rename binds the new name; a glob binds nothing).
+fn use_bindings(code: &str) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    for statement in code.split(';') {
+        let statement = statement.trim_start();
+        let statement = ["pub(crate) ", "pub(super) ", "pub "]
+            .iter()
+            .find_map(|p| statement.strip_prefix(p))
+            .unwrap_or(statement);
+        let Some(tree) = statement.strip_prefix("use ") else { continue };
+        let mut paths = Vec::new();
+        expand(tree, Vec::new(), &mut paths);
+        for mut path in paths {
+            let mut name = path.last().cloned().unwrap_or_default();
+            if let Some(alias) = tree_alias(tree, &path) {
+                name = alias;
+            }
+            if name == "self" {
+                path.pop();
+                name = path.last().cloned().unwrap_or_default();
+            }
+            if !name.is_empty() && name != "*" {
+                found.push((name, path));
+            }
+        }
+    }
+    found
+}
+
+/// The `as` name a `use` tree gives the path ending in `path`'s last segment, if any.
+fn tree_alias(tree: &str, path: &[String]) -> Option<String> {
+    let last = path.last()?;
+    let at = tree.find(&format!("{last} as "))?;
+    let alias: String =
+        tree[at + last.len() + 4..].trim_start().chars().take_while(|c| is_ident(*c)).collect();
+    (!alias.is_empty()).then_some(alias)
+}
+
 /// The graph of the files of `src/` (but `main.rs`): file → files it refers to.
 fn file_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     sources(&root().join("src"), &mut files);
-    let modules: BTreeMap<String, String> =
-        files.iter().filter_map(|(f, _)| Some((module_of(f)?, f.clone()))).collect();
+    let tree = Tree::of(&files);
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (file, text) in &files {
         let Some(module) = module_of(file) else { continue };
-        let here: Vec<String> =
-            module.split("::").filter(|s| !s.is_empty()).map(str::to_string).collect();
-        let locals: BTreeSet<String> = modules
-            .keys()
-            .filter_map(|m| {
-                let rest = if module.is_empty() {
-                    Some(m.as_str())
-                } else {
-                    m.strip_prefix(&format!("{module}::"))
-                };
-                rest.filter(|r| !r.is_empty() && !r.contains("::")).map(str::to_string)
-            })
-            .collect();
+        let locals = tree.children(&module);
         let mut to = BTreeSet::new();
         for path in paths(&code_of(text), &locals) {
-            let mut target: Vec<String> = match path[0].as_str() {
-                "crate" => Vec::new(),
-                "self" => here.clone(),
-                "super" => here.clone(),
-                _ => here.clone(),
-            };
-            let mut segments = path.iter().peekable();
-            if matches!(path[0].as_str(), "crate" | "self") {
-                segments.next();
-            }
-            while segments.peek().is_some_and(|s| *s == "super") {
-                segments.next();
-                target.pop();
-            }
-            // The deepest module the rest of the path names.
-            for segment in segments {
-                let mut deeper = target.clone();
-                deeper.push(segment.clone());
-                if !modules.contains_key(&deeper.join("::")) {
-                    break;
-                }
-                target = deeper;
-            }
-            if let Some(target) = modules.get(&target.join("::")).filter(|t| *t != file) {
-                to.insert(target.clone());
+            let target = tree.absolute(&module, &path).and_then(|p| tree.file_of(&p, 0).cloned());
+            if let Some(target) = target.filter(|t| t != file) {
+                to.insert(target);
             }
         }
         graph.insert(file.clone(), to);
@@ -314,6 +411,8 @@ fn the_graph_follows_super_self_and_submodule_paths() {
     let mut graph = file_graph();
     assert!(graph["typeset/flaws.rs"].contains("typeset/world.rs"), "super:: followed");
     assert!(graph["commands/mod.rs"].contains("commands/build.rs"), "submodule paths followed");
+    assert!(graph["assemble/documents.rs"].contains("set/catalog.rs"), "re-exports followed");
+    assert!(!graph["seal/cosign.rs"].contains("seal/mod.rs"), "`super::Signer` is signer.rs's");
     graph.entry("fsio.rs".into()).or_default().insert("verify/mod.rs".into());
     assert!(!cycles(&graph).is_empty(), "a planted cycle is found");
 }

@@ -342,11 +342,15 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     type_into(&b, "cosign-signer", "Bob");
     click(&b, "[data-action=cosign]");
     settle(&b, "document.querySelector('[data-cosigned=\"Bob\"]')");
-    b.execute("document.querySelector('[data-cosigned]').scrollIntoView({block: 'center'})", &[]).unwrap();
+    b.execute("document.querySelector('[data-cosigned]').scrollIntoView({block: 'center'})", &[])
+        .unwrap();
     shot(&b, "10-cosigned");
     let bob_public = fs::read_to_string(t.path().join("bob.pub")).unwrap();
     let bob_public = bob_public.lines().nth(1).unwrap().to_string();
-    let both = accord(t.path(), &["verify", pdf, "--package", "out/june-2016", "--key", &public, "--key", &bob_public]);
+    let both = accord(
+        t.path(),
+        &["verify", pdf, "--package", "out/june-2016", "--key", &public, "--key", &bob_public],
+    );
     assert_eq!(code(&both), 0, "{}", text(&both));
 
     // A file changed on disk since it was opened is never overwritten.
