@@ -526,6 +526,25 @@ function packageView(built) {
 }
 
 // ---- check a copy --------------------------------------------------------------------
+// The words of `after` with those not in `before` marked inserted and those of `before` not
+// in `after` marked struck (a longest common subsequence of words).
+function wordDiff(before, after) {
+  const a = before.split(' '), b = after.split(' ');
+  const n = a.length, m = b.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--)
+    lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out = [];
+  let i = 0, j = 0;
+  const word = (node) => { if (out.length) out.push(' '); out.push(node); };
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) { word(a[i]); i++; j++; }
+    else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) { word(el('ins', { text: b[j] })); j++; }
+    else { word(el('del', { text: a[i] })); i++; }
+  }
+  return out;
+}
+
 async function checkView() {
   const data = await call('GET', '/api/packages');
   const select = el('select', { id: 'package', name: 'package' }, data.packages.map(p => el('option', { value: p, text: p })));
@@ -552,7 +571,7 @@ async function checkView() {
       const changes = closest && closest.differences.length
         ? el('div', {}, el('p', { text: 'The words that differ from the signed ' + closest.document + ' (' + closest.role + '):' }),
           el('ul', { class: 'changes' }, closest.differences.map(d => el('li', {},
-            el('strong', { text: d.where + ': ' }), el('span', { class: 'passage' }, el('del', { text: d.before }), ' → ', el('ins', { text: d.after }))))))
+            el('strong', { text: d.where + ': ' }), el('span', { class: 'passage' }, wordDiff(d.before, d.after))))))
         : null;
       result.replaceChildren(el('div', { class: 'verdict', 'data-status': checked.status, 'data-file': checked.file },
         el('h2', { text: title + ': ' + checked.file }), el('p', { text: what }), changes,
