@@ -117,7 +117,7 @@ fn inside(root: &Path, path: &Path) -> Result<()> {
 }
 
 /// The bytes of the set file at `path` as text: UTF-8, and no control character but tab and
-/// line ends (accord marks values in rendered documents with control characters).
+/// line ends ([`check_text`]).
 pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
@@ -125,17 +125,24 @@ pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
         let loc = Location::of(path, &before, before.len());
         Error::usage(format!("{loc}: the file is not valid UTF-8 text; save it as UTF-8"))
     })?;
-    if let Some((at, c)) =
-        text.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        let loc = Location::of(path, &text, at);
-        return Err(Error::usage(format!(
-            "{loc}: the file holds the control character {}, which no file of a template set may \
-             hold; remove it",
-            describe(c)
-        )));
-    }
+    check_text(path, &text).map_err(Error::usage)?;
     Ok(text)
+}
+
+/// Refuses a control character but tab and line ends in the set file `text` read from
+/// `path` (accord marks values in rendered documents with control characters).
+pub fn check_text(path: &Path, text: &str) -> std::result::Result<(), String> {
+    let control =
+        text.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    match control {
+        Some((at, c)) => Err(format!(
+            "{}: the file holds the control character {}, which no file of a template set may \
+             hold; remove it",
+            Location::of(path, text, at),
+            describe(c)
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -96,6 +96,18 @@ impl TemplateSet {
                 problems.join("\n  ")
             ))
         };
+        let unfit: Vec<String> = files
+            .iter()
+            .filter_map(|f| {
+                let path = path_of(&f.name);
+                let name =
+                    files::check_name(&f.name).map_err(|why| format!("{}: {why}", path.shown()));
+                name.and_then(|()| files::check_text(&path, &f.text)).err()
+            })
+            .collect();
+        if !unfit.is_empty() {
+            return Err(refuse(unfit));
+        }
         let (Some(fields_text), Some(catalog_text)) = (text_of(FIELDS), text_of(CATALOG)) else {
             let missing: Vec<&str> =
                 [CATALOG, FIELDS].into_iter().filter(|n| text_of(n).is_none()).collect();
