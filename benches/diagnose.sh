@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-process timings of `accord verify --package` (issue 12): a byte-identical copy (the
+# Whole-process timings of `accord verify --package`: a byte-identical copy (the
 # MATCH path, which must not read any text), and copies that are not the signed file and
 # are explained (re-saved, forged), against the example's 3-document package.
 #

@@ -110,11 +110,11 @@ impl Loaded {
             let bytes = e.as_bytes();
             let valid = e.utf8_error().valid_up_to();
             let loc = Location::of(path, &String::from_utf8_lossy(&bytes[..valid]), valid);
-            Error::usage(format!("{loc}: the config is not valid UTF-8 text; save it as UTF-8"))
+            Error::malformed(format!("{loc}: the config is not valid UTF-8 text; save it as UTF-8"))
         })?;
         let source = Source { path, text: &text };
         let refuse = |span: Range<usize>, message: String| {
-            Error::usage(format!("{}: {}", source.locate(&span), visible(&message)))
+            Error::malformed(format!("{}: {}", source.locate(&span), visible(&message)))
         };
         let root = DeTable::parse(&text).map_err(|e| {
             let at = e.span().unwrap_or(0..0);

@@ -245,7 +245,7 @@ fn format_value(
 
 /// `marked` without its markers, and the place of every marked value.
 fn unmark(marked: &str, marks: &Marks) -> Result<(String, Vec<Placed>)> {
-    let broken = || Error::usage("rendering lost track of a value (a marker is broken)");
+    let broken = || Error::internal("rendering lost track of a value (a marker is broken)");
     let mut source = String::with_capacity(marked.len());
     let mut values = Vec::new();
     let mut rest = marked;
@@ -320,7 +320,7 @@ fn template_error(err: &minijinja::Error, set: &TemplateSet) -> Error {
             .unwrap_or_default(),
         _ => String::new(),
     };
-    Error::usage(format!("{place}template error: {}{detail}{at}", err.kind()))
+    Error::typesetting(format!("{place}template error: {}{detail}{at}", err.kind()))
 }
 
 /// The values the templates see, nested by key path: each declared field's value, a
@@ -439,7 +439,7 @@ mod tests {
     fn a_value_read_in_a_way_the_set_check_cannot_see_is_still_never_an_empty_string() {
         let set = with_template("first line\nSigned at {{ signing[\"plaec\"] }}.\n");
         let err = render(&set, "t.typ.j2", &session("", ""), Mode::Clean, None).unwrap_err();
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Typesetting);
         assert!(
             err.message.starts_with("templates/t.typ.j2:2: template error: undefined value"),
             "{err}"

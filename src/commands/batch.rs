@@ -3,19 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Result, EXIT_OK};
+use crate::error::{Exit, Result};
 use crate::output;
 
 /// Runs `one` on every config of `configs`, printing each error as `error: …`, and returns
-/// the worst exit code.
-pub fn each_config(configs: &[PathBuf], mut one: impl FnMut(&Path) -> Result<u8>) -> u8 {
-    let mut worst = EXIT_OK;
+/// the worst exit.
+pub fn each_config(configs: &[PathBuf], mut one: impl FnMut(&Path) -> Result<Exit>) -> Exit {
+    let mut worst = Exit::Success;
     for path in configs {
-        let code = one(path).unwrap_or_else(|err| {
+        let exit = one(path).unwrap_or_else(|err| {
             output::eprintln(&format!("error: {err}"));
-            err.code
+            err.exit()
         });
-        worst = worst.max(code);
+        worst = worst.max(exit);
     }
     worst
 }

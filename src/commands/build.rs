@@ -8,7 +8,7 @@ use crate::chars::Shown as _;
 use crate::check;
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
-use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
+use crate::error::{Error, Exit, Kind, Result};
 use crate::manifest;
 use crate::output;
 use crate::package::{self, Document};
@@ -18,7 +18,7 @@ use crate::set::TemplateSet;
 use crate::typeset;
 
 /// Runs `accord build` on every config given; the exit code is the worst of them.
-pub fn run(args: &BuildArgs) -> Result<u8> {
+pub fn run(args: &BuildArgs) -> Result<Exit> {
     typeset::preload();
     let set = TemplateSet::open(args.templates.dir.as_deref())?;
     let signer = match &args.key {
@@ -42,7 +42,7 @@ pub fn run(args: &BuildArgs) -> Result<u8> {
             ),
         };
         output::println(&line)?;
-        Ok(EXIT_OK)
+        Ok(Exit::Success)
     }))
 }
 
@@ -74,8 +74,8 @@ fn build_one(
     }
     let planned = assemble::plan(set, &session, mode);
     let docs = assemble::documents(set, &session, &planned, mode, args.dump_typst.as_deref())
-        .map_err(|err| match err.code {
-            EXIT_FAILED => Error::failed(format!(
+        .map_err(|err| match err.kind {
+            Kind::Failed => Error::failed(format!(
                 "{} is not signature-ready; nothing was written:\n  {}",
                 loaded.path.shown(),
                 err.message.replace('\n', "\n  ")

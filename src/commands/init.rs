@@ -4,7 +4,7 @@
 
 use crate::chars::Shown as _;
 use crate::cli::InitArgs;
-use crate::error::{Result, EXIT_OK};
+use crate::error::{Exit, Result};
 use crate::fsio;
 use crate::output;
 use crate::set::{TemplateSet, SCHEMA_FILE};
@@ -14,12 +14,12 @@ const MAX_SCHEMA_BYTES: u64 = 4 << 20;
 
 /// Runs `accord init`: writes the starter config (never over an existing file) and its
 /// schema (unless a file has that name already), or prints the config.
-pub fn run(args: &InitArgs) -> Result<u8> {
+pub fn run(args: &InitArgs) -> Result<Exit> {
     let set = TemplateSet::open(args.templates.dir.as_deref())?;
     let starter = set.starter();
     let Some(path) = &args.path else {
         output::print(&starter)?;
-        return Ok(EXIT_OK);
+        return Ok(Exit::Success);
     };
     fsio::write_new(path, starter.as_bytes(), fsio::PUBLIC)?;
     let templates = match set.dir() {
@@ -49,5 +49,5 @@ pub fn run(args: &InitArgs) -> Result<u8> {
             schema_path.shown()
         ))?;
     }
-    Ok(EXIT_OK)
+    Ok(Exit::Success)
 }

@@ -1,4 +1,4 @@
-//! One module per subcommand, each with a `run` returning the exit code, and the dispatch.
+//! One module per subcommand, each with a `run` returning its exit kind, and the dispatch.
 
 mod batch;
 pub mod build;
@@ -11,10 +11,10 @@ pub mod sign;
 pub mod verify;
 
 use crate::cli::{Cli, Command};
-use crate::error::Result;
+use crate::error::{Exit, Result};
 
 /// Runs the subcommand of the parsed command line.
-pub fn run(cli: Cli) -> Result<u8> {
+pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),

@@ -2,13 +2,13 @@
 //! for TOML editors that complete and check a file by its `#:schema` line.
 
 use crate::cli::SchemaArgs;
-use crate::error::{Result, EXIT_OK};
+use crate::error::{Exit, Result};
 use crate::output;
 use crate::set::TemplateSet;
 
 /// Runs `accord schema`: prints the schema.
-pub fn run(args: &SchemaArgs) -> Result<u8> {
+pub fn run(args: &SchemaArgs) -> Result<Exit> {
     let set = TemplateSet::open(args.templates.dir.as_deref())?;
     output::print(&set.schema())?;
-    Ok(EXIT_OK)
+    Ok(Exit::Success)
 }

@@ -2,14 +2,14 @@
 //! directory ([`crate::serve`] is the server).
 
 use crate::cli::ServeArgs;
-use crate::error::Result;
+use crate::error::{Exit, Result};
 use std::sync::Arc;
 
 use crate::serve::{self, Options};
 use crate::set::TemplateSet;
 
 /// Runs `accord serve` until Ctrl-C.
-pub fn run(args: &ServeArgs) -> Result<u8> {
+pub fn run(args: &ServeArgs) -> Result<Exit> {
     let set = TemplateSet::open(args.templates.dir.as_deref())?;
     serve::run(Options {
         set: Arc::new(set.into_owned()),

@@ -9,14 +9,14 @@ use std::path::Path;
 use crate::assemble;
 use crate::chars::{json_safe, Shown as _};
 use crate::cli::VerifyArgs;
-use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
+use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::set::TemplateSet;
 use crate::typeset;
 use crate::verify::{self, Report, Request};
 
 /// Runs `accord verify`.
-pub fn run(args: &VerifyArgs) -> Result<u8> {
+pub fn run(args: &VerifyArgs) -> Result<Exit> {
     // Read first, so that a broken set is refused before any work.
     let set = match &args.rebuild {
         Some(_) => Some(TemplateSet::open(args.templates.as_deref())?),
@@ -35,12 +35,12 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
-            .map_err(|err| Error::usage(format!("cannot encode the report: {err}")))?;
+            .map_err(|err| Error::internal(format!("cannot encode the report: {err}")))?;
         output::write_stdout(format!("{}\n", json_safe(&json)).as_bytes())?;
     } else {
         output::print(&verify::text(&report))?;
     }
-    Ok(if report.ok { EXIT_OK } else { EXIT_FAILED })
+    Ok(if report.ok { Exit::Success } else { Exit::Failed })
 }
 
 /// Rebuilds the package in `dir` from `config` with `set` and adds the comparison to

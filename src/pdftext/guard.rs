@@ -1,12 +1,13 @@
 //! Bounds on hostile input, checked before hayro parses anything it could choke on.
 //!
 //! hayro never panicked in the mutation loops, but it parses nested arrays and dictionaries by
-//! recursion, and some 150,000 levels overflow the stack: an abort that no `catch_unwind`
-//! catches, reachable with a 6 KB file whose nesting hides in a compressed stream. Nor does it
-//! cap what a stream inflates to. So the file's own syntax is scanned for nesting (stream bodies
-//! skipped), then every stream that is not an image or a font program is inflated here, under
-//! a cap, and scanned too: streams cannot sit inside object streams, so this covers content
-//! streams, forms, patterns, Type 3 glyphs, CMaps and the object streams themselves.
+//! recursion, and deep enough nesting overflows the stack: an abort that no `catch_unwind`
+//! catches, reachable with a small file whose nesting hides in a compressed stream
+//! (BENCHMARKS.md has the figures). Nor does it cap what a stream inflates to. So the file's
+//! own syntax is scanned for nesting (stream bodies skipped), then every stream that is not an
+//! image or a font program is inflated here, under a cap, and scanned too: streams cannot sit
+//! inside object streams, so this covers content streams, forms, patterns, Type 3 glyphs, CMaps
+//! and the object streams themselves.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -17,12 +18,12 @@ use hayro_interpret::hayro_syntax::{Filter, Pdf};
 
 /// Deepest nesting of arrays and dictionaries accepted (real files nest a few levels).
 pub const MAX_NESTING: usize = 4096;
-/// Most bytes one stream may inflate to (an accord page's content is about 20 KB).
+/// Most bytes one stream may inflate to: far above an accord page's content (BENCHMARKS.md).
 pub const MAX_STREAM_BYTES: u64 = 32 * 1024 * 1024;
 /// Most bytes all checked streams together may inflate to.
 pub const MAX_TOTAL_BYTES: u64 = 128 * 1024 * 1024;
-/// Most bytes of PDF syntax (content, forms, object streams) all streams may inflate to; hayro
-/// interprets about 3 MB of content a second.
+/// Most bytes of PDF syntax (content, forms, object streams) all streams may inflate to, which
+/// keeps hayro's interpretation of a copy to seconds (BENCHMARKS.md).
 pub const MAX_SYNTAX_BYTES: u64 = 16 * 1024 * 1024;
 /// Stream subtypes not parsed as PDF syntax: images, font programs, XML metadata.
 const OPAQUE_SUBTYPES: [&str; 5] = ["Image", "Type1C", "CIDFontType0C", "OpenType", "XML"];
@@ -114,7 +115,8 @@ fn object_ids(bytes: &[u8]) -> impl Iterator<Item = ObjectIdentifier> + '_ {
 }
 
 /// The deepest nesting of `[` and `<<` in PDF syntax, and in streams of `q` (hayro copies the
-/// graphics state at each: 1 MB of `q` takes 340 MB), skipping literal strings and, in a file
+/// graphics state at each, so a run of `q` takes many times its size in memory), skipping
+/// literal strings and, in a file
 /// (`skip_streams`), the bodies of streams.
 pub(crate) fn nesting(bytes: &[u8], skip_streams: bool) -> usize {
     const STREAM: &[u8] = b"stream";

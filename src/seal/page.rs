@@ -47,7 +47,7 @@ pub fn write(
         for name in names {
             let bytes = fsio::read_regular(&dir.join(name), "signature", MAX_SIGNATURE_FILE)?;
             let text = String::from_utf8(bytes)
-                .map_err(|_| Error::usage(format!("{name} is not UTF-8 text")))?;
+                .map_err(|_| Error::malformed(format!("{name} is not UTF-8 text")))?;
             out.push(json!({ "file": name, "text": text }));
         }
         Ok(Value::Array(out))
@@ -85,7 +85,7 @@ pub fn write(
 /// The page template filled with `data`.
 fn render(data: &Value) -> Result<String> {
     let mut env = Environment::new();
-    let fail = |e: minijinja::Error| Error::usage(format!("{TEMPLATE_NAME}: {e}"));
+    let fail = |e: minijinja::Error| Error::typesetting(format!("{TEMPLATE_NAME}: {e}"));
     env.add_template(TEMPLATE_NAME, TEMPLATE).map_err(fail)?;
     env.get_template(TEMPLATE_NAME)
         .and_then(|t| t.render(context! { package => data }))

@@ -58,7 +58,7 @@ impl Guard {
     pub fn new(ip: IpAddr, port: u16) -> Result<Self> {
         let mut bytes = [0u8; TOKEN_BYTES];
         getrandom::fill(&mut bytes)
-            .map_err(|e| Error::usage(format!("cannot make a random token: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot make a random token: {e}")))?;
         Ok(Self { ip, port, token: hex(&bytes) })
     }
 

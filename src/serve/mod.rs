@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::chars::Shown as _;
-use crate::error::{Error, Result, EXIT_OK};
+use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::set::TemplateSet;
 
@@ -62,11 +62,12 @@ pub struct Options {
 }
 
 /// Runs the workbench until Ctrl-C (or SIGTERM), then lets the requests under way finish.
-pub fn run(options: Options) -> Result<u8> {
+pub fn run(options: Options) -> Result<Exit> {
     let places = sessions::Places::new(&options.dir, &options.out)?;
     let ip = options.listen.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    let server = tiny_http::Server::http(SocketAddr::new(ip, options.port))
-        .map_err(|e| Error::usage(format!("cannot listen on {ip} port {}: {e}", options.port)))?;
+    let server = tiny_http::Server::http(SocketAddr::new(ip, options.port)).map_err(|e| {
+        Error::io_message(format!("cannot listen on {ip} port {}: {e}", options.port))
+    })?;
     let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
     let guard = Guard::new(ip, port)?;
     let address = guard.address();
@@ -97,7 +98,7 @@ pub fn run(options: Options) -> Result<u8> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))
-            .map_err(|e| Error::usage(format!("cannot handle Ctrl-C: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot handle Ctrl-C: {e}")))?;
     }
     let in_flight = Arc::new(AtomicUsize::new(0));
     let own = SocketAddr::new(
@@ -128,7 +129,7 @@ pub fn run(options: Options) -> Result<u8> {
         std::thread::sleep(Duration::from_millis(20));
     }
     output::eprintln("The workbench has stopped.");
-    Ok(EXIT_OK)
+    Ok(Exit::Success)
 }
 
 /// tiny_http 0.12 hands each new connection to a pool of threads, and two connections

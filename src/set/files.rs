@@ -62,7 +62,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SetFile>> {
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "{}: the file name is not UTF-8 text; rename the file",
                 path.shown()
             )));
@@ -70,10 +70,10 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SetFile>> {
         if !is_set_file(&name) {
             continue;
         }
-        check_name(&name).map_err(|why| Error::usage(format!("{}: {why}", path.shown())))?;
+        check_name(&name).map_err(|why| Error::malformed(format!("{}: {why}", path.shown())))?;
         inside(&root, &path)?;
         if files.len() == MAX_FILES {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "the template set {} holds more than {MAX_FILES} files",
                 dir.shown()
             )));
@@ -108,7 +108,7 @@ fn inside(root: &Path, path: &Path) -> Result<()> {
     if target.parent() == Some(root) {
         return Ok(());
     }
-    Err(Error::usage(format!(
+    Err(Error::malformed(format!(
         "{} is a symbolic link to {}, outside the template set; a set is read only from its \
          own directory: copy the file into it",
         path.shown(),
@@ -123,9 +123,9 @@ pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String> {
         let valid = e.utf8_error().valid_up_to();
         let before = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         let loc = Location::of(path, &before, before.len());
-        Error::usage(format!("{loc}: the file is not valid UTF-8 text; save it as UTF-8"))
+        Error::malformed(format!("{loc}: the file is not valid UTF-8 text; save it as UTF-8"))
     })?;
-    check_text(path, &text).map_err(Error::usage)?;
+    check_text(path, &text).map_err(Error::malformed)?;
     Ok(text)
 }
 

@@ -67,7 +67,7 @@ impl TemplateSet {
                 Self::from_files(None, files).map_err(|err| err.message)
             })
             .as_ref()
-            .map_err(|why| Error::usage(why.clone()))
+            .map_err(|why| Error::internal(why.clone()))
     }
 
     /// The set in the directory `dir`, read and checked.
@@ -90,7 +90,7 @@ impl TemplateSet {
         let path_of = |name: &str| shown.join(name);
         let text_of = |name: &str| files.iter().find(|f| f.name == name).map(|f| f.text.as_str());
         let refuse = |problems: Vec<String>| {
-            Error::usage(format!(
+            Error::malformed(format!(
                 "the template set {} cannot be used:\n  {}",
                 shown.shown(),
                 problems.join("\n  ")

@@ -19,7 +19,7 @@ pub(super) type Parse<T> = std::result::Result<T, String>;
 
 /// A parse error (exit 2) naming where the text came from and the line.
 pub(super) fn line_error(origin: &str, line: usize, message: impl fmt::Display) -> Error {
-    Error::usage(format!("{origin}, line {line}: {message}"))
+    Error::malformed(format!("{origin}, line {line}: {message}"))
 }
 
 /// Reads SSH wire fields; each error names the field that was cut short.

@@ -9,7 +9,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::flaws::{self, Flaw};
-use super::world::Sealed;
+use super::world::SealedWorld;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -67,7 +67,7 @@ fn flawed(documents: &[(&str, &[Flaw])]) -> Error {
 /// A document laid out by typst, ready to be exported as PDF.
 pub struct Laidout {
     name: String,
-    world: Sealed,
+    world: SealedWorld,
     document: PagedDocument,
     flaws: Vec<Flaw>,
 }
@@ -81,19 +81,19 @@ pub fn layout(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<
 }
 
 /// The sealed World of the document `name` with `source` and `style`, dated `date`.
-pub(super) fn world(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Sealed> {
-    Sealed::new(source, style.name, style.source, today(name, date)?)
-        .map_err(|e| Error::usage(format!("{name}: {e}")))
+pub(super) fn world(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<SealedWorld> {
+    SealedWorld::new(source, style.name, style.source, today(name, date)?)
+        .map_err(|e| Error::typesetting(format!("{name}: {e}")))
 }
 
 /// `date` as Typst's `today`.
 pub(super) fn today(name: &str, date: Date) -> Result<Datetime> {
     Datetime::from_ymd(i32::from(date.year), date.month, date.day)
-        .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))
+        .ok_or_else(|| Error::internal(format!("{name}: invalid document date {date}")))
 }
 
 /// Lays out the main file of `world`, refusing what [`layout`] refuses, and finds its flaws.
-pub(super) fn compile(world: &Sealed, name: &str) -> Result<(PagedDocument, Vec<Flaw>)> {
+pub(super) fn compile(world: &SealedWorld, name: &str) -> Result<(PagedDocument, Vec<Flaw>)> {
     let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
     let document = output.map_err(|errors| diagnostics(world, name, &errors))?;
     if !warnings.is_empty() {
@@ -101,7 +101,7 @@ pub(super) fn compile(world: &Sealed, name: &str) -> Result<(PagedDocument, Vec<
     }
     for page in document.pages() {
         if let Some(c) = undrawn(&page.frame) {
-            return Err(Error::usage(format!(
+            return Err(Error::typesetting(format!(
                 "{name}: the text uses U+{:04X} '{c}', which the document font ({DOCUMENT_FONT}) \
                  cannot draw",
                 c as u32
@@ -138,7 +138,7 @@ impl Laidout {
             timestamp: Some(Timestamp::new_utc(world.today)),
             page_ranges: None,
             standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
-                .map_err(|e| Error::usage(format!("{name}: PDF standards: {}", e.message())))?,
+                .map_err(|e| Error::internal(format!("{name}: PDF standards: {}", e.message())))?,
             tagged: true,
             pretty: false,
         };
@@ -162,7 +162,7 @@ fn undrawn(frame: &Frame) -> Option<char> {
 }
 
 /// Typst diagnostics as one message: `document: file:line:col: message (hint: …)`.
-fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error {
+fn diagnostics(world: &SealedWorld, name: &str, diags: &[SourceDiagnostic]) -> Error {
     let lines: Vec<String> = diags
         .iter()
         .map(|d| {
@@ -180,7 +180,7 @@ fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error 
             format!("{name}: {place}{}{hints}", d.message)
         })
         .collect();
-    Error::usage(format!("typesetting failed:\n  {}", lines.join("\n  ")))
+    Error::typesetting(format!("typesetting failed:\n  {}", lines.join("\n  ")))
 }
 
 #[cfg(test)]
@@ -212,7 +212,7 @@ mod tests {
             [r#"#read("/etc/hostname")"#, r#"#image("/etc/passwd")"#, r#"#include "/etc/hosts""#]
         {
             let err = typeset("probe", code, STYLE, DATE).unwrap_err();
-            assert_eq!(err.code, 2);
+            assert_eq!(err.kind, crate::error::Kind::Typesetting);
             assert!(err.message.contains("accord serves no files but its own"), "{code}: {err}");
         }
     }

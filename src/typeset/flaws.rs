@@ -25,7 +25,7 @@ use typst::utils::{Numeric, PicoStr};
 use typst::{World as _, WorldExt as _};
 use typst_layout::PagedDocument;
 
-use super::world::Sealed;
+use super::world::SealedWorld;
 
 /// Label of the metadata in which `style.typ` records the horizontal page margin, the left
 /// and right edges of the text area.
@@ -114,7 +114,7 @@ impl Extent {
 }
 
 /// Every flaw of `document`, page by page, each reported once.
-pub(super) fn find(document: &PagedDocument, world: &Sealed) -> Vec<Flaw> {
+pub(super) fn find(document: &PagedDocument, world: &SealedWorld) -> Vec<Flaw> {
     let margin = page_margin(document);
     let mut finder = Finder { world, page: 0, flaws: Vec::new() };
     for (index, page) in document.pages().iter().enumerate() {
@@ -141,7 +141,7 @@ fn page_margin(document: &PagedDocument) -> Option<Abs> {
 
 /// Walks the frames of one page at a time, collecting flaws.
 struct Finder<'a> {
-    world: &'a Sealed,
+    world: &'a SealedWorld,
     page: usize,
     flaws: Vec<Flaw>,
 }
@@ -257,6 +257,6 @@ fn word_at(text: &TextItem, at: usize) -> (String, Abs) {
 }
 
 /// The bytes of the document's own source (not the style's) that `span` covers.
-fn main_range(world: &Sealed, span: Span) -> Option<Range<usize>> {
+fn main_range(world: &SealedWorld, span: Span) -> Option<Range<usize>> {
     (span.id()? == world.main()).then(|| world.range(span)).flatten()
 }

@@ -47,7 +47,7 @@ pub fn typeset_each(jobs: &[Job<'_>], style: Style<'_>, date: Date) -> Result<Ve
             })
             .collect();
         // Every thread is joined, whatever failed: a panic never goes unreported.
-        let failed = || Error::usage("a typesetting thread failed");
+        let failed = || Error::internal("a typesetting thread failed");
         workers
             .into_iter()
             .flat_map(|w| w.join().unwrap_or_else(|_| vec![(0, Err(failed()))]))

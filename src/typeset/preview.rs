@@ -12,7 +12,7 @@ use typst_layout::PagedDocument;
 
 use super::document::{compile, today, world, Style};
 use super::flaws::Flaw;
-use super::world::Sealed;
+use super::world::SealedWorld;
 use crate::date::Date;
 use crate::error::Result;
 
@@ -20,7 +20,7 @@ use crate::error::Result;
 pub struct Previewer {
     name: String,
     style: (String, String),
-    world: Option<Sealed>,
+    world: Option<SealedWorld>,
 }
 
 /// One laid-out page of a preview.
@@ -115,7 +115,7 @@ impl Preview {
 /// Collects the text of `frame` (placed at `origin`), and the boxes of what string literals of
 /// the source printed, one per run of glyphs from one literal.
 fn walk(
-    world: &Sealed,
+    world: &SealedWorld,
     frame: &Frame,
     origin: Point,
     into: &mut Vec<ValueBox>,
@@ -165,7 +165,7 @@ fn walk(
 }
 
 /// The byte range and text of the string literal of the main source at `span`, if it is one.
-fn literal_at(world: &Sealed, span: Span) -> Option<(Range<usize>, String)> {
+fn literal_at(world: &SealedWorld, span: Span) -> Option<(Range<usize>, String)> {
     let id = span.id()?;
     if id != world.main() {
         return None;

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::VerifyingKey;
 
-use super::checked::Checked;
 use super::diagnose::{self, SignedDocument};
+use super::findings::Findings;
 use super::keys::{self, Key};
 use super::report::{
     FileReport, MissingKey, PackageReport, SignatureKind, SignatureReport, SignatureStatus, Status,
@@ -21,7 +21,7 @@ use crate::fsio;
 use crate::manifest::{self, Manifest};
 use crate::minisign::PublicKey;
 use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX, SSH_SUFFIX};
-use crate::package::Sealed;
+use crate::package::VerifiedPackage;
 
 /// Largest `SHA256SUMS` read: one line of about 100 bytes per document.
 const MAX_SHA256SUMS: u64 = 1 << 20;
@@ -40,7 +40,7 @@ struct Opened {
 /// Each file against the documents of the package in `dir`, with the `trusted` keys (none:
 /// the package's own, untrusted); no file: the package's own documents, as its verified
 /// manifest lists them.
-pub fn verify(files: &[PathBuf], dir: &Path, trusted: Option<Vec<Key>>) -> Result<Checked> {
+pub fn verify(files: &[PathBuf], dir: &Path, trusted: Option<Vec<Key>>) -> Result<Findings> {
     let mut opened = open(dir, trusted)?;
     let own: Vec<PathBuf> = match (files.is_empty(), &opened.manifest) {
         (true, Some((manifest, _))) => manifest.files.iter().map(|f| dir.join(&f.name)).collect(),
@@ -56,7 +56,7 @@ pub fn verify(files: &[PathBuf], dir: &Path, trusted: Option<Vec<Key>>) -> Resul
         }
         reports.push(report);
     }
-    Ok((opened.keys, Some(opened.report), reports))
+    Ok(Findings { keys: opened.keys, package: Some(opened.report), files: reports })
 }
 
 /// Every document of the package in `dir` in place, for co-signing with the key `own`: the
@@ -65,7 +65,7 @@ pub fn whole(
     dir: &Path,
     trusted: Option<Vec<Key>>,
     own: &VerifyingKey,
-) -> Result<(Checked, Option<Sealed>)> {
+) -> Result<(Findings, Option<VerifiedPackage>)> {
     let checks_every_signer = trusted.is_some();
     let mut opened = open(dir, trusted)?;
     if checks_every_signer {
@@ -84,7 +84,9 @@ pub fn whole(
         }
     }
     let Some((manifest, manifest_bytes)) = opened.manifest.clone() else {
-        return Ok(((opened.keys, Some(opened.report), Vec::new()), None));
+        let findings =
+            Findings { keys: opened.keys, package: Some(opened.report), files: Vec::new() };
+        return Ok((findings, None));
     };
     let mut reports = Vec::with_capacity(manifest.files.len());
     let mut documents = Vec::with_capacity(manifest.files.len());
@@ -117,8 +119,9 @@ pub fn whole(
         signature_files.insert(entry.name.clone(), valid_minisigs(&report.signatures));
     }
     let signers = signers(&opened.keys, &opened.report.signatures);
-    let sealed = Sealed { manifest, manifest_bytes, documents, signers, signature_files };
-    Ok(((opened.keys, Some(opened.report), reports), Some(sealed)))
+    let sealed = VerifiedPackage { manifest, manifest_bytes, documents, signers, signature_files };
+    let findings = Findings { keys: opened.keys, package: Some(opened.report), files: reports };
+    Ok((findings, Some(sealed)))
 }
 
 /// Reads the package in `dir` and checks its manifest and `SHA256SUMS`.

@@ -5,7 +5,7 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::checked::Checked;
+use super::findings::Findings;
 use super::keys::{self, Key};
 use super::report::{FileReport, Status};
 use super::signatures::{self, Expect};
@@ -29,7 +29,7 @@ pub fn verify(
     files: &[PathBuf],
     trusted: Option<Vec<Key>>,
     package_id: Option<&str>,
-) -> Result<Checked> {
+) -> Result<Findings> {
     let mut places: BTreeMap<PathBuf, Place> = BTreeMap::new();
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
@@ -64,7 +64,7 @@ pub fn verify(
             used.push(key);
         }
     }
-    Ok((used, None, reports))
+    Ok(Findings { keys: used, package: None, files: reports })
 }
 
 /// The report of the file at `path`, named `name`, against the signatures next to it.

@@ -492,6 +492,7 @@ fn the_workbench_refuses_what_a_local_server_must() {
 /// server's memory after 10 and after 1,000 edits.
 #[test]
 #[ignore = "a benchmark: bash benches/workbench.sh"]
+#[allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn workbench_latency() {
     let edits: usize =
         std::env::var("ACCORD_BENCH_EDITS").ok().and_then(|n| n.parse().ok()).unwrap_or(120);

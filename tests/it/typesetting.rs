@@ -205,7 +205,7 @@ fn a_flawed_document_is_refused_with_its_flaws_named() {
     let source =
         render(set(), "agreement.typ.j2", &session, Mode::Clean, Some((1, 2))).unwrap().source;
     let err = typeset::typeset("x/agreement.pdf", &source, style(), DATE).unwrap_err();
-    assert_eq!(err.code, 1);
+    assert_eq!(err.kind, accord::error::Kind::Failed);
     assert!(err.message.contains("x/agreement.pdf: page 6: the word \"NNN"), "{err}");
 }
 

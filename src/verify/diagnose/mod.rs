@@ -51,7 +51,7 @@ const LIGATURE_PAIRS: [&str; 8] = ["ff", "fi", "fl", "ft", "fj", "fb", "fh", "fk
 
 /// A signed document of the package, with its text already read.
 #[derive(Debug, Clone, Copy)]
-pub struct Signed<'a> {
+pub struct SignedText<'a> {
     /// File name in the package.
     pub name: &'a str,
     /// Role its signatures attest ("agreement, original 1 of 2").
@@ -108,9 +108,9 @@ pub fn explain(bytes: &[u8], signed: &[SignedDocument]) -> Result<Option<Closest
     let copy = pdftext::extract(bytes).map_err(|why| why.to_string())?;
     let catalog = TemplateSet::builtin().ok().map(|set| &set.catalog);
     let plain = StructureSpec::default();
-    let documents: Vec<Signed<'_>> = signed
+    let documents: Vec<SignedText<'_>> = signed
         .iter()
-        .map(|doc| Signed {
+        .map(|doc| SignedText {
             name: &doc.name,
             role: &doc.role,
             text: &doc.text,
@@ -137,7 +137,7 @@ struct Comparison {
 
 /// Says which signed document a copy is a version of, and how it differs; `None` when no
 /// document of the package is close to it.
-pub fn diagnose(copy: &Text, documents: &[Signed<'_>]) -> Option<Closest> {
+pub fn diagnose(copy: &Text, documents: &[SignedText<'_>]) -> Option<Closest> {
     let copy_words = copy.tokens();
     if copy_words.is_empty() {
         return None;
@@ -192,7 +192,7 @@ impl Comparison {
 }
 
 /// The sentence about a damaged text layer.
-fn damage_note(damaged: usize, others: &[Hunk], doc: &Signed<'_>) -> String {
+fn damage_note(damaged: usize, others: &[Hunk], doc: &SignedText<'_>) -> String {
     let head = "its text layer is damaged (ligatures turned into unrelated characters, as \
                 Ghostscript does), so the text cannot be compared exactly";
     let words = if damaged == 1 { "word" } else { "words" };
