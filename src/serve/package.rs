@@ -8,7 +8,7 @@ use std::sync::PoisonError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tiny_http::Request;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 use super::app::App;
 use super::guard::Refusal;
@@ -21,7 +21,7 @@ use crate::fsio;
 use crate::manifest;
 use crate::package::{self, layout};
 use crate::render::Mode;
-use crate::seal::{self, PassphraseSource, Typed};
+use crate::seal::{self, PassphraseSource, Signer, Typed};
 use crate::verify;
 
 /// Largest package file offered: the documents and everything beside them.
@@ -94,18 +94,7 @@ pub struct BuiltView {
 /// it with the key file named in the request, unlocked with the passphrase typed in the page
 /// (held zeroed-on-drop, never stored, logged or sent back).
 pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<Reply, Refusal> {
-    #[derive(Deserialize)]
-    struct Wanted {
-        key_file: String,
-        #[serde(default)]
-        signer: Option<String>,
-        #[serde(default)]
-        passphrase: String,
-    }
-    let body = Zeroizing::new(super::body::body(request, super::body::MAX_JSON)?);
-    let wanted: Wanted = serde_json::from_slice(&body)
-        .map_err(|_| Refusal::new(400, "Bad request: the build form could not be read."))?;
-    let passphrase = Zeroizing::new(wanted.passphrase);
+    let form = KeyForm::read(request)?;
     let _one_build = app.building.lock().unwrap_or_else(PoisonError::into_inner);
     if workspace.current().snapshot.unsaved {
         return Err(Refusal::new(
@@ -129,14 +118,7 @@ pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<
         ));
     }
     package::ensure_replaceable(&target).map_err(failed)?;
-    let key = PathBuf::from(wanted.key_file.trim());
-    if key.as_os_str().is_empty() {
-        return Err(Refusal::new(400, "Give the path of your secret key file."));
-    }
-    let pass = PassphraseSource::Given(Typed(passphrase));
-    let name = wanted.signer.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let signer = seal::load_signer(&key, name, &pass).map_err(failed)?;
-    drop(pass);
+    let signer = form.signer()?;
     let planned = assemble::plan(set, &session, Mode::Clean);
     let docs = assemble::documents(set, &session, &planned, Mode::Clean, None).map_err(failed)?;
     typst::comemo::evict(10);
@@ -147,9 +129,7 @@ pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<
         .iter()
         .map(|d| json!({ "name": d.file_name, "role": d.role, "pages": d.pages }))
         .collect();
-    let mut keys = vec![signer.public_key().to_base64()];
-    keys.extend(signer.allowed_signers_line().ok());
-    let view = BuiltView { id: session.id, files, keys, page: layout::PAGE };
+    let view = BuiltView { id: session.id, files, keys: published(&signer), page: layout::PAGE };
     Ok(reply::json(200, &view))
 }
 
@@ -157,27 +137,14 @@ pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<
 /// unlocked with the passphrase typed in the page, once the package verifies with the
 /// trusted keys the user entered for the signers already in it.
 pub fn cosign(app: &App, id: &str, request: &mut Request) -> Result<Reply, Refusal> {
-    #[derive(Deserialize)]
-    struct Wanted {
-        key_file: String,
-        #[serde(default)]
-        signer: Option<String>,
-        #[serde(default)]
-        passphrase: String,
-        #[serde(default)]
-        trusted: Vec<String>,
-    }
-    let body = Zeroizing::new(super::body::body(request, super::body::MAX_JSON)?);
-    let wanted: Wanted = serde_json::from_slice(&body)
-        .map_err(|_| Refusal::new(400, "Bad request: the co-signing form could not be read."))?;
-    let passphrase = Zeroizing::new(wanted.passphrase);
+    let form = KeyForm::read(request)?;
     let dir = app.places.package(id)?;
     if !dir.join(manifest::FILE_NAME).is_file() {
         return Err(Refusal::new(404, format!("There is no signed package {id} to co-sign.")));
     }
     let failed = |e: crate::error::Error| Refusal::new(422, e.message);
     let trusted: Vec<String> =
-        wanted.trusted.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
+        form.trusted.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
     if trusted.is_empty() {
         return Err(Refusal::new(
             400,
@@ -185,11 +152,7 @@ pub fn cosign(app: &App, id: &str, request: &mut Request) -> Result<Reply, Refus
              package is co-signed only once it verifies with them.",
         ));
     }
-    let pass = PassphraseSource::Given(Typed(passphrase));
-    let name = wanted.signer.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let signer =
-        seal::load_signer(&PathBuf::from(wanted.key_file.trim()), name, &pass).map_err(failed)?;
-    drop(pass);
+    let signer = form.signer()?;
     let _one = fsio::lock_dir(&dir, "co-signing").map_err(failed)?;
     fsio::remove_stale_temporaries(&dir).map_err(failed)?;
     let request = verify::Request { keys: &trusted, ..verify::Request::default() };
@@ -206,10 +169,58 @@ pub fn cosign(app: &App, id: &str, request: &mut Request) -> Result<Reply, Refus
         ));
     };
     let written = seal::cosign(&dir, &sealed, &signed_by, &signer).map_err(failed)?;
-    let mut keys = vec![signer.public_key().to_base64()];
-    keys.extend(signer.allowed_signers_line().ok());
+    let keys = published(&signer);
     Ok(reply::json(
         200,
         &json!({ "id": id, "signer": signer.name(), "written": written, "keys": keys }),
     ))
+}
+
+/// What the page sends to sign: the key file on this machine, the signer's name, the
+/// passphrase typed in the page (zeroed when dropped, never stored, logged or sent back), and
+/// for co-signing the trusted keys of the signers already in the package.
+#[derive(Deserialize)]
+struct KeyForm {
+    key_file: String,
+    #[serde(default)]
+    signer: Option<String>,
+    #[serde(default)]
+    passphrase: String,
+    #[serde(default)]
+    trusted: Vec<String>,
+}
+
+impl KeyForm {
+    /// The form in the body of `request`; the body's bytes are zeroed once read.
+    fn read(request: &mut Request) -> Result<Self, Refusal> {
+        let body = Zeroizing::new(super::body::body(request, super::body::MAX_JSON)?);
+        serde_json::from_slice(&body)
+            .map_err(|_| Refusal::new(400, "Bad request: the signing form could not be read."))
+    }
+
+    /// The signer the key file makes, unlocked with the passphrase, which is then zeroed.
+    fn signer(mut self) -> Result<Signer, Refusal> {
+        let key = PathBuf::from(self.key_file.trim());
+        if key.as_os_str().is_empty() {
+            return Err(Refusal::new(400, "Give the path of your secret key file."));
+        }
+        let name = self.signer.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let passphrase = std::mem::take(&mut self.passphrase);
+        let pass = PassphraseSource::Given(Typed(Zeroizing::new(passphrase)));
+        seal::load_signer(&key, name, &pass).map_err(|e| Refusal::new(422, e.message))
+    }
+}
+
+impl Drop for KeyForm {
+    /// A passphrase not used (the request refused before signing) is zeroed too.
+    fn drop(&mut self) {
+        self.passphrase.zeroize();
+    }
+}
+
+/// The signer's public key to publish, in minisign's and OpenSSH's forms.
+fn published(signer: &Signer) -> Vec<String> {
+    let mut keys = vec![signer.public_key().to_base64()];
+    keys.extend(signer.allowed_signers_line().ok());
+    keys
 }
