@@ -7,8 +7,9 @@
 //! left is each declared value as written, with its span, for `check` to judge: a missing
 //! key, an unfilled or impossible value are problems of the session, listed all at once.
 //!
-//! Two keys are accord's own, whatever the set: `id`, the package id, and the `[amendments]`
-//! table of decisions on the catalog's proposed amendments.
+//! Three keys are accord's own, whatever the set: `id`, the package id; `supersedes`, the
+//! fingerprints of earlier signings this package replaces; and the `[amendments]` table of
+//! decisions on the catalog's proposed amendments.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -28,6 +29,8 @@ use crate::set::{quoted_list, Fields, Kind, Literal, DECISIONS};
 pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
 /// The key of the package id.
 pub const ID: &str = "id";
+/// The key of the list of fingerprints of the signings a package supersedes.
+pub const SUPERSEDES: &str = "supersedes";
 /// The key of the table of decisions on amendments.
 pub const AMENDMENTS: &str = "amendments";
 
@@ -64,6 +67,8 @@ impl Raw {
 pub struct Config {
     /// Package id: names the output directory `out/<id>`.
     pub id: Option<Text>,
+    /// Fingerprints of earlier signings of the package that this one replaces.
+    pub supersedes: Option<Spanned<Vec<Text>>>,
     /// Each declared field the config gives, by key.
     pub values: BTreeMap<String, Raw>,
     /// Where each table the config has begins (its header, or its first key), by key; the
@@ -155,6 +160,8 @@ impl Reader<'_> {
             if key.is_empty() && name.get_ref() == ID {
                 self.config.id =
                     Some(text(&full, value, "; write it in quotes, e.g. id = \"un-iom-2016\"")?);
+            } else if key.is_empty() && name.get_ref() == SUPERSEDES {
+                self.config.supersedes = Some(supersedes(value)?);
             } else if key.is_empty() && name.get_ref() == AMENDMENTS {
                 self.amendments(value)?;
             } else if let Some(field) = self.fields.get(&full) {
@@ -169,7 +176,7 @@ impl Reader<'_> {
             } else {
                 let mut expected: Vec<&str> = self.fields.children(key);
                 if key.is_empty() {
-                    expected.insert(0, ID);
+                    expected.splice(0..0, [ID, SUPERSEDES]);
                     expected.push(AMENDMENTS);
                 }
                 return Err((name.span(), unknown_field(name.get_ref(), &expected)));
@@ -213,6 +220,20 @@ impl Reader<'_> {
         }
         Ok(())
     }
+}
+
+/// The `supersedes` list: fingerprints, as text (`check` reads them).
+fn supersedes(value: &Spanned<DeValue<'_>>) -> std::result::Result<Spanned<Vec<Text>>, Refusal> {
+    let hint = "; write a list in brackets, each fingerprint in quotes as accord build printed \
+                it: supersedes = [\"…\"]";
+    let DeValue::Array(items) = value.get_ref() else {
+        return Err(mismatch(SUPERSEDES, value, "a list", hint));
+    };
+    let items = items
+        .iter()
+        .map(|item| text(SUPERSEDES, item, hint))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(Spanned::new(value.span(), items))
 }
 
 /// `table.name`, or `name` at the top.

@@ -142,6 +142,7 @@ fn flaw_lines(flaws: &[(&Planned, &Rendered, Flaw)]) -> Vec<String> {
 pub fn provenance(set: &TemplateSet, loaded: &Loaded, session: &Session) -> Provenance {
     Provenance {
         package_id: session.id.clone(),
+        supersedes: session.supersedes.clone(),
         config_sha256: sha256_hex(loaded.text.as_bytes()),
         templates: set.hashes(),
         accord_version: env!("CARGO_PKG_VERSION").to_string(),

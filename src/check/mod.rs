@@ -18,8 +18,9 @@ pub use placeholder::unfilled;
 pub use session::{Field, Session, Value, FALLBACK_DATE};
 
 use crate::chars::{composed, describe, text_problem, visible};
-use crate::config::{Decision, Loaded, Raw, Text, AMENDMENTS, ID};
+use crate::config::{Decision, Loaded, Raw, Text, AMENDMENTS, ID, SUPERSEDES};
 use crate::date::Date;
+use crate::fingerprint::Fingerprint;
 use crate::fonts;
 use crate::location::Location;
 use crate::set::{out_of_bounds, table_of, FieldSpec, Kind, Literal, TemplateSet};
@@ -76,6 +77,7 @@ pub fn check(loaded: &Loaded, set: &TemplateSet) -> Checked {
             String::new()
         }
     };
+    let supersedes = c.supersedes();
     let mut fields = Vec::new();
     for spec in set.fields.all() {
         match config.values.get(&spec.key) {
@@ -89,7 +91,7 @@ pub fn check(loaded: &Loaded, set: &TemplateSet) -> Checked {
     }
     let amendments = c.amendments(set);
     c.problems.sort_by_key(|p| (p.location.line, p.location.col));
-    Checked { session: Session { id, fields, amendments }, problems: c.problems }
+    Checked { session: Session { id, supersedes, fields, amendments }, problems: c.problems }
 }
 
 /// Collects problems for one loaded config.
@@ -259,6 +261,35 @@ impl Collector<'_> {
         let msg = format!("is missing; add it{under}{}", e_g.unwrap_or_default());
         self.push(&span, &spec.key, msg, false);
         self.field(&spec.key, &span, None)
+    }
+
+    /// The fingerprints of the earlier signings the package supersedes: each one whole and
+    /// listed once (that it is not the package's own is checked when it is sealed).
+    fn supersedes(&mut self) -> Vec<Fingerprint> {
+        let config = &self.loaded.config;
+        let mut found: Vec<Fingerprint> = Vec::new();
+        let mut problems = Vec::new();
+        for text in config.supersedes.iter().flat_map(|list| list.get_ref()) {
+            let message = match Fingerprint::parse(text.get_ref()) {
+                Ok(fingerprint) if !found.contains(&fingerprint) => {
+                    found.push(fingerprint);
+                    continue;
+                }
+                Ok(fingerprint) => {
+                    format!("lists {fingerprint} twice; list each superseded signing once")
+                }
+                Err(why) => format!(
+                    "\"{}\" is not a package fingerprint: {why}; copy it as accord build \
+                     printed it for the earlier signing",
+                    visible(text.get_ref())
+                ),
+            };
+            problems.push((text.span(), message));
+        }
+        for (span, message) in problems {
+            self.push(&span, SUPERSEDES, message, true);
+        }
+        found
     }
 
     /// The rules of the date field `spec`: not before, not after, another date field.

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::config::Decision;
 use crate::date::Date;
+use crate::fingerprint::Fingerprint;
 use crate::location::Location;
 
 /// One value of the session: its config key, where it is written, and the value itself
@@ -43,6 +44,8 @@ pub enum Value {
 pub struct Session {
     /// Package id as written (trimmed): names `out/<id>` even when unfilled, for drafts.
     pub id: String,
+    /// Fingerprints of the earlier signings this package supersedes.
+    pub supersedes: Vec<Fingerprint>,
     /// One field per declared key the config gives or must give, in declaration order; an
     /// optional field the config leaves out is not here.
     pub fields: Vec<Field>,

@@ -9,6 +9,7 @@ use crate::check;
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
 use crate::error::{Error, Exit, Kind, Result};
+use crate::fingerprint::Fingerprint;
 use crate::manifest;
 use crate::output;
 use crate::package::{self, Document};
@@ -32,26 +33,35 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
         let built = build_one(path, args, &set, signer.as_ref());
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
-        let line = match built? {
-            Built::New(dir) => format!("{}: built {}", path.shown(), dir.shown()),
-            Built::UpToDate(dir) => format!(
-                "{}: up to date: rebuilt and identical to the signed package {}; nothing was \
-                 changed",
-                path.shown(),
-                dir.shown()
+        let (line, fingerprint) = match built? {
+            Built::New(dir, fingerprint) => {
+                (format!("{}: built {}", path.shown(), dir.shown()), fingerprint)
+            }
+            Built::UpToDate(dir, fingerprint) => (
+                format!(
+                    "{}: up to date: rebuilt and identical to the signed package {}; nothing \
+                     was changed",
+                    path.shown(),
+                    dir.shown()
+                ),
+                Some(fingerprint),
             ),
         };
         output::println(&line)?;
+        if let Some(fingerprint) = fingerprint {
+            output::println(&fingerprint.publish_line())?;
+        }
         Ok(Exit::Success)
     }))
 }
 
 /// What a build did.
 enum Built {
-    /// Published a new package in this directory.
-    New(PathBuf),
-    /// Found the signed package in this directory identical to what it built.
-    UpToDate(PathBuf),
+    /// Published a new package in this directory, signed: with this fingerprint.
+    New(PathBuf, Option<Fingerprint>),
+    /// Found the signed package in this directory, of this fingerprint, identical to what it
+    /// built.
+    UpToDate(PathBuf, Fingerprint),
 }
 
 /// Builds the package of one config.
@@ -83,12 +93,12 @@ fn build_one(
             _ => err,
         })?;
     if signed {
-        return up_to_date(set, &loaded, &docs, &target, signer).map(|()| Built::UpToDate(target));
+        let fingerprint = up_to_date(set, &loaded, &docs, &target, signer)?;
+        return Ok(Built::UpToDate(target, fingerprint));
     }
     let provenance = assemble::provenance(set, &loaded, &session);
-    package::publish(&target, &docs, |dir| match signer {
-        Some(signer) => seal::seal(dir, &docs, &provenance, signer),
-        None => Ok(()),
+    let fingerprint = package::publish(&target, &docs, |dir| {
+        signer.map(|signer| seal::seal(dir, &docs, &provenance, signer)).transpose()
     })?;
     for doc in &docs {
         let plural = if doc.pages == 1 { "" } else { "s" };
@@ -97,19 +107,19 @@ fn build_one(
             doc.file_name, doc.role, doc.pages
         ))?;
     }
-    Ok(Built::New(target))
+    Ok(Built::New(target, fingerprint))
 }
 
-/// Whether the signed package at `target` holds exactly `docs`, signed by `signer` (when
-/// given); refused (exit 1), saying which document differs and why, when not.
+/// The fingerprint of the signed package at `target` if it holds exactly `docs`, signed by
+/// `signer` (when given); refused (exit 1), saying which document differs and why, when not.
 fn up_to_date(
     set: &TemplateSet,
     loaded: &Loaded,
     docs: &[Document],
     target: &Path,
     signer: Option<&Signer>,
-) -> Result<()> {
-    let (manifest, _) = manifest::read(target)?;
+) -> Result<Fingerprint> {
+    let (manifest, bytes) = manifest::read(target)?;
     let report = assemble::compare(set, loaded, docs, target, &manifest);
     let mut why: Vec<String> = if report.ok { Vec::new() } else { report.inputs.clone() };
     for doc in report.documents.iter().filter(|d| !d.reproduced) {
@@ -131,7 +141,7 @@ fn up_to_date(
         }
     }
     if why.is_empty() {
-        return Ok(());
+        return Ok(Fingerprint::of_manifest(&bytes));
     }
     Err(Error::failed(format!(
         "{} is a signed package and is never overwritten, and this build differs from it; \

@@ -7,9 +7,10 @@
 use std::path::Path;
 
 use crate::assemble;
-use crate::chars::{json_safe, Shown as _};
+use crate::chars::{json_safe, visible, Shown as _};
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Exit, Result};
+use crate::fingerprint::Fingerprint;
 use crate::output;
 use crate::set::TemplateSet;
 use crate::typeset;
@@ -22,12 +23,20 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         Some(_) => Some(TemplateSet::open(args.templates.as_deref())?),
         None => None,
     };
+    let fingerprint = match &args.fingerprint {
+        Some(text) => Some(
+            Fingerprint::parse(text)
+                .map_err(|why| Error::usage(format!("--fingerprint {}: {why}", visible(text))))?,
+        ),
+        None => None,
+    };
     let request = Request {
         files: &args.files,
         package: args.package.as_deref(),
         keys: &args.keys,
         allowed_signers: args.allowed_signers.as_deref(),
         package_id: args.package_id.as_deref(),
+        fingerprint: fingerprint.as_ref(),
     };
     let mut report = verify::verify(&request)?;
     if let (Some(config), Some(dir), Some(set)) = (&args.rebuild, &args.package, &set) {

@@ -27,6 +27,10 @@ pub const RESERVED: [&str; 7] =
 pub const ID_HELP: &str =
     "Package id: names the output directory out/<id>/ (letters, digits, '.', '-', '_').";
 
+/// What `supersedes`, the other key every config may have, is.
+pub const SUPERSEDES_HELP: &str = "Optional: the fingerprints of the earlier signings of this \
+     package that this one replaces, as accord build printed them, each once.";
+
 /// The declared fields of a set, in declaration order, and the tables they are grouped in.
 #[derive(Debug, Clone)]
 pub struct Fields {

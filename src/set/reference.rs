@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::catalog::{Catalog, DECISIONS};
-use super::fields::{Fields, ID_HELP};
+use super::fields::{Fields, ID_HELP, SUPERSEDES_HELP};
 use super::kind::quoted_list;
 
 /// The reference of the set of `fields` and `catalog`: a Markdown table, then the list of
@@ -16,6 +16,7 @@ pub fn table(fields: &Fields, catalog: &Catalog) -> String {
         writeln!(out, "| `{key}` | {} | {} |", cell(value), cell(meaning)).ok();
     };
     row("id", "text: letters, digits, `.`, `-`, `_`", ID_HELP);
+    row("supersedes", "a list of package fingerprints; optional", SUPERSEDES_HELP);
     for field in fields.all() {
         let mut value = field.kind.describe();
         for rule in &field.rules {

@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::catalog::{Catalog, DECISIONS};
-use super::fields::{FieldSpec, Fields, ID_HELP};
+use super::fields::{FieldSpec, Fields, ID_HELP, SUPERSEDES_HELP};
 use super::kind::Kind;
 
 /// The URI of JSON Schema draft 2020-12.
@@ -33,6 +33,13 @@ pub fn of(fields: &Fields, catalog: &Catalog, set: &str) -> Value {
         json!({ "type": "string", "description": ID_HELP, "pattern": ID_PATTERN }),
         true,
     );
+    let supersedes = json!({
+        "type": "array",
+        "items": { "type": "string" },
+        "uniqueItems": true,
+        "description": SUPERSEDES_HELP,
+    });
+    add(&mut root, "supersedes", supersedes, false);
     for field in fields.all() {
         let mut node = &mut root;
         let parts: Vec<&str> = field.key.split('.').collect();

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::catalog::Catalog;
-use super::fields::{FieldSpec, Fields, ID_HELP};
+use super::fields::{FieldSpec, Fields, ID_HELP, SUPERSEDES_HELP};
 use super::kind::{Kind, Literal};
 use crate::chars::Shown as _;
 
@@ -70,6 +70,10 @@ pub fn write(fields: &Fields, catalog: &Catalog, dir: Option<&Path>) -> String {
         line(&mut out, &comment);
     }
     line(&mut out, "id = \"xx\"");
+    for comment in comment(SUPERSEDES_HELP) {
+        line(&mut out, &comment);
+    }
+    line(&mut out, "# supersedes = [\"c442-5669-…\"]");
     let mut table = "";
     for field in fields.all() {
         if field.table() != table {

@@ -196,7 +196,7 @@ fn the_starter_the_schema_and_the_readme_reference_list_the_same_keys() {
         let schema: BTreeSet<String> = schema.into_iter().collect();
         let reference: BTreeSet<String> =
             reference_keys(&set.reference(), &amendments).into_iter().collect();
-        let declared: BTreeSet<String> = ["id".to_string()]
+        let declared: BTreeSet<String> = ["id".to_string(), "supersedes".to_string()]
             .into_iter()
             .chain(set.fields.all().iter().map(|f| f.key.clone()))
             .chain(amendments.iter().map(|id| format!("amendments.{id}")))
