@@ -495,7 +495,8 @@ function cosignForm() {
       result.replaceChildren(el('div', { class: 'package', 'data-cosigned': done.signer },
         el('h3', { text: 'Co-signed by ' + done.signer }),
         el('p', { text: 'Added to the package:' }), el('ul', {}, done.written.map(w => el('li', { text: w }))),
-        el('p', { text: 'Public key to publish:' }), el('ul', { class: 'keys' }, done.keys.map(k => el('li', {}, el('code', { text: k }))))));
+        el('p', { text: 'Public key to publish, with the package fingerprint (unchanged by co-signing):' }), fingerprintView(done.fingerprint),
+        el('ul', { class: 'keys' }, done.keys.map(k => el('li', {}, el('code', { text: k }))))));
     } catch (e) {
       result.replaceChildren(el('p', { class: 'problem', role: 'alert', text: e.message }));
     }
@@ -521,8 +522,13 @@ function packageView(built) {
       ' — ' + f.role + ', ' + plural(f.pages, 'page', 'pages')))),
     el('p', {}, 'Recipients check a copy with the package\'s page: ',
       el('a', { href: base + built.page, target: '_blank', rel: 'noopener', text: 'open ' + built.page }), '.'),
-    el('p', { text: 'Publish your public key (on your web site, in a letter) so that recipients can trust the signatures:' }),
+    el('p', { text: 'Publish your public key and the package fingerprint (on your web site, in a letter) so that recipients can trust the signatures and know this signing from any other:' }),
+    fingerprintView(built.fingerprint),
     el('ul', { class: 'keys' }, built.keys.map(k => el('li', {}, el('code', { text: k })))));
+}
+
+function fingerprintView(fingerprint) {
+  return el('p', { class: 'fingerprint' }, 'Package fingerprint: ', el('code', { 'data-fingerprint': fingerprint, text: fingerprint }));
 }
 
 // ---- check a copy --------------------------------------------------------------------

@@ -7,6 +7,10 @@ const INDEX: &str = include_str!("../../assets/index.html");
 const SCRIPT: &str = include_str!("../../assets/app.js");
 const STYLE: &str = include_str!("../../assets/app.css");
 
+/// The one asset served without the token, to a request that passed the other checks: the
+/// stylesheet, which holds no secret, so that a refusal page is as legible as the workbench.
+pub const PUBLIC: &str = "/app.css";
+
 /// The page shell.
 pub fn page() -> Reply {
     reply::bytes(200, "text/html; charset=utf-8", INDEX.as_bytes().to_vec())
@@ -14,10 +18,16 @@ pub fn page() -> Reply {
 
 /// The asset named `name`, if there is one.
 pub fn asset(name: &str) -> Option<Reply> {
-    let (content_type, text) = match name {
-        "app.js" => ("text/javascript; charset=utf-8", SCRIPT),
-        "app.css" => ("text/css; charset=utf-8", STYLE),
-        _ => return None,
-    };
-    Some(reply::bytes(200, content_type, text.as_bytes().to_vec()))
+    match name {
+        "app.js" => {
+            Some(reply::bytes(200, "text/javascript; charset=utf-8", SCRIPT.as_bytes().to_vec()))
+        }
+        "app.css" => Some(style()),
+        _ => None,
+    }
+}
+
+/// The stylesheet.
+pub fn style() -> Reply {
+    reply::bytes(200, "text/css; charset=utf-8", STYLE.as_bytes().to_vec())
 }

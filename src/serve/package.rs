@@ -17,6 +17,7 @@ use super::sessions::plain_name;
 use super::workspace::Workspace;
 use crate::assemble;
 use crate::config::Loaded;
+use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::manifest;
 use crate::package::{self, layout};
@@ -84,6 +85,8 @@ pub struct BuiltView {
     pub id: String,
     /// Each document: file name, role, pages.
     pub files: Vec<Value>,
+    /// The package fingerprint, to publish with the key.
+    pub fingerprint: String,
     /// The signer's public key to publish, in minisign's and OpenSSH's forms.
     pub keys: Vec<String>,
     /// The package's page that checks copies.
@@ -123,13 +126,20 @@ pub fn build(app: &App, workspace: &Workspace, request: &mut Request) -> Result<
     let docs = assemble::documents(set, &session, &planned, Mode::Clean, None).map_err(failed)?;
     typst::comemo::evict(10);
     let provenance = assemble::provenance(set, &loaded, &session);
-    package::publish(&target, &docs, |dir| seal::seal(dir, &docs, &provenance, &signer))
-        .map_err(failed)?;
+    let fingerprint =
+        package::publish(&target, &docs, |dir| seal::seal(dir, &docs, &provenance, &signer))
+            .map_err(failed)?;
     let files = docs
         .iter()
         .map(|d| json!({ "name": d.file_name, "role": d.role, "pages": d.pages }))
         .collect();
-    let view = BuiltView { id: session.id, files, keys: published(&signer), page: layout::PAGE };
+    let view = BuiltView {
+        id: session.id,
+        files,
+        fingerprint: fingerprint.to_string(),
+        keys: published(&signer),
+        page: layout::PAGE,
+    };
     Ok(reply::json(200, &view))
 }
 
@@ -169,10 +179,11 @@ pub fn cosign(app: &App, id: &str, request: &mut Request) -> Result<Reply, Refus
         ));
     };
     let written = seal::cosign(&dir, &sealed, &signed_by, &signer).map_err(failed)?;
+    let fingerprint = Fingerprint::of_manifest(&sealed.manifest_bytes).to_string();
     let keys = published(&signer);
     Ok(reply::json(
         200,
-        &json!({ "id": id, "signer": signer.name(), "written": written, "keys": keys }),
+        &json!({ "id": id, "signer": signer.name(), "written": written, "fingerprint": fingerprint, "keys": keys }),
     ))
 }
 

@@ -18,6 +18,7 @@ use super::{amendments, assets, form, package, preview};
 pub fn handle(app: &App, mut request: Request) {
     let api = request.url().starts_with("/api/");
     let reply = match app.guard.admit(&request) {
+        Err(refused) if refused.status == 401 && request.url() == assets::PUBLIC => assets::style(),
         Err(refused) => reply::refusal(refused.status, &refused.message, api),
         Ok(Admitted::Entering) => reply::enter(&app.guard.set_cookie()),
         Ok(Admitted::Member) => {

@@ -330,6 +330,23 @@ fn a_secretariat_user_prepares_a_session_in_the_workbench() {
     let verified =
         accord(t.path(), &["verify", pdf, "--package", "out/june-2016", "--key", &public]);
     assert_eq!(code(&verified), 0, "{}", text(&verified));
+    let fingerprint =
+        js(&b, "return document.querySelector('[data-package] [data-fingerprint]').textContent");
+    let fingerprint = fingerprint.as_str().unwrap();
+    let against = accord(
+        t.path(),
+        &[
+            "verify",
+            pdf,
+            "--package",
+            "out/june-2016",
+            "--key",
+            &public,
+            "--fingerprint",
+            fingerprint,
+        ],
+    );
+    assert_eq!(code(&against), 0, "the fingerprint shown is the package's: {}", text(&against));
     let page =
         js(&b, "return document.querySelector('[data-package] a[href$=\"verify.html\"]').href");
     assert!(page.as_str().unwrap().ends_with("/packages/june-2016/verify.html"), "{page}");
@@ -451,6 +468,17 @@ fn the_workbench_refuses_what_a_local_server_must() {
     let (status, page) = get("/", "");
     assert_eq!(status, 401);
     assert!(page.contains("This request was refused") && page.contains("token"), "{page}");
+    // The stylesheet alone needs no token (the refusal page wears it); the script does.
+    assert_eq!(get("/app.css", "").0, 200);
+    assert_eq!(get("/app.js", "").0, 401);
+    let (status, _) = wb.raw(
+        &format!(
+            "GET /app.css HTTP/1.1\r\nHost: evil.example:{}\r\nConnection: close\r\n\r\n",
+            wb.port
+        ),
+        b"",
+    );
+    assert_eq!(status, 421);
     // A wrong token.
     assert_eq!(get("/?token=0000", "").0, 403);
     // A foreign Host (DNS rebinding).
