@@ -81,7 +81,7 @@ function sessionState(s) {
   } else if (s.package) {
     parts.push(el('span', { class: 'badge signed', text: 'Built, not signed' }));
   }
-  if (s.problems === 0) parts.push(el('span', { class: 'badge ready', text: 'Ready to build' }));
+  if (s.problems === 0) { if (!s.package) parts.push(el('span', { class: 'badge ready', text: 'Ready to build' })); }
   else parts.push(el('span', { class: 'badge todo', text: plural(s.problems, 'thing', 'things') + ' to fill in or decide' }));
   return el('span', {}, ...parts.map((p, i) => i ? [' ', p] : p));
 }
