@@ -582,8 +582,10 @@ fn workbench_latency() {
         let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap().to_string();
         line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap()
     };
-    let mut after_10 = 0;
-    for i in 0..1000 {
+    // Resident memory after 10 edits, then along the way to 1,000 (a plateau is a warm
+    // cache, a steady climb a leak).
+    let mut along = Vec::new();
+    for i in 1..=1000 {
         let answer = post(
             "/api/sessions/s/edit",
             format!("{{\"key\":\"signing.place\",\"value\":\"{}\"}}", words[i % words.len()]),
@@ -598,15 +600,18 @@ fn workbench_latency() {
             .parse()
             .unwrap();
         post("/api/sessions/s/preview", format!("{{\"revision\":{revision}}}"));
-        if i == 9 {
-            after_10 = rss();
+        if [10, 100, 250, 500, 750, 1000].contains(&i) {
+            along.push((i, rss()));
         }
     }
-    let after_1000 = rss();
+    let (after_10, after_1000) = (along[0].1, along[along.len() - 1].1);
+    let shown: Vec<String> =
+        along.iter().map(|(i, kb)| format!("{} MB after {i}", kb / 1024)).collect();
     println!(
-        "server memory (RSS): {} MB after 10 edits, {} MB after 1,000 ({:.2}×)",
+        "server memory (RSS): {} MB after 10 edits, {} MB after 1,000 ({:.2}×); {}",
         after_10 / 1024,
         after_1000 / 1024,
-        after_1000 as f64 / after_10 as f64
+        after_1000 as f64 / after_10 as f64,
+        shown.join(", ")
     );
 }
