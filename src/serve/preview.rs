@@ -25,6 +25,11 @@ use crate::typeset::{Preview, Previewer, Style};
 const CACHE_AGE: usize = 4;
 /// Page pictures kept (each some 100 KB).
 const PICTURES: usize = 96;
+/// How long the preview's worker waits for the next edit before it ends. While a person
+/// edits, one long-lived thread keeps the documents laid out (typst's Worlds) and allocates
+/// from one arena of the C allocator: a worker started anew for each edit spreads the
+/// layouts over many arenas, each keeping its peak (see BENCHMARKS.md).
+const IDLE: Duration = Duration::from_secs(600);
 /// Longest a request waits for its preview.
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -203,13 +208,16 @@ impl Engine {
     }
 }
 
-/// The worker: lays out the wanted edits one after another until none is left, and then ends.
+/// The worker: lays out the wanted edits one after another, and ends once none came for
+/// [`IDLE`].
 fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
     let (state, wake) = &**shared;
     let mut previewers: BTreeMap<String, Previewer> = BTreeMap::new();
     loop {
         let job = {
-            let mut state = lock(state);
+            let (mut state, _) = wake
+                .wait_timeout_while(lock(state), IDLE, |s| s.wanted.is_none())
+                .unwrap_or_else(PoisonError::into_inner);
             match state.wanted.take() {
                 Some(job) => job,
                 None => {
