@@ -497,6 +497,7 @@ function cosignForm() {
         el('p', { text: 'Added to the package:' }), el('ul', {}, done.written.map(w => el('li', { text: w }))),
         el('p', { text: 'Public key to publish, with the package fingerprint (unchanged by co-signing):' }), fingerprintView(done.fingerprint),
         el('ul', { class: 'keys' }, done.keys.map(k => el('li', {}, el('code', { text: k }))))));
+      say('The package is co-signed by ' + done.signer + '.');
     } catch (e) {
       result.replaceChildren(el('p', { class: 'problem', role: 'alert', text: e.message }));
     }
