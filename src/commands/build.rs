@@ -54,7 +54,7 @@ fn build_one<'a>(
     let session = assemble::session(&loaded, set, mode)?;
     let target = match mode {
         Mode::Draft => args.out.join(check::DRAFTS).join(&session.id),
-        Mode::Clean => args.out.join(&session.id),
+        Mode::Clean | Mode::Preview => args.out.join(&session.id),
     };
     // A config of the package the previous one is writing sees it written, as one after
     // the other would.

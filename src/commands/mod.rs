@@ -6,6 +6,7 @@ pub mod check;
 pub mod init;
 pub mod keygen;
 pub mod schema;
+pub mod serve;
 pub mod sign;
 pub mod verify;
 
@@ -22,5 +23,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Keygen(args) => keygen::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

@@ -84,6 +84,7 @@ mod package;
 mod report;
 mod signatures;
 mod standalone;
+mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +98,7 @@ pub use report::{
 };
 
 pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
+pub use text::text;
 
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
