@@ -51,6 +51,9 @@ pub enum Command {
     /// Check that copies match a signed original, and say which one.
     #[command(after_help = VERIFY_HELP)]
     Verify(VerifyArgs),
+    /// Read a PDF from standard input within limits and describe it (accord's own worker).
+    #[command(name = "read-pdf", hide = true)]
+    ReadPdf,
 }
 
 /// Arguments of `accord init`.

@@ -32,3 +32,4 @@ pub mod seal;
 pub mod sshsig;
 pub mod typeset;
 pub mod verify;
+pub mod worker;

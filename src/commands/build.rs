@@ -16,9 +16,11 @@ use crate::package::{self, Document, Provenance};
 use crate::render::{self, Mode, Rendered};
 use crate::seal::{self, PassphraseSource, Signer};
 use crate::typeset::{self, Flaw, FlawKind, Job, Outcome, TYPST_VERSION};
+use crate::worker::Reader;
 
-/// Runs `accord build` on every config given; the exit code is the worst of them.
-pub fn run(args: &BuildArgs) -> Result<u8> {
+/// Runs `accord build` on every config given; the exit code is the worst of them. A signed
+/// package already there is read by `reader` when it differs from what was built.
+pub fn run(args: &BuildArgs, reader: &Reader) -> Result<u8> {
     typeset::preload();
     let catalog = Catalog::get()?;
     let signer = match &args.key {
@@ -29,7 +31,7 @@ pub fn run(args: &BuildArgs) -> Result<u8> {
         None => None,
     };
     Ok(super::each_config(&args.configs, |path| {
-        let built = build_one(path, args, catalog, signer.as_ref());
+        let built = build_one(path, args, catalog, signer.as_ref(), reader);
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
         let line = match built? {
@@ -60,6 +62,7 @@ fn build_one(
     args: &BuildArgs,
     catalog: &'static Catalog,
     signer: Option<&Signer>,
+    reader: &Reader,
 ) -> Result<Built> {
     let loaded = Loaded::read(path)?;
     let mode = if args.draft { Mode::Draft } else { Mode::Clean };
@@ -88,7 +91,8 @@ fn build_one(
             _ => err,
         })?;
     if signed {
-        return up_to_date(&loaded, &docs, &target, signer).map(|()| Built::UpToDate(target));
+        return up_to_date(&loaded, &docs, &target, signer, reader)
+            .map(|()| Built::UpToDate(target));
     }
     let provenance = Provenance {
         package_id: session.id.clone(),
@@ -121,9 +125,10 @@ fn up_to_date(
     docs: &[Document],
     target: &Path,
     signer: Option<&Signer>,
+    reader: &Reader,
 ) -> Result<()> {
     let manifest = rebuild::read_manifest(target)?;
-    let report = rebuild::compare(loaded, docs, target, &manifest);
+    let report = rebuild::compare(loaded, docs, target, &manifest, reader);
     let mut why: Vec<String> = if report.ok { Vec::new() } else { report.inputs.clone() };
     for doc in report.documents.iter().filter(|d| !d.reproduced) {
         why.push(format!("{}: {}", doc.document, doc.reason.as_deref().unwrap_or("differs")));

@@ -13,16 +13,18 @@ use std::path::{Path, PathBuf};
 use crate::cli::{Cli, Command};
 use crate::error::{Result, EXIT_OK};
 use crate::output;
+use crate::worker::{self, Reader};
 
-/// Runs the subcommand of the parsed command line.
-pub fn run(cli: Cli) -> Result<u8> {
+/// Runs the subcommand of the parsed command line; untrusted PDFs are read by `reader`.
+pub fn run(cli: Cli, reader: &Reader) -> Result<u8> {
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),
-        Command::Build(args) => build::run(&args),
+        Command::Build(args) => build::run(&args, reader),
         Command::Keygen(args) => keygen::run(&args),
         Command::Sign(args) => sign::run(&args),
-        Command::Verify(args) => verify::run(&args),
+        Command::Verify(args) => verify::run(&args, reader),
+        Command::ReadPdf => Ok(worker::serve()),
     }
 }
 

@@ -20,6 +20,7 @@ use crate::package::Document;
 use crate::render::Mode;
 use crate::typeset::{self, TYPST_VERSION};
 use crate::verify::{self, RebuildReport, RebuiltDocument, Report};
+use crate::worker::Reader;
 
 /// Largest manifest read: a manifest of a package takes a few KB.
 const MAX_MANIFEST: u64 = 1 << 20;
@@ -32,14 +33,20 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
 
 /// Rebuilds the package in `dir` (described by `manifest`) from `config` and adds the
 /// comparison to `report`, which is then ok only if every document was reproduced.
-pub fn check(report: &mut Report, config: &Path, dir: &Path, manifest: &Manifest) -> Result<()> {
+pub fn check(
+    report: &mut Report,
+    config: &Path,
+    dir: &Path,
+    manifest: &Manifest,
+    reader: &Reader,
+) -> Result<()> {
     let loaded = Loaded::read(config)?;
     let catalog = Catalog::get()?;
     typeset::preload();
     let session = build::checked_session(&loaded, catalog, Mode::Clean)?;
     let planned = catalog.package(session.signing.originals.value.unwrap_or(1));
     let docs = build::documents(&session, &planned, Mode::Clean, None)?;
-    let rebuilt = compare(&loaded, &docs, dir, manifest);
+    let rebuilt = compare(&loaded, &docs, dir, manifest, reader);
     if !rebuilt.ok {
         report.ok = false;
         let failed = rebuilt.documents.iter().filter(|d| !d.reproduced).count();
@@ -54,17 +61,27 @@ pub fn check(report: &mut Report, config: &Path, dir: &Path, manifest: &Manifest
 }
 
 /// Compares the documents `docs`, built from `loaded`, with the signed package in `dir`
-/// described by `manifest`.
+/// described by `manifest`; the package's documents and the rebuilt ones that differ from
+/// them are read by `reader`.
 pub fn compare(
     loaded: &Loaded,
     docs: &[Document],
     dir: &Path,
     manifest: &Manifest,
+    reader: &Reader,
 ) -> RebuildReport {
     let inputs = changed_inputs(loaded, manifest);
-    let signed = verify::read_signed(dir, manifest);
+    let same = |doc: &Document| {
+        let path = dir.join(&doc.file_name);
+        fsio::read_regular(&path, "document", verify::MAX_PDF).is_ok_and(|b| b == doc.pdf)
+    };
+    // The signed documents are read only when one of them differs from its rebuilt bytes.
+    let signed = match docs.iter().all(same) {
+        true => Vec::new(),
+        false => verify::read_signed(dir, manifest, reader),
+    };
     let mut documents: Vec<RebuiltDocument> =
-        docs.iter().map(|doc| compare_one(doc, dir, manifest, &inputs, &signed)).collect();
+        docs.iter().map(|doc| compare_one(doc, dir, manifest, &inputs, &signed, reader)).collect();
     for entry in manifest.files.iter().filter(|e| !docs.iter().any(|d| d.file_name == e.name)) {
         documents.push(RebuiltDocument {
             document: entry.name.clone(),
@@ -86,6 +103,7 @@ fn compare_one(
     manifest: &Manifest,
     inputs: &[String],
     signed: &[verify::SignedDocument],
+    reader: &Reader,
 ) -> RebuiltDocument {
     let mut rebuilt = RebuiltDocument {
         document: doc.file_name.clone(),
@@ -116,7 +134,7 @@ fn compare_one(
             .into(),
     });
     let same_name: Vec<_> = signed.iter().filter(|s| s.name() == doc.file_name).cloned().collect();
-    if let Ok(Some(closest)) = verify::explain(&doc.pdf, &same_name) {
+    if let Ok(Some(closest)) = verify::explain(&doc.pdf, reader.read(&doc.pdf), &same_name) {
         rebuilt.differences = closest.differences;
         rebuilt.more_differences = closest.more_differences;
     }

@@ -7,7 +7,7 @@
 //! key, 1 otherwise, 2 for usage, I/O and parse errors.
 
 use super::rebuild;
-use crate::chars::{json_safe, visible};
+use crate::chars::{json_safe, quoted_name, visible};
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
 use crate::output;
@@ -16,9 +16,10 @@ use crate::verify::{
     self, Closest, Difference, FileReport, PackageReport, RebuildReport, Report, Request,
     SignatureReport, SignatureStatus, Status,
 };
+use crate::worker::Reader;
 
-/// Runs `accord verify`.
-pub fn run(args: &VerifyArgs) -> Result<u8> {
+/// Runs `accord verify`; copies and the package's documents are read by `reader`.
+pub fn run(args: &VerifyArgs, reader: &Reader) -> Result<u8> {
     let mut files = args.files.clone();
     let manifest = match (&args.rebuild, &args.package) {
         (Some(_), Some(dir)) => Some(rebuild::read_manifest(dir)?),
@@ -33,10 +34,11 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         keys: &args.keys,
         allowed_signers: args.allowed_signers.as_deref(),
         package_id: args.package_id.as_deref(),
+        reader: Some(reader),
     };
     let mut report = verify::verify(&request)?;
     if let (Some(config), Some(dir), Some(manifest)) = (&args.rebuild, &args.package, &manifest) {
-        rebuild::check(&mut report, config, dir, manifest)?;
+        rebuild::check(&mut report, config, dir, manifest, reader)?;
     }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
@@ -143,7 +145,7 @@ fn package_lines(package: &PackageReport, out: &mut Lines) {
 /// The lines of one file; `untrusted` says where the keys in use were found, if they are not
 /// trusted.
 fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
-    let path = visible(&file.path);
+    let path = quoted_name(&file.path);
     let mut what = match (&file.document, &file.role) {
         (Some(document), Some(role)) => format!("{} ({})", visible(document), visible(role)),
         (Some(document), None) => visible(document).into_owned(),
@@ -222,9 +224,25 @@ fn difference_lines(differences: &[Difference], more: usize, out: &mut Lines) {
     }
 }
 
-/// What a copy that is no signed document is: re-saved, or changed where.
+/// What a copy that is no signed document is: re-saved, changed where, looking different
+/// where, or a signed document with later revisions.
 fn closest_lines(closest: &Closest, out: &mut Lines) {
     let doc = format!("{} ({})", visible(&closest.document), visible(&closest.role));
+    if let Some(later) = &closest.later_revisions {
+        let adds: Vec<_> = later.adds.iter().map(|a| visible(a)).collect();
+        let plural = if later.revisions == 1 { "revision that adds" } else { "revisions that add" };
+        out.line(format!(
+            "  it is the signed {doc}, byte for byte, followed by {} later {plural}: {}",
+            later.revisions,
+            adds.join(", ")
+        ));
+        out.line(format!(
+            "  The signed part is its first {} bytes (head -c {} gives it; check that file). The \
+             whole file is not a signed document.",
+            later.signed_bytes, later.signed_bytes
+        ));
+        return;
+    }
     let seen = match closest.observations.as_slice() {
         [] => String::new(),
         seen => format!(" What can be seen: {}.", visible(&seen.join("; "))),
@@ -237,16 +255,44 @@ fn closest_lines(closest: &Closest, out: &mut Lines) {
         out.line(format!("  its text is word for word that of {doc}, but {resaved}"));
         return;
     }
+    let looks = looks_lines(closest);
+    if closest.differences.is_empty() && closest.damaged_text_layer.is_none() {
+        out.line(format!(
+            "  its text layer reads word for word as {doc}, but the copy does not look the same:"
+        ));
+        looks.into_iter().for_each(|line| out.line(line));
+        out.line("  It is not a signed document.".into());
+        return;
+    }
     if let Some(damage) = &closest.damaged_text_layer {
         out.line(format!("  {}", visible(damage)));
-        if closest.differences.is_empty() {
+        if closest.differences.is_empty() && looks.is_empty() {
             out.line(format!("  It is {doc} as far as can be read, but {resaved}"));
             return;
         }
     }
     out.line(format!("  its text differs from that of {doc}, the closest signed document:"));
     difference_lines(&closest.differences, closest.more_differences, out);
+    looks.into_iter().for_each(|line| out.line(line));
     out.line("  It is not a signed document: its text was changed.".into());
+}
+
+/// How a copy's pages differ from the signed document's, one a line.
+fn looks_lines(closest: &Closest) -> Vec<String> {
+    let mut out = Vec::new();
+    let (signed, copy) = (closest.pages.signed, closest.pages.copy);
+    if copy > signed {
+        out.push(format!("    it has {} page(s) more ({copy}, not {signed})", copy - signed));
+    } else if copy < signed {
+        out.push(format!("    it has {} page(s) fewer ({copy}, not {signed})", signed - copy));
+    }
+    for page in &closest.looks_different {
+        out.push(format!("    page {} looks different: {}", page.page, visible(&page.where_)));
+    }
+    for added in &closest.added {
+        out.push(format!("    it adds {}", visible(added)));
+    }
+    out
 }
 
 fn valid_signers(signatures: &[SignatureReport]) -> Vec<String> {

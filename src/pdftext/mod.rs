@@ -12,23 +12,43 @@
 //! first word of the next line, hyphen kept. Lines whose baseline lies in the bottom margin are
 //! marked as footer (the "Original 1 of 2" note and the page number).
 
+//!
+//! Text is read as it is seen: glyphs in fonts the file does not embed are drawn with hayro's
+//! standard fonts, and a glyph that an opaque box painted later covers is left out (a word
+//! painted over with white, another written on top, reads as the word on top).
+//!
+//! What hayro interprets is bounded as it interprets: every call to the device spends work
+//! (a form drawn by `Do` the size of the file's largest stream, since the device cannot tell
+//! which form it is), and a glyph or work budget that runs out stops the interpretation there
+//! (unwinding out of hayro, caught here), not just the collecting.
+
 use std::fmt;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 mod guard;
+mod marks;
 pub mod observe;
+mod reading;
+mod render;
 
 use hayro_interpret::font::Glyph;
 use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
 use hayro_interpret::{
     interpret_page, BlendMode, ClipPath, Context, Device, GlyphDrawMode, Image, InterpreterCache,
-    InterpreterSettings, Paint, SoftMask, TransformExt,
+    InterpreterSettings, Paint, PathDrawMode, SoftMask, TransformExt,
 };
-use kurbo::{Affine, BezPath, Point, Rect};
+use kurbo::{Affine, BezPath, Point, Rect, Shape as _};
+use serde::{Deserialize, Serialize};
 
-/// Most pages read; accord's documents have at most a dozen.
-pub const MAX_PAGES: usize = 200;
+pub use guard::{MAX_NESTING, MAX_PAGES};
+pub use reading::{Field, PageView, Reading, Render};
+
 /// Most glyphs read in a whole document (an accord page holds about 3,000).
 pub const MAX_GLYPHS: usize = 600_000;
+/// Most work interpreting a document's pages may take, in units of about a byte of content
+/// interpreted: each glyph, path segment and image costs a few units, and each form drawn by
+/// `Do` the size of the largest stream of the file.
+pub const MAX_WORK: u64 = 64 << 20;
 /// A horizontal gap wider than this fraction of the font size separates two words.
 pub const WORD_GAP_EM: f64 = 0.15;
 /// Glyphs whose baselines differ by less than this fraction of the font size share a line.
@@ -39,11 +59,22 @@ pub const FOOTER_MARGIN_PT: f64 = 2.5 / 2.54 * 72.0;
 const DEFAULT_ADVANCE_EM: f64 = 0.5;
 /// Two glyphs with the same text closer than this (in ems) are one glyph drawn twice.
 const DUPLICATE_EM: f64 = 0.05;
+/// The band above the baseline (in ems) a box must cover to hide a glyph: a strike-through
+/// or an underline covers far less.
+const COVERED_EM: (f64, f64) = (0.05, 0.5);
+/// How far (in ems) a glyph's origin and advance may stick out of a box that hides it: glyphs
+/// are drawn a little inside them.
+const COVERED_SLACK_EM: f64 = 0.1;
+/// Work units of a glyph, of a path segment, and of any other device call.
+const GLYPH_WORK: u64 = 32;
+const SEGMENT_WORK: u64 = 16;
+const CALL_WORK: u64 = 64;
 /// Stands for a glyph that has no Unicode mapping.
 pub const UNMAPPED: char = '\u{FFFD}';
 
 /// One word of a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Word {
     /// The word's characters (ligatures spelled out).
     pub text: String,
@@ -56,7 +87,8 @@ pub struct Word {
 }
 
 /// The text of a document: its words in reading order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Text {
     /// Number of pages read.
     pub pages: usize,
@@ -71,8 +103,9 @@ impl Text {
     }
 }
 
-/// Why a file's text cannot be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a file cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unreadable {
     /// The file is not a PDF hayro can parse.
     NotPdf,
@@ -82,10 +115,21 @@ pub enum Unreadable {
     TooManyPages(usize),
     /// More glyphs than [`MAX_GLYPHS`].
     TooManyGlyphs,
-    /// Arrays or dictionaries nested deeper than [`guard::MAX_NESTING`].
+    /// Arrays, dictionaries or `q` nested deeper than the guard allows.
     TooDeep,
-    /// Streams that inflate beyond [`guard::MAX_STREAM_BYTES`] or [`guard::MAX_TOTAL_BYTES`].
+    /// Streams that decode beyond the guard's caps.
     TooLarge,
+    /// Drawing its pages takes more than [`MAX_WORK`], or scanning it more than its size allows.
+    TooComplex,
+    /// The reader failed on it.
+    Failed,
+}
+
+impl Unreadable {
+    /// Whether the file exceeded a limit, as a file made to exhaust a reader does.
+    pub fn exceeds_limits(self) -> bool {
+        !matches!(self, Unreadable::NotPdf | Unreadable::Encrypted)
+    }
 }
 
 impl fmt::Display for Unreadable {
@@ -95,10 +139,14 @@ impl fmt::Display for Unreadable {
             Unreadable::Encrypted => f.write_str("it is encrypted"),
             Unreadable::TooManyPages(n) => write!(f, "it has {n} pages, more than {MAX_PAGES}"),
             Unreadable::TooManyGlyphs => write!(f, "it shows more than {MAX_GLYPHS} characters"),
-            Unreadable::TooDeep => {
-                write!(f, "it nests objects more than {} deep", guard::MAX_NESTING)
-            }
-            Unreadable::TooLarge => f.write_str("its streams inflate to too many bytes"),
+            Unreadable::TooDeep => write!(
+                f,
+                "it nests objects more than {MAX_NESTING} deep, or graphics states more than {}",
+                guard::MAX_SAVE_NESTING
+            ),
+            Unreadable::TooLarge => f.write_str("its streams decode to too many bytes"),
+            Unreadable::TooComplex => f.write_str("its pages take too much work to draw"),
+            Unreadable::Failed => f.write_str("the PDF reader failed on it"),
         }
     }
 }
@@ -115,11 +163,19 @@ struct Placed {
     size: f64,
 }
 
-/// Reads the words of a PDF.
-pub fn extract(pdf: &[u8]) -> Result<Text, Unreadable> {
-    guard::check_syntax(pdf)?;
-    let bytes = pdf;
-    let pdf = Pdf::new(pdf.to_vec()).map_err(|e| match e {
+/// Interpretation stopped: a budget ran out.
+struct Exhausted(Unreadable);
+
+/// A PDF opened by hayro once the guard let it through.
+struct Opened {
+    pdf: Pdf,
+    census: guard::Census,
+}
+
+/// Checks `bytes` and opens them with hayro.
+fn open(bytes: &[u8]) -> Result<Opened, Unreadable> {
+    let census = guard::check(bytes)?;
+    let pdf = Pdf::new(bytes.to_vec()).map_err(|e| match e {
         LoadPdfError::Decryption(_) => Unreadable::Encrypted,
         LoadPdfError::Invalid => Unreadable::NotPdf,
     })?;
@@ -127,36 +183,118 @@ pub fn extract(pdf: &[u8]) -> Result<Text, Unreadable> {
     if pages.len() > MAX_PAGES {
         return Err(Unreadable::TooManyPages(pages.len()));
     }
-    guard::check_streams(&pdf, bytes)?;
+    let content: u64 = pages.iter().map(|p| census.page_content(p)).sum();
+    if content > guard::MAX_PAGE_CONTENT {
+        return Err(Unreadable::TooComplex);
+    }
+    Ok(Opened { pdf, census })
+}
+
+/// Reads the words of a PDF.
+pub fn extract(bytes: &[u8]) -> Result<Text, Unreadable> {
+    let opened = guarded(|| open(bytes))??;
+    Ok(guarded(|| words(&opened))??.0)
+}
+
+/// Reads everything accord says of a PDF: its words, its pages (size, annotations, a render at
+/// low resolution), its form fields and its facts. This is the work of the worker process
+/// ([`crate::worker`]); a panic in hayro is an answer too.
+pub fn read(bytes: &[u8]) -> Result<Reading, Unreadable> {
+    let opened = guarded(|| open(bytes))??;
+    let (text, images) = guarded(|| words(&opened))??;
+    let pages = opened.pdf.pages();
+    let renders = guarded(|| render::pages(pages, &images))?;
+    let views = pages
+        .iter()
+        .zip(renders)
+        .map(|(page, render)| {
+            let (width, height) = page.render_dimensions();
+            PageView { width, height, annotations: marks::annotations(page), render }
+        })
+        .collect();
+    let fields = guarded(|| marks::fields(&opened.pdf))?;
+    let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;
+    Ok(Reading { text, pages: views, fields, facts })
+}
+
+/// Runs `f`, turning a panic in hayro into [`Unreadable::Failed`].
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, Unreadable> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| Unreadable::Failed)
+}
+
+/// The words of an opened PDF, and the largest image (in pixels) each page draws.
+fn words(opened: &Opened) -> Result<(Text, Vec<u64>), Unreadable> {
+    let pages = opened.pdf.pages();
     let settings = InterpreterSettings::default();
     let cache = InterpreterCache::new();
     let mut text = Text { pages: pages.len(), words: Vec::new() };
-    let mut budget = MAX_GLYPHS;
+    let mut images = Vec::with_capacity(pages.len());
+    let (mut glyphs, mut work) = (MAX_GLYPHS, MAX_WORK);
     for (index, page) in pages.iter().enumerate() {
         let (width, height) = page.render_dimensions();
         let (width, height) = (f64::from(width), f64::from(height));
         let transform = page.initial_transform(true).to_kurbo();
         let bbox = Rect::new(0.0, 0.0, width, height);
         let mut context = Context::new(transform, bbox, &cache, page.xref(), settings.clone());
-        let mut collector = Collector { glyphs: Vec::new(), budget };
-        interpret_page(page, &mut context, &mut collector);
-        if collector.budget == 0 {
-            return Err(Unreadable::TooManyGlyphs);
+        let mut collector = Collector::new(glyphs, work, opened.census.largest);
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            interpret_page(page, &mut context, &mut collector);
+        }));
+        if let Err(payload) = run {
+            return Err(payload.downcast::<Exhausted>().map_or(Unreadable::Failed, |e| e.0));
         }
-        budget = collector.budget;
+        (glyphs, work) = (collector.glyph_budget, collector.work);
+        images.push(collector.largest_image);
         let footer_from = height - FOOTER_MARGIN_PT;
-        lay_out(collector.glyphs, index + 1, footer_from, &mut text.words);
+        let shown = collector.glyphs.into_iter().filter(|g| !g.1).map(|g| g.0).collect();
+        lay_out(shown, index + 1, footer_from, &mut text.words);
     }
-    Ok(text)
+    Ok((text, images))
 }
 
-/// Collects the glyphs drawn on a page, ignoring everything else.
+/// Collects the glyphs drawn on a page, and the boxes painted over them; stops the
+/// interpretation when a budget runs out.
 struct Collector {
-    glyphs: Vec<Placed>,
-    budget: usize,
+    /// Each glyph, and whether an opaque box was painted over it since.
+    glyphs: Vec<(Placed, bool)>,
+    glyph_budget: usize,
+    work: u64,
+    /// What a form drawn by `Do` costs.
+    form_work: u64,
+    /// Whether the last call set the blend mode, as hayro does just before a form's clip.
+    form_next: bool,
+    /// Whether what is painted now is opaque, group by group.
+    opaque: Vec<bool>,
+    soft_mask: bool,
+    blend_normal: bool,
+    /// The largest image drawn, in pixels.
+    largest_image: u64,
 }
 
 impl Collector {
+    fn new(glyph_budget: usize, work: u64, form_work: u64) -> Self {
+        Self {
+            glyphs: Vec::new(),
+            glyph_budget,
+            work,
+            form_work,
+            form_next: false,
+            opaque: vec![true],
+            soft_mask: false,
+            blend_normal: true,
+            largest_image: 0,
+        }
+    }
+
+    /// Spends `units` of work; stops the interpretation when none is left.
+    fn spend(&mut self, units: u64) {
+        self.form_next = false;
+        match self.work.checked_sub(units) {
+            Some(left) => self.work = left,
+            None => resume_unwind(Box::new(Exhausted(Unreadable::TooComplex))),
+        }
+    }
+
     fn push(&mut self, glyph: &Glyph<'_>, full: Affine) {
         let origin = full * Point::ZERO;
         let up = full * Point::new(0.0, 1000.0);
@@ -173,7 +311,7 @@ impl Collector {
             _ => origin.x + DEFAULT_ADVANCE_EM * size,
         };
         let text = glyph_text(glyph);
-        if let Some(last) = self.glyphs.last() {
+        if let Some((last, _)) = self.glyphs.last() {
             let near = DUPLICATE_EM * size;
             if last.text == text
                 && (last.x0 - origin.x).abs() < near
@@ -182,8 +320,108 @@ impl Collector {
                 return; // fill then stroke, or overprinted (fake bold)
             }
         }
-        self.budget = self.budget.saturating_sub(1);
-        self.glyphs.push(Placed { text, x0: origin.x, x1: x1.max(origin.x), y: origin.y, size });
+        if self.glyph_budget == 0 {
+            resume_unwind(Box::new(Exhausted(Unreadable::TooManyGlyphs)));
+        }
+        self.glyph_budget -= 1;
+        let placed = Placed { text, x0: origin.x, x1: x1.max(origin.x), y: origin.y, size };
+        self.glyphs.push((placed, false));
+    }
+
+    /// Marks the glyphs an opaque fill of `area` covers.
+    fn cover(&mut self, area: Rect) {
+        self.spend(self.glyphs.len() as u64 / 8);
+        for (g, hidden) in self.glyphs.iter_mut().filter(|(_, hidden)| !*hidden) {
+            let (low, high) = (g.y - COVERED_EM.0 * g.size, g.y - COVERED_EM.1 * g.size);
+            let slack = COVERED_SLACK_EM * g.size;
+            *hidden = area.x0 <= g.x0.min(g.x1) + slack
+                && g.x1.max(g.x0) - slack <= area.x1
+                && area.y0 <= high.min(low)
+                && low.max(high) <= area.y1;
+        }
+    }
+
+    /// Whether `paint` covers what lies below it.
+    fn paints_opaque(&self, paint: &Paint<'_>) -> bool {
+        let color = match paint {
+            Paint::Color(c) => c.to_rgba().components()[3] >= 1.0,
+            Paint::Pattern(_) => false,
+        };
+        color && !self.soft_mask && self.blend_normal && self.opaque.last() == Some(&true)
+    }
+}
+
+impl<'a> Device<'a> for Collector {
+    fn set_soft_mask(&mut self, mask: Option<SoftMask<'a>>) {
+        let form_next = self.form_next;
+        self.spend(1);
+        self.form_next = form_next;
+        self.soft_mask = mask.is_some();
+    }
+    fn set_blend_mode(&mut self, mode: BlendMode) {
+        self.spend(1);
+        self.blend_normal = matches!(mode, BlendMode::Normal);
+        self.form_next = true;
+    }
+    fn draw_path(
+        &mut self,
+        path: &BezPath,
+        transform: Affine,
+        paint: &Paint<'a>,
+        mode: &PathDrawMode,
+    ) {
+        self.spend(CALL_WORK + SEGMENT_WORK * path.elements().len() as u64);
+        if matches!(mode, PathDrawMode::Fill(_)) && self.paints_opaque(paint) {
+            let area = (transform * path.clone()).bounding_box();
+            if area.is_finite() && !self.glyphs.is_empty() {
+                self.cover(area);
+            }
+        }
+    }
+    fn push_clip_path(&mut self, clip: &ClipPath) {
+        let form = self.form_next;
+        self.spend(CALL_WORK + SEGMENT_WORK * clip.path.elements().len() as u64);
+        if form {
+            self.spend(self.form_work);
+        }
+    }
+    fn push_transparency_group(
+        &mut self,
+        opacity: f32,
+        mask: Option<SoftMask<'a>>,
+        mode: BlendMode,
+    ) {
+        self.spend(CALL_WORK);
+        let opaque = self.opaque.last() == Some(&true)
+            && opacity >= 1.0
+            && mask.is_none()
+            && matches!(mode, BlendMode::Normal);
+        self.opaque.push(opaque);
+    }
+    fn draw_glyph(
+        &mut self,
+        glyph: &Glyph<'a>,
+        transform: Affine,
+        glyph_transform: Affine,
+        _: &Paint<'a>,
+        _: &GlyphDrawMode,
+    ) {
+        self.spend(GLYPH_WORK);
+        self.push(glyph, transform * glyph_transform);
+    }
+    fn draw_image(&mut self, image: Image<'a, '_>, _: Affine) {
+        self.spend(CALL_WORK);
+        let pixels = u64::from(image.width()) * u64::from(image.height());
+        self.largest_image = self.largest_image.max(pixels);
+    }
+    fn pop_clip_path(&mut self) {
+        self.spend(1);
+    }
+    fn pop_transparency_group(&mut self) {
+        self.spend(1);
+        if self.opaque.len() > 1 {
+            self.opaque.pop();
+        }
     }
 }
 
@@ -209,36 +447,6 @@ fn glyph_text(glyph: &Glyph<'_>) -> String {
         }
     }
     out
-}
-
-impl<'a> Device<'a> for Collector {
-    fn set_soft_mask(&mut self, _: Option<SoftMask<'a>>) {}
-    fn set_blend_mode(&mut self, _: BlendMode) {}
-    fn draw_path(
-        &mut self,
-        _: &BezPath,
-        _: Affine,
-        _: &Paint<'a>,
-        _: &hayro_interpret::PathDrawMode,
-    ) {
-    }
-    fn push_clip_path(&mut self, _: &ClipPath) {}
-    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
-    fn draw_glyph(
-        &mut self,
-        glyph: &Glyph<'a>,
-        transform: Affine,
-        glyph_transform: Affine,
-        _: &Paint<'a>,
-        _: &GlyphDrawMode,
-    ) {
-        if self.budget > 0 {
-            self.push(glyph, transform * glyph_transform);
-        }
-    }
-    fn draw_image(&mut self, _: Image<'a, '_>, _: Affine) {}
-    fn pop_clip_path(&mut self) {}
-    fn pop_transparency_group(&mut self) {}
 }
 
 /// Groups a page's glyphs into lines and words, and appends the words to `words`.

@@ -77,14 +77,17 @@ use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
 pub use report::{
-    Closest, Difference, FileReport, KeyInfo, MissingKey, PackageReport, RebuildReport,
-    RebuiltDocument, Report, SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
+    Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey, PackageReport, PageCount,
+    PageDifference, RebuildReport, RebuiltDocument, Report, SignatureKind, SignatureReport,
+    SignatureStatus, Status, FORMAT,
 };
 
-pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
+pub use diagnose::{drift, explain, read_signed, SignedDocument, MAX_PDF};
+pub use package::BEYOND_LIMITS;
 
 use crate::error::Result;
 use crate::package::Sealed;
+use crate::worker::Reader;
 
 /// The keys in use, the package's report (with `--package`), and each file's report.
 type Checked = (Vec<Key>, Option<PackageReport>, Vec<FileReport>);
@@ -102,6 +105,9 @@ pub struct Request<'a> {
     pub allowed_signers: Option<&'a Path>,
     /// The package the copies must belong to.
     pub package_id: Option<&'a str>,
+    /// How untrusted PDFs are read (copies to explain, the package's documents); without it,
+    /// a copy that is no document of the package is not explained.
+    pub reader: Option<&'a Reader>,
 }
 
 impl Request<'_> {
@@ -122,7 +128,7 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();
     let mut checked = match request.package {
-        Some(dir) => package::verify(request.files, dir, trusted)?,
+        Some(dir) => package::verify(request.files, dir, trusted, request.reader)?,
         None => standalone::verify(request.files, trusted, request.package_id)?,
     };
     if let (Some(id), Some(package)) = (request.package_id, checked.1.as_mut()) {

@@ -8,6 +8,8 @@ mod corpus;
 mod explain;
 mod fidelity;
 mod hardening;
+mod hostile;
+mod hostile_pdfs;
 mod output;
 mod page;
 mod pinned;
