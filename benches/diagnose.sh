@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Whole-process timings of `accord verify --package` (issue 12): a byte-identical copy (the
-# MATCH path, which must not read any text), and copies that are not the signed file and
-# are explained (re-saved, forged), against the example's 3-document package.
+# Whole-process timings of `accord verify --package` (issues 12 and 19): a byte-identical copy
+# (the MATCH path, which must not read any PDF), and copies that are not the signed file and
+# are explained (re-saved by qpdf and by pdftocairo, forged), against the example's
+# 3-document package: each PDF read by a worker process, with its pages rendered.
 #
 #   bash benches/diagnose.sh            # ~1 min once accord is built
 #
@@ -15,6 +16,7 @@ RESULTS=${RESULTS:-$ROOT/target/bench-results/diagnose}
 need=()
 command -v hyperfine >/dev/null || need+=(hyperfine)
 command -v qpdf >/dev/null || need+=(qpdf)
+command -v pdftocairo >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq || true
@@ -28,6 +30,7 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"; cd "$RESULTS"
 PKG=pkgs/un-iom-2016
 cp "$PKG/agreement-original-1.pdf" identical.pdf
 qpdf --linearize identical.pdf resaved.pdf
+pdftocairo -pdf identical.pdf printed.pdf
 sed 's/art2-1-crucial = "reject"/art2-1-crucial = "accept"/' "$ROOT/config/un-iom-2016.toml" > forged.toml
 "$ACCORD" build forged.toml --out forged >/dev/null
 cp forged/un-iom-2016/agreement-original-1.pdf forged.pdf
@@ -35,6 +38,7 @@ V="$ACCORD verify --package $PKG --key keys/bench.pub"
 hyperfine -N -i --warmup 5 --runs 40 --export-json timings.json \
   -n match "$V identical.pdf" \
   -n re-saved "$V resaved.pdf" \
+  -n printed "$V printed.pdf" \
   -n forged "$V forged.pdf"
 python3 - <<'PY'
 import json

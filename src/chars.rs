@@ -114,12 +114,12 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
     escape(text, |c| c != '\n' && forbidden(c).is_some())
 }
 
-/// A file name as it starts a verdict line: as it is when it holds only letters, digits and
-/// `._-+/@,=~`, else in single quotes with `'` and `\\` escaped and [`forbidden`] characters
+/// A file name as it starts a verdict line: as it is when it holds only letters, digits,
+/// `._-+/@,=~` and U+FFFD (a byte that is not UTF-8), else in single quotes with `'` and `\\` escaped and [`forbidden`] characters
 /// written as escapes, so that no name (`x.pdf: MATCH …`, a line break, a bidi control) can
 /// make its line read like another verdict.
 pub fn quoted_name(name: &str) -> Cow<'_, str> {
-    let plain = |c: char| c.is_alphanumeric() || "._-+/@,=~".contains(c);
+    let plain = |c: char| c.is_alphanumeric() || "._-+/@,=~\u{FFFD}".contains(c);
     if !name.is_empty() && name.chars().all(plain) {
         return Cow::Borrowed(name);
     }

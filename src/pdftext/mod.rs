@@ -43,6 +43,8 @@ use serde::{Deserialize, Serialize};
 pub use guard::{MAX_NESTING, MAX_PAGES};
 pub use reading::{Field, PageView, Reading, Render};
 
+/// Largest PDF read: far above any document accord typesets.
+pub const MAX_PDF: u64 = 64 << 20;
 /// Most glyphs read in a whole document (an accord page holds about 3,000).
 pub const MAX_GLYPHS: usize = 600_000;
 /// Most work interpreting a document's pages may take, in units of about a byte of content
@@ -69,6 +71,9 @@ const COVERED_SLACK_EM: f64 = 0.1;
 const GLYPH_WORK: u64 = 32;
 const SEGMENT_WORK: u64 = 16;
 const CALL_WORK: u64 = 64;
+/// Work units of drawing a form, besides its content: hayro decodes its stream and saves the
+/// graphics state at each `Do` (some 4,000 forms a document at most).
+const FORM_WORK: u64 = 16 << 10;
 /// Stands for a glyph that has no Unicode mapping.
 pub const UNMAPPED: char = '\u{FFFD}';
 
@@ -382,7 +387,7 @@ impl<'a> Device<'a> for Collector {
         let form = self.form_next;
         self.spend(CALL_WORK + SEGMENT_WORK * clip.path.elements().len() as u64);
         if form {
-            self.spend(self.form_work);
+            self.spend(FORM_WORK + self.form_work);
         }
     }
     fn push_transparency_group(

@@ -14,8 +14,10 @@
 //! With a package, the copy is matched by SHA-256 against `manifest.json`, and only after the
 //! manifest's own signatures verify and `SHA256SUMS` agrees with it: a package without a
 //! signed manifest never verifies. A copy that is no document of the package is explained
-//! ([`diagnose`]): the closest document, and whether it was re-saved or where its text
-//! differs. Malformed needed files (keys, the signer's own signature, the manifest) and I/O
+//! ([`diagnose`]): the closest document, and whether it was re-saved (same words and same
+//! looks), where its text or its pages differ, or that it is a signed document with later
+//! revisions. Every PDF read for that is read by a [`crate::worker`] process that limits
+//! itself; a copy it cannot read within its limits is NO MATCH, said plainly. Malformed needed files (keys, the signer's own signature, the manifest) and I/O
 //! errors are errors (exit 2); everything else ends up in the [`Report`], whose `ok` decides
 //! between exit 0 and 1.
 //!
@@ -53,7 +55,12 @@
 //!       "differences": [{ "where": "Article 2, paragraph 1",
 //!                         "before": "an organization with a global",
 //!                         "after": "an organization with a crucial global" }],
-//!       "more_differences": 0, "damaged_text_layer": null, "observations": []
+//!       "more_differences": 0, "damaged_text_layer": null, "observations": [],
+//!       "pages": { "signed": 6, "copy": 6 },
+//!       "looks_different": [{ "page": 1, "where": "between 7.2 and 9.0 cm from the top" }],
+//!       "added": ["2 annotations (Text) on page 1"],  // annotations, form fields
+//!       "later_revisions": null   // or { "signed_bytes": 70768, "revisions": 1,
+//!                                 //      "adds": ["a PDF signature by CN=…"] }
 //!     }
 //!   }],
 //!   "rebuild": {                                  // null without --rebuild

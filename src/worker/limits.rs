@@ -8,7 +8,7 @@ use std::thread;
 
 use rlimit::Resource;
 
-use crate::verify::MAX_PDF;
+use crate::pdftext::MAX_PDF;
 
 /// Address space (virtual memory): the executable's mappings, the PDF (64 MB at most) and its
 /// copy in hayro, the renders, the thread stacks. Reading an accord document peaks near

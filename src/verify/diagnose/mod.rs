@@ -73,8 +73,7 @@ pub struct Signed<'a> {
     pub spec: &'a StructureSpec,
 }
 
-/// Largest PDF read for comparing texts: far above any document accord typesets.
-pub const MAX_PDF: u64 = 64 << 20;
+pub use crate::pdftext::MAX_PDF;
 
 /// A signed document of a package, read once for comparing copies with it.
 #[derive(Debug, Clone)]
