@@ -203,7 +203,7 @@ pub fn extract(bytes: &[u8]) -> Result<Text, Unreadable> {
 
 /// Reads everything accord says of a PDF: its words, its pages (size, annotations, a render at
 /// low resolution), its form fields and its facts. This is the work of the worker process
-/// ([`crate::worker`]); a panic in hayro is an answer too.
+/// (the `worker` module); a panic in hayro is an answer too.
 pub fn read(bytes: &[u8]) -> Result<Reading, Unreadable> {
     let opened = guarded(|| open(bytes))??;
     let (text, images) = guarded(|| words(&opened))??;

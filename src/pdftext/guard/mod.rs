@@ -1,5 +1,5 @@
 //! Bounds on hostile input, checked before hayro parses anything it could choke on. The
-//! worker process that reads copies ([`crate::worker`]) limits its memory, time and stack; these
+//! worker process that reads copies (the `worker` module) limits its memory, time and stack; these
 //! checks are the first line, so that a file made to exhaust a reader is refused with a reason
 //! before it gets there.
 //!
