@@ -3,7 +3,12 @@
 //! last stream, nesting, `q` runs, a page tree node whose kids repeat), so that small inputs
 //! reach the structures hostile files are made of.
 
-use std::io::Write as _;
+// The PDF writer of the integration tests' hostile PDFs.
+#[allow(dead_code)]
+#[path = "../../tests/it/hostile_pdfs.rs"]
+mod hostile_pdfs;
+
+use hostile_pdfs::{pdf, stream, zlib};
 
 /// The PDF a recipe makes: objects 1 (catalog) and 2 (page tree) first, then one per step.
 pub fn build(recipe: &[u8]) -> Vec<u8> {
@@ -61,38 +66,4 @@ fn form(body: &str, _me: usize) -> Vec<u8> {
         &format!("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << {xobjects} >> >>"),
         body.as_bytes(),
     )
-}
-
-fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
-    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
-    out.extend(data);
-    out.extend(b"\nendstream");
-    out
-}
-
-fn zlib(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-    let _ = e.write_all(data);
-    e.finish().unwrap_or_default()
-}
-
-fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
-            .as_bytes(),
-    );
-    out
 }

@@ -89,3 +89,47 @@ fn end(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt as _;
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::pdftext::Unreadable;
+
+    /// A stand-in for the worker: a shell script doing `body`.
+    fn worker(dir: &Path, name: &str, body: &str) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    #[test]
+    fn whatever_the_worker_does_the_parent_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let pdf = vec![b'%'; 1 << 20]; // more than a pipe holds: the worker must read or die
+        let read = |name: &str, body: &str| read(&worker(d, name, body), &pdf);
+        let refused = |result: Result<Reading, Refused>| match result {
+            Err(Refused::Worker(why)) => why,
+            other => panic!("not refused as a worker failure: {other:?}"),
+        };
+        assert!(refused(read("abort", "kill -ABRT $$")).contains("stopped"));
+        assert!(refused(read("segv", "cat >/dev/null; kill -SEGV $$")).contains("stopped"));
+        assert!(refused(read("exit", "exit 101")).contains("stopped"));
+        assert!(
+            refused(read("garbage", "cat >/dev/null; echo '{\"read\": 7}'")).contains("malformed")
+        );
+        assert!(refused(read("endless", "yes")).contains("too long"));
+        let started = Instant::now();
+        assert!(refused(read("hang", "exec sleep 60")).contains("did not finish"));
+        assert!(started.elapsed() < DEADLINE + Duration::from_secs(2));
+        let answer = read("answer", "cat >/dev/null; echo '{\"unreadable\":\"too_deep\"}'");
+        assert_eq!(answer, Err(Refused::File(Unreadable::TooDeep)));
+        let missing = super::read(&d.join("no-such-worker"), &pdf);
+        assert!(matches!(missing, Err(Refused::Start(_))), "{missing:?}");
+    }
+}

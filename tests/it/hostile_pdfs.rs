@@ -94,12 +94,18 @@ pub fn hostile(name: &str) -> Option<Vec<u8>> {
         // Forms drawn again at every Do.
         "form-dag" => {
             let mut more = Vec::new();
+            // Form N (object 5 + N) draws form N + 1 twice: 2^40 forms drawn from 40.
             for level in 0..40 {
-                let (me, next) = (5 + level, 6 + level);
-                let body = if level == 39 { b"0 0 1 1 re f".to_vec() } else { b"/X Do /X Do".to_vec() };
-                let res = if level == 39 { String::new() } else { format!("/XObject << /X {next} 0 R >>") };
-                more.push(stream(&format!("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << {res} >>"), &body));
-                let _ = me;
+                let last = level == 39;
+                let body = if last { b"0 0 1 1 re f".to_vec() } else { b"/X Do /X Do".to_vec() };
+                let res = match last {
+                    true => String::new(),
+                    false => format!("/XObject << /X {} 0 R >>", 6 + level),
+                };
+                let dict = format!(
+                    "/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << {res} >>"
+                );
+                more.push(stream(&dict, &body));
             }
             one_page(stream("", b"/X Do"), "/XObject << /X 5 0 R >>", more)
         }
