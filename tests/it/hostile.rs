@@ -29,11 +29,12 @@ const LIMITS: &str = "accord could not read this copy within its limits (it may 
 const HANG: Duration = Duration::from_secs(20);
 
 /// The hostile PDFs of `hostile_pdfs`, by the category of the issue they stand for.
-const HOSTILE: [(&str, &str); 17] = [
+const HOSTILE: [(&str, &str); 18] = [
     ("abort by nesting", "deep-in-raw-deflate"),
     ("abort by nesting", "deep-behind-bad-adler32"),
     ("abort by nesting", "deep-after-paren-in-comment"),
     ("abort by nesting", "deep-after-name-with-stream"),
+    ("abort by nesting", "deep-behind-a-predictor"),
     ("hang by forms", "form-dag"),
     ("hang by forms", "form-draws-itself"),
     ("hang by forms", "big-form-drawn-a-thousand-times"),

@@ -91,6 +91,20 @@ pub fn hostile(name: &str) -> Option<Vec<u8>> {
             object.extend(b" /endstream 1 >>");
             one_page(stream("", b"0 0 m"), "", vec![object])
         }
+        "deep-behind-a-predictor" => {
+            // PNG "Up" rows: a row of 1,000 `[` and 499 rows that repeat it, then `]` alike.
+            let mut rows = Vec::new();
+            for byte in [b'[', b']'] {
+                rows.push(0);
+                rows.extend([byte; 1000]);
+                for _ in 0..499 {
+                    rows.push(2);
+                    rows.extend([0; 1000]);
+                }
+            }
+            let dict = "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 1000 >>";
+            one_page(stream(dict, &zlib(&rows)), "", vec![])
+        }
         // Forms drawn again at every Do.
         "form-dag" => {
             let mut more = Vec::new();

@@ -45,21 +45,100 @@ impl Filter {
     }
 }
 
-/// `raw` decoded by the `filters` named, in order; every layer's output counts against
-/// `budget`, and none may exceed `cap`.
+/// A predictor applied to Flate or LZW data (`/DecodeParms`): PNG (10 to 15) or TIFF (2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Predictor {
+    /// `/Predictor`.
+    pub kind: i64,
+    /// `/Colors`.
+    pub colors: i64,
+    /// `/BitsPerComponent`.
+    pub bits: i64,
+    /// `/Columns`.
+    pub columns: i64,
+}
+
+impl Predictor {
+    /// The data before prediction, as hayro restores it (never longer than `data`).
+    fn undo(&self, data: Vec<u8>) -> Vec<u8> {
+        let size = |n: i64| usize::try_from(n).unwrap_or(0).max(1);
+        let (colors, bits, columns) = (size(self.colors), size(self.bits), size(self.columns));
+        let pixel = (colors * bits).div_ceil(8).max(1);
+        let row = colors.saturating_mul(bits).saturating_mul(columns).div_ceil(8);
+        match self.kind {
+            2 if bits == 8 => {
+                let mut out = data;
+                for line in out.chunks_mut(row.max(1)) {
+                    for i in colors..line.len() {
+                        line[i] = line[i].wrapping_add(line[i - colors]);
+                    }
+                }
+                out
+            }
+            10..=15 => {
+                let mut out: Vec<u8> = Vec::with_capacity(data.len());
+                let mut previous = vec![0u8; row];
+                for line in data.chunks_exact(row + 1) {
+                    let (kind, line) = (line[0], &line[1..]);
+                    let mut current = vec![0u8; row];
+                    for i in 0..row {
+                        let left = if i >= pixel { current[i - pixel] } else { 0 };
+                        let up = previous[i];
+                        let corner = if i >= pixel { previous[i - pixel] } else { 0 };
+                        let guess = match kind {
+                            1 => left,
+                            2 => up,
+                            3 => ((u16::from(left) + u16::from(up)) / 2) as u8,
+                            4 => paeth(left, up, corner),
+                            _ => 0,
+                        };
+                        current[i] = line[i].wrapping_add(guess);
+                    }
+                    out.extend_from_slice(&current);
+                    previous = current;
+                }
+                out
+            }
+            _ => data,
+        }
+    }
+}
+
+/// PNG's Paeth predictor.
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let p = i16::from(a) + i16::from(b) - i16::from(c);
+    let (pa, pb, pc) =
+        ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
+}
+
+/// `raw` decoded by the `filters` named, in order, with the `predictors` of each; every
+/// layer's output counts against `budget`, and none may exceed `cap`.
 pub fn decode(
     raw: &[u8],
     filters: &[Vec<u8>],
+    predictors: &[Option<Predictor>],
     cap: u64,
     budget: &mut u64,
 ) -> Result<Decoded, TooLarge> {
     let mut data = raw.to_vec();
-    for name in filters {
+    for (i, name) in filters.iter().enumerate() {
         let Some(filter) = Filter::named(name) else { return Ok(Decoded::Opaque) };
         let limit = cap.min(*budget);
+        let predictor = predictors.get(i).copied().flatten();
+        let unpredict = |data: Vec<u8>| match predictor {
+            Some(p) => p.undo(data),
+            None => data,
+        };
         data = match filter {
-            Filter::Flate => inflate(&data, limit)?,
-            Filter::Lzw => lzw(&data, limit)?,
+            Filter::Flate => unpredict(inflate(&data, limit)?),
+            Filter::Lzw => unpredict(lzw(&data, limit)?),
             Filter::RunLength => run_length(&data, limit)?,
             Filter::AsciiHex => ascii_hex(&data),
             Filter::Ascii85 => ascii85(&data, limit)?,
@@ -248,15 +327,33 @@ mod tests {
         let chain = names(&["AHx", "FlateDecode"]);
         let mut budget = 1 << 20;
         assert_eq!(
-            decode(hex.as_bytes(), &chain, 1 << 20, &mut budget),
+            decode(hex.as_bytes(), &chain, &[], 1 << 20, &mut budget),
             Ok(Decoded::Bytes(vec![b'['; 5000]))
         );
         let mut budget = 4000;
-        assert_eq!(decode(hex.as_bytes(), &chain, 1 << 20, &mut budget), Err(TooLarge));
+        assert_eq!(decode(hex.as_bytes(), &chain, &[], 1 << 20, &mut budget), Err(TooLarge));
         let twice = zlib(&zlib(&[0; 1 << 20]));
-        assert_eq!(decode(&twice, &names(&["Fl", "Fl"]), 1 << 19, &mut (1 << 30)), Err(TooLarge));
+        let flate_twice = names(&["Fl", "Fl"]);
+        assert_eq!(decode(&twice, &flate_twice, &[], 1 << 19, &mut (1 << 30)), Err(TooLarge));
         let mut budget = 100;
-        assert_eq!(decode(b"xx", &names(&["DCTDecode"]), 10, &mut budget), Ok(Decoded::Opaque));
+        assert_eq!(
+            decode(b"xx", &names(&["DCTDecode"]), &[], 10, &mut budget),
+            Ok(Decoded::Opaque)
+        );
+    }
+
+    #[test]
+    fn predicted_data_is_restored_as_hayro_restores_it() {
+        // "[[[[" under the PNG Sub and Up predictors (one row of 4 bytes, then another), and
+        // the TIFF predictor.
+        let png = [1, b'[', 0, 0, 0, 2, 0, 0, 0, 0];
+        let predictor = Predictor { kind: 12, colors: 1, bits: 8, columns: 4 };
+        let mut budget = 1 << 20;
+        let data =
+            decode(&zlib(&png), &names(&["FlateDecode"]), &[Some(predictor)], 100, &mut budget);
+        assert_eq!(data, Ok(Decoded::Bytes(b"[[[[[[[[".to_vec())));
+        let tiff = Predictor { kind: 2, ..predictor };
+        assert_eq!(tiff.undo(vec![b'[', 0, 0, 0]), b"[[[[");
     }
 
     #[test]

@@ -25,7 +25,7 @@ mod filters;
 mod lexer;
 mod objects;
 
-use filters::Decoded;
+use filters::{Decoded, Predictor};
 use lexer::{Lexer, Token};
 use objects::{Id, Object};
 
@@ -103,8 +103,11 @@ pub fn check(bytes: &[u8]) -> Result<Census, Unreadable> {
             _ => object.int(b"Length"),
         };
         let filters = object.names(b"Filter");
+        let predictors: Vec<Option<Predictor>> =
+            object.decode_parms().into_iter().map(|p| p.map(predictor)).collect();
         for body in objects::bodies(bytes, start, length) {
-            let decoded = filters::decode(body, &filters, MAX_STREAM_BYTES, &mut budget);
+            let decoded =
+                filters::decode(body, &filters, &predictors, MAX_STREAM_BYTES, &mut budget);
             let Decoded::Bytes(data) = decoded.map_err(|_| Unreadable::TooLarge)? else {
                 continue;
             };
@@ -135,6 +138,23 @@ pub fn check(bytes: &[u8]) -> Result<Census, Unreadable> {
     }
     count_pages(&all)?;
     Ok(census)
+}
+
+/// The predictor decode parameters give.
+fn predictor(parms: &[(&[u8], objects::Value<'_>)]) -> Predictor {
+    let int = |key: &[u8], default: i64| {
+        let value = parms.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
+        match value {
+            Some(objects::Value::Int(n)) => *n,
+            _ => default,
+        }
+    };
+    Predictor {
+        kind: int(b"Predictor", 1),
+        colors: int(b"Colors", 1),
+        bits: int(b"BitsPerComponent", 8),
+        columns: int(b"Columns", 1),
+    }
 }
 
 /// Refuses objects nested deeper than [`MAX_NESTING`].

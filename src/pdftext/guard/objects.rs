@@ -19,8 +19,10 @@ pub enum Value<'a> {
     Int(i64),
     /// `N G R`.
     Ref(Id),
-    /// An array of names, integers and references (other items left out).
+    /// An array of names, integers, references and dictionaries (other items left out).
     Array(Vec<Value<'a>>),
+    /// A dictionary's entries that are names, integers or references (`/DecodeParms`).
+    Dict(Vec<(&'a [u8], Value<'a>)>),
     /// Anything else.
     Other,
 }
@@ -71,6 +73,21 @@ impl<'a> Object<'a> {
                 .map(|v| match v {
                     Value::Name(name) => name.to_vec(),
                     _ => Vec::new(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The decode parameters of each filter (`/DecodeParms`: one dictionary, or an array).
+    pub fn decode_parms(&self) -> Vec<Option<&[(&'a [u8], Value<'a>)]>> {
+        match self.get(b"DecodeParms") {
+            Some(Value::Dict(entries)) => vec![Some(entries.as_slice())],
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::Dict(entries) => Some(entries.as_slice()),
+                    _ => None,
                 })
                 .collect(),
             _ => Vec::new(),
@@ -143,10 +160,7 @@ impl<'a> Reader<'a, '_> {
             let value = match self.next()? {
                 Some(Token::Name(name)) => Value::Name(name),
                 Some(Token::OpenArray) => Value::Array(self.array(object)?),
-                Some(Token::OpenDict) => {
-                    self.skip(2, object)?;
-                    Value::Other
-                }
+                Some(Token::OpenDict) => Value::Dict(self.small_dict(2, object)?),
                 Some(Token::Regular(n)) if is_int(n) => self.int_or_ref(n)?,
                 Some(Token::Close) | None => return Ok(()),
                 Some(Token::Regular(b"endobj" | b"stream")) => return Ok(()),
@@ -183,11 +197,44 @@ impl<'a> Reader<'a, '_> {
                 Some(Token::Name(name)) => items.push(Value::Name(name)),
                 Some(Token::Regular(n)) if is_int(n) => items.push(self.int_or_ref(n)?),
                 Some(Token::Regular(b"endobj" | b"stream")) => return Ok(items),
-                Some(Token::OpenArray | Token::OpenDict) => {
+                Some(Token::OpenDict) => items.push(Value::Dict(self.small_dict(3, object)?)),
+                Some(Token::OpenArray) => {
                     self.skip(3, object)?;
                     items.push(Value::Other);
                 }
                 Some(_) => items.push(Value::Other),
+            }
+        }
+    }
+
+    /// The name, integer and reference entries of a dictionary opened at `depth`, up to its
+    /// end.
+    fn small_dict(
+        &mut self,
+        depth: usize,
+        object: &mut Object<'a>,
+    ) -> Result<Vec<(&'a [u8], Value<'a>)>, TooMuchWork> {
+        object.depth = object.depth.max(depth);
+        let mut entries = Vec::new();
+        let mut key = None;
+        loop {
+            let value = match self.next()? {
+                None | Some(Token::Close) => return Ok(entries),
+                Some(Token::Regular(b"endobj" | b"stream")) => return Ok(entries),
+                Some(Token::Name(name)) if key.is_none() => {
+                    key = Some(name);
+                    continue;
+                }
+                Some(Token::Name(name)) => Value::Name(name),
+                Some(Token::Regular(n)) if is_int(n) => self.int_or_ref(n)?,
+                Some(Token::OpenArray | Token::OpenDict) => {
+                    self.skip(depth + 1, object)?;
+                    Value::Other
+                }
+                Some(_) => Value::Other,
+            };
+            if let Some(k) = key.take() {
+                entries.push((k, value));
             }
         }
     }
@@ -345,6 +392,11 @@ mod tests {
                      /D << /X [1] >> /L 4 >>\nstream\nq q \nendstream endobj\n12 0 obj [[[ 1 ]]] endobj\
                      trailer << /Root 1 0 R >>";
         let objects = scan(file).unwrap();
+        let parms =
+            scan(b"1 0 obj << /DecodeParms [null << /Predictor 12 /Columns 5 >>] >>").unwrap();
+        let parms = parms[0].decode_parms();
+        assert_eq!(parms.len(), 2);
+        assert_eq!(parms[1].unwrap()[0], (&b"Predictor"[..], Value::Int(12)));
         assert_eq!(objects.len(), 3);
         let pages = &objects[0];
         assert_eq!(pages.id, Some((1, 0)));
