@@ -364,10 +364,16 @@ fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport, reader: &R
     let signed = opened.signed.get_or_insert_with(|| read_now.unwrap_or_default());
     match diagnose::explain(&bytes, copy, signed) {
         Ok(Some(closest)) => report.closest = Some(closest),
-        Ok(None) => report.problems.push(format!(
-            "its text is not close to that of any document of package {package}: it is not one \
-             of them"
-        )),
+        Ok(None) => match signed.iter().find_map(|doc| Some((doc.name(), doc.unread()?))) {
+            None => report.problems.push(format!(
+                "its text is not close to that of any document of package {package}: it is not \
+                 one of them"
+            )),
+            Some((name, why)) => report.problems.push(format!(
+                "its text is not close to that of the documents of package {package} accord \
+                 could read, but {name} could not be read ({why}), so accord cannot say what it is"
+            )),
+        },
         Err(why) if why.exceeds_limits() => {
             report.problems.push(format!("{BEYOND_LIMITS} (what stopped it: {why})"));
         }

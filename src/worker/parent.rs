@@ -12,9 +12,11 @@ use super::answer::{decode, Answer, MAX_ANSWER};
 use super::{Refused, SUBCOMMAND};
 use crate::pdftext::Reading;
 
-/// How long a worker may take, start to answer (its CPU limit is shorter: a worker that
-/// waits instead of computing is stopped here).
-pub const DEADLINE: Duration = Duration::from_secs(5);
+/// How long a worker may take, start to answer. Its CPU limit (4 s) is what stops a worker
+/// that computes; this stops one that waits, and leaves room for a machine so loaded that
+/// reading an ordinary document takes seconds of wall time (the test suite on 2 cores with
+/// other builds running took over 5).
+pub const DEADLINE: Duration = Duration::from_secs(15);
 /// How often a worker that closed its output is checked for having exited.
 const POLL: Duration = Duration::from_millis(1);
 

@@ -83,12 +83,19 @@ pub struct SignedDocument {
     size: u64,
     sha256: String,
     reading: Option<Reading>,
+    /// Why it could not be read, when it could not.
+    unread: Option<String>,
 }
 
 impl SignedDocument {
     /// Its file name in the package.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Why it could not be read, when it could not.
+    pub fn unread(&self) -> Option<&str> {
+        self.unread.as_deref()
     }
 }
 
@@ -101,12 +108,14 @@ pub fn read_signed(dir: &Path, manifest: &Manifest, reader: &Reader) -> Vec<Sign
         if sha256_hex(&bytes) != entry.sha256 {
             return None;
         }
+        let read = reader.read(&bytes);
         Some(SignedDocument {
             name: entry.name.clone(),
             role: entry.role.clone(),
             size: entry.size,
             sha256: entry.sha256.clone(),
-            reading: reader.read(&bytes).ok(),
+            unread: read.as_ref().err().map(ToString::to_string),
+            reading: read.ok(),
         })
     };
     std::thread::scope(|scope| {
