@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         Some(recipe) => recipe::build(recipe),
         None => data.to_vec(),
     };
-    let _ = pdftext::read(&pdf);
+    // Rendering is slow: one input in eight is rendered too.
+    let _ = pdftext::read(&pdf, data.len() % 8 == 0);
     let _ = Facts::of(&pdf);
 });

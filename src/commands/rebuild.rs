@@ -134,7 +134,8 @@ fn compare_one(
             .into(),
     });
     let same_name: Vec<_> = signed.iter().filter(|s| s.name() == doc.file_name).cloned().collect();
-    if let Ok(Some(closest)) = verify::explain(&doc.pdf, reader.read(&doc.pdf), &same_name) {
+    let read = reader.read(&doc.pdf, false);
+    if let Ok(Some(closest)) = verify::explain(&doc.pdf, read, &same_name, reader) {
         rebuilt.differences = closest.differences;
         rebuilt.more_differences = closest.more_differences;
     }

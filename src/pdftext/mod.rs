@@ -64,6 +64,9 @@ const DUPLICATE_EM: f64 = 0.05;
 /// The band above the baseline (in ems) a box must cover to hide a glyph: a strike-through
 /// or an underline covers far less.
 const COVERED_EM: (f64, f64) = (0.05, 0.5);
+/// The part of its bounding box a filled path must fill to be taken for a box that hides
+/// the glyphs under it (a diagonal bar across the page does not hide those its box holds).
+const BOX_FILL: f64 = 0.9;
 /// How far (in ems) a glyph's origin and advance may stick out of a box that hides it: glyphs
 /// are drawn a little inside them.
 const COVERED_SLACK_EM: f64 = 0.1;
@@ -74,6 +77,8 @@ const CALL_WORK: u64 = 64;
 /// Work units of drawing a form, besides its content: hayro decodes its stream and saves the
 /// graphics state at each `Do` (some 4,000 forms a document at most).
 const FORM_WORK: u64 = 16 << 10;
+/// A glyph whose baseline rises or falls by more than this sine (6°) is rotated text.
+const ROTATED_SINE: f64 = 0.1;
 /// Stands for a glyph that has no Unicode mapping.
 pub const UNMAPPED: char = '\u{FFFD}';
 
@@ -166,6 +171,9 @@ struct Placed {
     x1: f64,
     y: f64,
     size: f64,
+    /// Whether its baseline is not horizontal: then `x0`, `x1` and `y` are measured along
+    /// and across its baseline (a stamp across the page reads as its own line).
+    rotated: bool,
 }
 
 /// Interpretation stopped: a budget ran out.
@@ -201,14 +209,17 @@ pub fn extract(bytes: &[u8]) -> Result<Text, Unreadable> {
     Ok(guarded(|| words(&opened))??.0)
 }
 
-/// Reads everything accord says of a PDF: its words, its pages (size, annotations, a render at
-/// low resolution), its form fields and its facts. This is the work of the worker process
-/// (the `worker` module); a panic in hayro is an answer too.
-pub fn read(bytes: &[u8]) -> Result<Reading, Unreadable> {
+/// Reads everything accord says of a PDF: its words, its pages (size, annotations, and with
+/// `renders` a render at low resolution), its form fields and its facts. This is the work of
+/// the worker process (the `worker` module); a panic in hayro is an answer too.
+pub fn read(bytes: &[u8], renders: bool) -> Result<Reading, Unreadable> {
     let opened = guarded(|| open(bytes))??;
     let (text, images) = guarded(|| words(&opened))??;
     let pages = opened.pdf.pages();
-    let renders = guarded(|| render::pages(pages, &images))?;
+    let renders = match renders {
+        true => guarded(|| render::pages(pages, &images))?,
+        false => vec![None; pages.len()],
+    };
     let views = pages
         .iter()
         .zip(renders)
@@ -251,8 +262,10 @@ fn words(opened: &Opened) -> Result<(Text, Vec<u64>), Unreadable> {
         (glyphs, work) = (collector.glyph_budget, collector.work);
         images.push(collector.largest_image);
         let footer_from = height - FOOTER_MARGIN_PT;
-        let shown = collector.glyphs.into_iter().filter(|g| !g.1).map(|g| g.0).collect();
-        lay_out(shown, index + 1, footer_from, &mut text.words);
+        let (rotated, level): (Vec<Placed>, Vec<Placed>) =
+            collector.glyphs.into_iter().filter(|g| !g.1).map(|g| g.0).partition(|g| g.rotated);
+        lay_out(level, index + 1, footer_from, &mut text.words);
+        lay_out(rotated, index + 1, f64::INFINITY, &mut text.words);
     }
     Ok((text, images))
 }
@@ -311,10 +324,23 @@ impl Collector {
             Glyph::Outline(g) => g.advance_width().map(f64::from),
             Glyph::Type3(_) => None,
         };
-        let x1 = match advance {
-            Some(a) if a.is_finite() => (full * Point::new(a, 0.0)).x,
-            _ => origin.x + DEFAULT_ADVANCE_EM * size,
+        let along = full * Point::new(1000.0, 0.0) - origin;
+        let length = along.hypot();
+        let (dx, dy) = (along.x / length, along.y / length);
+        let rotated = length.is_finite() && length > 0.0 && dy.abs() > ROTATED_SINE;
+        let end = match advance {
+            Some(a) if a.is_finite() => full * Point::new(a, 0.0),
+            _ => origin + along * (DEFAULT_ADVANCE_EM * size / length.max(f64::MIN_POSITIVE)),
         };
+        // Rotated text is measured in its own frame: along its baseline, and across it.
+        let (x0, x1, y) = match rotated {
+            true => {
+                let on = |p: Point| p.x * dx + p.y * dy;
+                (on(origin), on(end), origin.y * dx - origin.x * dy)
+            }
+            false => (origin.x, end.x, origin.y),
+        };
+        let origin = Point::new(x0, y);
         let text = glyph_text(glyph);
         if let Some((last, _)) = self.glyphs.last() {
             let near = DUPLICATE_EM * size;
@@ -329,14 +355,14 @@ impl Collector {
             resume_unwind(Box::new(Exhausted(Unreadable::TooManyGlyphs)));
         }
         self.glyph_budget -= 1;
-        let placed = Placed { text, x0: origin.x, x1: x1.max(origin.x), y: origin.y, size };
+        let placed = Placed { text, x0, x1: x1.max(x0), y, size, rotated };
         self.glyphs.push((placed, false));
     }
 
     /// Marks the glyphs an opaque fill of `area` covers.
     fn cover(&mut self, area: Rect) {
         self.spend(self.glyphs.len() as u64 / 8);
-        for (g, hidden) in self.glyphs.iter_mut().filter(|(_, hidden)| !*hidden) {
+        for (g, hidden) in self.glyphs.iter_mut().filter(|(g, hidden)| !*hidden && !g.rotated) {
             let (low, high) = (g.y - COVERED_EM.0 * g.size, g.y - COVERED_EM.1 * g.size);
             let slack = COVERED_SLACK_EM * g.size;
             *hidden = area.x0 <= g.x0.min(g.x1) + slack
@@ -377,8 +403,11 @@ impl<'a> Device<'a> for Collector {
     ) {
         self.spend(CALL_WORK + SEGMENT_WORK * path.elements().len() as u64);
         if matches!(mode, PathDrawMode::Fill(_)) && self.paints_opaque(paint) {
-            let area = (transform * path.clone()).bounding_box();
-            if area.is_finite() && !self.glyphs.is_empty() {
+            // A box: a path that fills (nearly) all of its bounding box.
+            let placed = transform * path.clone();
+            let area = placed.bounding_box();
+            let boxed = placed.area().abs() >= BOX_FILL * area.area();
+            if area.is_finite() && boxed && !self.glyphs.is_empty() {
                 self.cover(area);
             }
         }
@@ -526,7 +555,7 @@ mod tests {
     use super::*;
 
     fn glyph(text: &str, x0: f64, x1: f64, y: f64) -> Placed {
-        Placed { text: text.to_string(), x0, x1, y, size: 10.0 }
+        Placed { text: text.to_string(), x0, x1, y, size: 10.0, rotated: false }
     }
 
     #[test]

@@ -357,12 +357,12 @@ fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport, reader: &R
     let unread = opened.signed.is_none();
     let (read_now, copy) = std::thread::scope(|scope| {
         let signed = unread.then(|| scope.spawn(|| diagnose::read_signed(dir, manifest, reader)));
-        let copy = reader.read(&bytes);
+        let copy = reader.read(&bytes, false);
         (signed.map(|s| s.join().unwrap_or_default()), copy)
     });
     let package = manifest.package.clone();
     let signed = opened.signed.get_or_insert_with(|| read_now.unwrap_or_default());
-    match diagnose::explain(&bytes, copy, signed) {
+    match diagnose::explain(&bytes, copy, signed, reader) {
         Ok(Some(closest)) => report.closest = Some(closest),
         Ok(None) => match signed.iter().find_map(|doc| Some((doc.name(), doc.unread()?))) {
             None => report.problems.push(format!(

@@ -34,11 +34,11 @@ pub fn apply() -> std::io::Result<()> {
     Ok(())
 }
 
-/// The PDF on standard input, at most [`MAX_PDF`] bytes.
+/// Standard input: a byte, then the PDF, at most [`MAX_PDF`] bytes.
 pub fn read_input() -> Option<Vec<u8>> {
-    let mut pdf = Vec::new();
-    std::io::stdin().take(MAX_PDF + 1).read_to_end(&mut pdf).ok()?;
-    (pdf.len() as u64 <= MAX_PDF).then_some(pdf)
+    let mut input = Vec::new();
+    std::io::stdin().take(MAX_PDF + 2).read_to_end(&mut input).ok()?;
+    (input.len() as u64 <= MAX_PDF + 1).then_some(input)
 }
 
 /// Runs `f` on a thread with a [`PARSE_STACK`] stack; `None` when it panicked.

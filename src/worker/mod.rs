@@ -1,6 +1,7 @@
 //! Untrusted PDFs are parsed only here: in a worker process (accord itself, started with the
 //! hidden subcommand `read-pdf`) that first limits its own address space, CPU time, stack and
-//! files ([`limits`]), reads the PDF from its standard input and writes what it read as JSON
+//! files ([`limits`]), reads the PDF from its standard input (after one byte, [`RENDER`] or
+//! not) and writes what it read as JSON
 //! ([`answer`]). Whatever the worker does, abort, overflow its stack, run out of memory, hang or
 //! write garbage, the parent ([`Reader::read`]) gets a [`Refused`], never a crash or a hang:
 //! it hands the bytes over on a pipe (no path to re-open), kills the worker at a deadline,
@@ -22,6 +23,10 @@ pub use answer::{decode, encode, Answer, MAX_ANSWER};
 
 /// The hidden subcommand that runs the worker.
 pub const SUBCOMMAND: &str = "read-pdf";
+/// The byte before the PDF on the worker's input that asks for renders of its pages (any
+/// other asks for none: rendering is most of what reading costs, and only a copy whose words
+/// are the signed document's needs it).
+pub const RENDER: u8 = b'r';
 
 /// How untrusted PDFs are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +72,11 @@ impl fmt::Display for Refused {
 }
 
 impl Reader {
-    /// Reads `pdf`.
-    pub fn read(&self, pdf: &[u8]) -> Result<Reading, Refused> {
+    /// Reads `pdf`, rendering its pages with `renders`.
+    pub fn read(&self, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
         match self {
-            Reader::InProcess => pdftext::read(pdf).map_err(Refused::File),
-            Reader::Worker(exe) => parent::read(exe, pdf),
+            Reader::InProcess => pdftext::read(pdf, renders).map_err(Refused::File),
+            Reader::Worker(exe) => parent::read(exe, pdf, renders),
         }
     }
 }
@@ -83,8 +88,9 @@ pub fn serve() -> u8 {
         crate::output::eprintln(&format!("error: cannot limit the PDF reader: {why}"));
         return 2;
     }
-    let answer = limits::read_input().map_or(Answer::Unreadable(Unreadable::TooLarge), |pdf| {
-        limits::on_parse_thread(move || pdftext::read(&pdf))
+    let answer = limits::read_input().map_or(Answer::Unreadable(Unreadable::TooLarge), |input| {
+        let renders = input.first() == Some(&RENDER);
+        limits::on_parse_thread(move || pdftext::read(input.get(1..).unwrap_or_default(), renders))
             .map_or(Answer::Unreadable(Unreadable::Failed), Answer::from)
     });
     match crate::output::write_stdout(&encode(&answer)) {

@@ -9,7 +9,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::answer::{decode, Answer, MAX_ANSWER};
-use super::{Refused, SUBCOMMAND};
+use super::{Refused, RENDER, SUBCOMMAND};
 use crate::pdftext::Reading;
 
 /// How long a worker may take, start to answer. Its CPU limit (4 s) is what stops a worker
@@ -20,8 +20,8 @@ pub const DEADLINE: Duration = Duration::from_secs(15);
 /// How often a worker that closed its output is checked for having exited.
 const POLL: Duration = Duration::from_millis(1);
 
-/// Reads `pdf` in a worker started from `exe`.
-pub fn read(exe: &Path, pdf: &[u8]) -> Result<Reading, Refused> {
+/// Reads `pdf` in a worker started from `exe`, its pages rendered with `renders`.
+pub fn read(exe: &Path, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
     let started = Instant::now();
     let mut child = Command::new(exe)
         .arg(SUBCOMMAND)
@@ -38,7 +38,8 @@ pub fn read(exe: &Path, pdf: &[u8]) -> Result<Reading, Refused> {
     let answer = thread::scope(|scope| {
         // A worker that dies early closes its input: the write then fails, which is no news.
         scope.spawn(move || {
-            let _ = stdin.write_all(pdf);
+            let mode = if renders { RENDER } else { b't' };
+            let _ = stdin.write_all(&[mode]).and_then(|()| stdin.write_all(pdf));
         });
         let (sent, received) = mpsc::channel();
         scope.spawn(move || {
@@ -114,7 +115,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let pdf = vec![b'%'; 1 << 20]; // more than a pipe holds: the worker must read or die
-        let read = |name: &str, body: &str| read(&worker(d, name, body), &pdf);
+        let read = |name: &str, body: &str| read(&worker(d, name, body), &pdf, true);
         let refused = |result: Result<Reading, Refused>| match result {
             Err(Refused::Worker(why)) => why,
             other => panic!("not refused as a worker failure: {other:?}"),
@@ -131,7 +132,7 @@ mod tests {
         assert!(started.elapsed() < DEADLINE + Duration::from_secs(2));
         let answer = read("answer", "cat >/dev/null; echo '{\"unreadable\":\"too_deep\"}'");
         assert_eq!(answer, Err(Refused::File(Unreadable::TooDeep)));
-        let missing = super::read(&d.join("no-such-worker"), &pdf);
+        let missing = super::read(&d.join("no-such-worker"), &pdf, false);
         assert!(matches!(missing, Err(Refused::Start(_))), "{missing:?}");
     }
 }

@@ -82,6 +82,9 @@ pub struct SignedDocument {
     role: String,
     size: u64,
     sha256: String,
+    /// Its bytes, to render its pages when a copy has its words.
+    bytes: Vec<u8>,
+    /// Its words, pages (not rendered), fields and facts.
     reading: Option<Reading>,
     /// Why it could not be read, when it could not.
     unread: Option<String>,
@@ -108,12 +111,13 @@ pub fn read_signed(dir: &Path, manifest: &Manifest, reader: &Reader) -> Vec<Sign
         if sha256_hex(&bytes) != entry.sha256 {
             return None;
         }
-        let read = reader.read(&bytes);
+        let read = reader.read(&bytes, false);
         Some(SignedDocument {
             name: entry.name.clone(),
             role: entry.role.clone(),
             size: entry.size,
             sha256: entry.sha256.clone(),
+            bytes,
             unread: read.as_ref().err().map(ToString::to_string),
             reading: read.ok(),
         })
@@ -125,12 +129,14 @@ pub fn read_signed(dir: &Path, manifest: &Manifest, reader: &Reader) -> Vec<Sign
     })
 }
 
-/// What the PDF `bytes` (a copy), read as `copy`, is, compared with the `signed` documents:
-/// `Ok(None)` when none is close, `Err` saying why it cannot be read.
+/// What the PDF `bytes` (a copy), read as `copy` (without renders), is, compared with the
+/// `signed` documents: `Ok(None)` when none is close, `Err` saying why it cannot be read. When
+/// its words are those of the closest document, both are read again by `reader`, rendered.
 pub fn explain(
     bytes: &[u8],
     copy: Result<Reading, Refused>,
     signed: &[SignedDocument],
+    reader: &Reader,
 ) -> Result<Option<Closest>, Refused> {
     if let Some(doc) = signed.iter().find(|d| revisions::begins_with(bytes, d.size, &d.sha256)) {
         let later = revisions::describe(bytes, doc.size, doc.reading.as_ref(), copy);
@@ -159,9 +165,21 @@ pub fn explain(
         .collect();
     let Some(mut closest) = diagnose(&copy.text, &documents) else { return Ok(None) };
     let original = signed.iter().find(|doc| doc.name == closest.document);
-    if let Some(original) = original.and_then(|doc| doc.reading.as_ref()) {
-        let looks = looks::compare(original, &copy);
+    if let Some((doc, original)) = original.and_then(|doc| Some((doc, doc.reading.as_ref()?))) {
         let same_words = closest.same_text;
+        let looks = match closest.differences.is_empty() {
+            // Words alike: only the pages can tell the copy from a re-saved one.
+            true => {
+                let (signed_look, copy_look) = std::thread::scope(|scope| {
+                    let signed_look = scope.spawn(|| reader.read(&doc.bytes, true));
+                    let copy_look = reader.read(bytes, true);
+                    (signed_look.join().ok().and_then(Result::ok), copy_look.ok())
+                });
+                let signed_look = signed_look.as_ref().unwrap_or(original);
+                looks::compare(signed_look, copy_look.as_ref().unwrap_or(&copy), true)
+            }
+            false => looks::compare(original, &copy, false),
+        };
         closest.same_text = same_words && looks.same();
         closest.pages = PageCount { signed: looks.pages.0, copy: looks.pages.1 };
         closest.looks_different = looks.different;

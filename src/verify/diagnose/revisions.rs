@@ -36,7 +36,7 @@ pub fn describe(
             let empty = Reading::default();
             let signed = signed.unwrap_or(&empty);
             let mut adds = signatures(&reading.fields, &signed.fields);
-            let mut looks = looks::compare(signed, &reading);
+            let mut looks = looks::compare(signed, &reading, false);
             looks.added.retain(|a| !a.contains("signature"));
             adds.extend(looks.added);
             if reading.pages.len() > signed.pages.len() {
