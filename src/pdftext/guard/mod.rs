@@ -141,7 +141,7 @@ pub fn check(bytes: &[u8]) -> Result<Census, Unreadable> {
 }
 
 /// The predictor decode parameters give.
-fn predictor(parms: &[(&[u8], objects::Value<'_>)]) -> Predictor {
+fn predictor(parms: &[objects::Entry<'_>]) -> Predictor {
     let int = |key: &[u8], default: i64| {
         let value = parms.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
         match value {

@@ -22,10 +22,13 @@ pub enum Value<'a> {
     /// An array of names, integers, references and dictionaries (other items left out).
     Array(Vec<Value<'a>>),
     /// A dictionary's entries that are names, integers or references (`/DecodeParms`).
-    Dict(Vec<(&'a [u8], Value<'a>)>),
+    Dict(Vec<Entry<'a>>),
     /// Anything else.
     Other,
 }
+
+/// A dictionary entry: its key (without `/`) and value.
+pub type Entry<'a> = (&'a [u8], Value<'a>);
 
 /// One object.
 #[derive(Debug, Clone, Default)]
@@ -33,7 +36,7 @@ pub struct Object<'a> {
     /// Its number and generation (`None` for a trailer).
     pub id: Option<Id>,
     /// The top-level entries of its dictionary, if its value is one.
-    pub dict: Vec<(&'a [u8], Value<'a>)>,
+    pub dict: Vec<Entry<'a>>,
     /// How deep its value nests arrays and dictionaries.
     pub depth: usize,
     /// Where a stream's data starts in the file.
@@ -80,7 +83,7 @@ impl<'a> Object<'a> {
     }
 
     /// The decode parameters of each filter (`/DecodeParms`: one dictionary, or an array).
-    pub fn decode_parms(&self) -> Vec<Option<&[(&'a [u8], Value<'a>)]>> {
+    pub fn decode_parms(&self) -> Vec<Option<&[Entry<'a>]>> {
         match self.get(b"DecodeParms") {
             Some(Value::Dict(entries)) => vec![Some(entries.as_slice())],
             Some(Value::Array(items)) => items
@@ -213,7 +216,7 @@ impl<'a> Reader<'a, '_> {
         &mut self,
         depth: usize,
         object: &mut Object<'a>,
-    ) -> Result<Vec<(&'a [u8], Value<'a>)>, TooMuchWork> {
+    ) -> Result<Vec<Entry<'a>>, TooMuchWork> {
         object.depth = object.depth.max(depth);
         let mut entries = Vec::new();
         let mut key = None;
