@@ -25,6 +25,7 @@
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
+mod drawing;
 mod guard;
 mod marks;
 pub mod observe;
@@ -220,14 +221,13 @@ pub fn read(bytes: &[u8], renders: bool) -> Result<Reading, Unreadable> {
         true => guarded(|| render::pages(pages, &images))?,
         false => vec![None; pages.len()],
     };
-    let views = pages
-        .iter()
-        .zip(renders)
-        .map(|(page, render)| {
-            let (width, height) = page.render_dimensions();
-            PageView { width, height, annotations: marks::annotations(page), render }
-        })
-        .collect();
+    let mut views = Vec::with_capacity(pages.len());
+    for (page, render) in pages.iter().zip(renders) {
+        let (width, height) = page.render_dimensions();
+        let annotations = marks::annotations(page);
+        let drawing = guarded(|| drawing::digest(page))?;
+        views.push(PageView { width, height, annotations, render, drawing });
+    }
     let fields = guarded(|| marks::fields(&opened.pdf))?;
     let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;
     Ok(Reading { text, pages: views, fields, facts })

@@ -40,6 +40,8 @@ pub struct PageView {
     pub annotations: Vec<String>,
     /// The page rendered at low resolution, if it was.
     pub render: Option<Render>,
+    /// The digest of what it draws (hex SHA-256), when it was small enough to take.
+    pub drawing: Option<String>,
 }
 
 /// A page rendered in gray levels, one byte a pixel, row by row (0 black, 255 white).
@@ -90,6 +92,9 @@ impl Reading {
             let sizes = [page.width, page.height];
             if sizes.iter().any(|s| !s.is_finite() || *s < 0.0) {
                 return Some("a page of no size".into());
+            }
+            if page.drawing.as_ref().is_some_and(|d| d.len() != 64) {
+                return Some("a drawing digest of the wrong size".into());
             }
             if page.annotations.len() > MAX_MARKS
                 || page.annotations.iter().any(|a| a.len() > MAX_STRING)

@@ -167,7 +167,15 @@ pub fn explain(
     let original = signed.iter().find(|doc| doc.name == closest.document);
     if let Some((doc, original)) = original.and_then(|doc| Some((doc, doc.reading.as_ref()?))) {
         let same_words = closest.same_text;
+        let drawn_alike = original.pages.len() == copy.pages.len()
+            && original
+                .pages
+                .iter()
+                .zip(&copy.pages)
+                .all(|(a, b)| a.drawing.is_some() && a.drawing == b.drawing);
         let looks = match closest.differences.is_empty() {
+            // Pages that draw the same look the same: no need to render them.
+            true if drawn_alike => looks::compare(original, &copy, false),
             // Words alike: only the pages can tell the copy from a re-saved one.
             true => {
                 let (signed_look, copy_look) = std::thread::scope(|scope| {
