@@ -161,7 +161,8 @@ mod tests {
 
     fn page(gray: Vec<u8>) -> PageView {
         let render = Render { width: 12, height: 12, gray };
-        PageView { width: 100.0, height: 100.0, annotations: Vec::new(), render: Some(render) }
+        let render = Some(render);
+        PageView { width: 100.0, height: 100.0, render, ..PageView::default() }
     }
 
     #[test]
