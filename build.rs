@@ -1,27 +1,29 @@
-//! Build script: embeds the templates, and links the executable at a fixed address.
+//! Build script: embeds the templates, and links the executable at a fixed address on request.
 //!
 //! **Templates.** Every file of `templates/` is embedded in the binary as `(name, text)`, so
 //! the Rust code never spells a template's name: `templates/catalog.toml` says which template
 //! makes which document.
 //!
-//! **Fixed address.** On Linux with glibc the `accord` executable is linked as a plain
-//! executable instead of a position-independent one (PIE), unless `ACCORD_PIE=1` is set.
-//! typst's static tables (symbol and glyph names, emoji, function metadata) hold about 98,000
-//! pointers, which the loader of a PIE rewrites at every start; that was half of what
-//! `accord verify` took (BENCHMARKS.md). Linked at a fixed address, the tables are used as
-//! mapped. The price is that the executable's own code and data are not placed at a random
-//! address; the stack, the heap, glibc and every other mapping still are. accord forbids
-//! `unsafe` code, and everything it reads from a package is parsed by safe Rust.
+//! **Fixed address, opt-in.** The `accord` executable is a position-independent executable
+//! (PIE), placed at a random address like every other mapping: `verify` parses hostile PDFs
+//! in-process with hayro, which has `unsafe` code, so accord keeps full address-space layout
+//! randomisation. `ACCORD_FIXED_ADDRESS=1` links it at a fixed address instead (`-no-pie`, on
+//! Linux with glibc), for benchmarks: the loader then no longer rewrites the pointers of
+//! typst's static tables at every start, which is most of what a short command like
+//! `accord verify` spends starting (BENCHMARKS.md). The PDFs are the same bytes either way.
+
+// A build script talks to cargo on standard output.
+#![allow(clippy::print_stdout)]
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
     embed_templates();
-    println!("cargo:rerun-if-env-changed=ACCORD_PIE");
+    println!("cargo:rerun-if-env-changed=ACCORD_FIXED_ADDRESS");
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     let glibc_linux = var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu";
-    if glibc_linux && var("ACCORD_PIE") != "1" {
+    if glibc_linux && var("ACCORD_FIXED_ADDRESS") == "1" {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Whole-process benchmarks of accord against typst-cli + sha256sum + minisign (issue 5).
+# Whole-process benchmarks of accord against typst-cli + sha256sum + minisign.
 #
 #   bash benches/compare.sh            # full run (~3-5 min once accord and typst-cli are built)
 #   ROUNDS=2 QUICK=1 bash benches/compare.sh   # smoke run
 #
 # Not part of CI. Installs what it needs when missing (hyperfine, minisign, GNU time, file,
 # typst-cli 0.15.1 via `cargo install --locked`, ~12 min on 2 cores), builds accord with
-# `cargo build --release --locked`, writes raw hyperfine JSON and /usr/bin/time -v output
+# `cargo build --release --locked` twice: as the PIE users run, and linked at a fixed
+# address (ACCORD_FIXED_ADDRESS=1, target/release/accord-fixed-address), writes raw hyperfine JSON and /usr/bin/time -v output
 # into $RESULTS (default target/bench-results, never committed) and prints a summary.
 #
 # The machine is assumed to be shared and noisy, so every comparison is interleaved: each
@@ -20,7 +21,8 @@
 #                                                       Typst source accord generates)
 #   Bs  B with --pdf-standard a-2a,ua-1                (what accord produces; informative)
 #   C   shell pipeline: 3x typst compile, sha256sum, minisign -S of each PDF and a manifest
-#   D   accord verify PDF --package PKG --key PUB  vs  minisign -Vm PDF -p PUB + sha256sum PDF
+#   D   accord verify PDF --package PKG --key PUB  vs  minisign -Vm PDF -p PUB + sha256sum PDF,
+#       and the same accord verify linked at a fixed address (what its relocations cost)
 #   D3  the same for the package's 3 PDFs in one call (informative)
 #   E   accord build of 1 vs 50 configs in one invocation (marginal time per package, RSS)
 set -euo pipefail
@@ -58,6 +60,10 @@ if ! typst --version 2>/dev/null | grep -q '^typst 0\.15\.1\b'; then
 fi
 TYPST=$(command -v typst)
 
+log "building accord at a fixed address (ACCORD_FIXED_ADDRESS=1 cargo build --release --locked)"
+ACCORD_FIXED_ADDRESS=1 cargo build --release --locked
+ACCORD_FIXED=$ROOT/target/release/accord-fixed-address
+cp "$ROOT/target/release/accord" "$ACCORD_FIXED"
 log "building accord (cargo build --release --locked)"
 cargo build --release --locked
 ACCORD=$ROOT/target/release/accord
@@ -99,6 +105,12 @@ if command -v pdftotext >/dev/null; then
     echo "WARNING: typst-cli and accord PDFs differ in text layout (fonts?)" >&2
   fi
 fi
+# Where the executable is loaded must not change a byte of the PDFs.
+"$ACCORD_FIXED" build "$CONFIG" --out "$W/check-fixed" >/dev/null
+for pdf in "$W"/check/un-iom-2016/*.pdf; do
+  cmp "$pdf" "$W/check-fixed/un-iom-2016/${pdf##*/}" ||
+    { echo "the fixed-address build writes other PDF bytes" >&2; exit 1; }
+done
 
 # C: the shell equivalent of `accord build --key`, timed whole.
 cat >"$W/pipeline.sh" <<EOF
@@ -193,6 +205,7 @@ rss_group 1
 # without a shell (-N); the two-process variant pays for one `sh -c` (dash), as a script would.
 reset
 add "D accord verify" "true" "$ACCORD verify $PDF --package $PKG --key $K/bench.pub"
+add "D accord verify, fixed address" "true" "$ACCORD_FIXED verify $PDF --package $PKG --key $K/bench.pub"
 add "D minisign -V + sha256sum" "true" "sh -c 'minisign -Vm $PDF -p $K/bench.pub && sha256sum $PDF'"
 add "D minisign -V" "true" "minisign -Vm $PDF -p $K/bench.pub"
 # Informative: the 3 PDFs of the package in one call, where start-up is paid once.
@@ -222,7 +235,7 @@ ls "$W/outE50" | grep -c '^bench-' | grep -qx 50 || { echo "E50 did not build 50
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   free -h | sed -n 2p | awk '{print "memory: " $2 " total"}'
   echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "accord: $("$ACCORD" --version), $(file -b "$ACCORD" | cut -d, -f1)"
+  echo "accord: $("$ACCORD" --version), $(file -b "$ACCORD" | cut -d, -f1); fixed address: $(file -b "$ACCORD_FIXED" | cut -d, -f1)"
   echo "typst-cli: $($TYPST --version)"
   echo "minisign: $(minisign -v 2>&1 | head -1)"
   echo "hyperfine: $(hyperfine --version)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Whole-process timings of `accord verify --package` (issues 12 and 19): a byte-identical copy
-# (the MATCH path, which must not read any PDF), and copies that are not the signed file and
-# are explained (re-saved by qpdf and by pdftocairo, forged), against the example's
-# 3-document package: each PDF read by a worker process, with its pages rendered.
+# Whole-process timings of `accord verify --package`: a byte-identical copy (the MATCH path,
+# which must not read any PDF), and copies that are not the signed file and are explained
+# (re-saved by qpdf and by pdftocairo, forged), against the example's 3-document package:
+# each PDF read by a worker process, pages rendered when a copy's words are the signed ones.
 #
 #   bash benches/diagnose.sh            # ~1 min once accord is built
 #

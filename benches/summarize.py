@@ -93,6 +93,7 @@ def main():
         "A/C": (ratio(A, C), 0.4),
         "D accord / (minisign -V + sha256sum)": (ratio(D, DMS), 1.2),
         "D accord / minisign -V alone": (ratio(D, DM), None),
+        "D accord as a PIE / at a fixed address": (ratio(D, "D accord verify, fixed address"), None),
         "D3 (3 PDFs in one call) accord / (minisign -V + sha256sum)": (
             ratio("D3 accord verify, 3 PDFs", "D3 minisign -V + sha256sum, 3 PDFs"),
             None,

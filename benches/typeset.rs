@@ -1,4 +1,4 @@
-//! In-process figures for issue 5: render, typeset, sign and verify one document.
+//! In-process figures: render, typeset, sign and verify one document.
 //!
 //! Run with `cargo bench --bench typeset` (about a minute). Whole-process figures against
 //! typst-cli and minisign are taken by `benches/compare.sh`; see BENCHMARKS.md.
@@ -10,6 +10,8 @@
 //! original of a package (the footer note that tells them apart is queried by the footer
 //! alone, so the body's layout is shared). "layout" and "pdf-export" are the two halves of
 //! typesetting, which `accord build` overlaps across documents.
+
+#![allow(missing_docs, reason = "criterion's macros generate undocumented public functions")]
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -130,7 +132,7 @@ fn render_and_typeset(c: &mut Criterion) {
 }
 
 /// A sealed package of the example, built in a temporary directory, and its signer.
-struct Sealed {
+struct BenchPackage {
     _tmp: tempfile::TempDir,
     dir: PathBuf,
     pdf: PathBuf,
@@ -139,7 +141,7 @@ struct Sealed {
     key: SecretKey,
 }
 
-fn sealed_package() -> Sealed {
+fn sealed_package() -> BenchPackage {
     let (loaded, session) = example();
     let planned = catalog().package(1).remove(0);
     let date = session.pdf_date(false);
@@ -172,7 +174,7 @@ fn sealed_package() -> Sealed {
     let pdf = dir.join(&planned.file_name);
     // A second key for the bare sign/verify benches (a Signer keeps its key private).
     let key = SecretKey::generate().expect("key");
-    Sealed { _tmp: tmp, dir, pdf, public_key, bytes: t.pdf, key }
+    BenchPackage { _tmp: tmp, dir, pdf, public_key, bytes: t.pdf, key }
 }
 
 fn sign_and_verify(c: &mut Criterion) {

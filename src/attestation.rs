@@ -46,7 +46,7 @@ impl Attestation {
         let mut line = MAGIC.to_string();
         for (key, value) in fields {
             if value.chars().any(char::is_control) {
-                return Err(Error::usage(format!(
+                return Err(Error::internal(format!(
                     "the {key} {value:?} contains a control character"
                 )));
             }

@@ -127,7 +127,7 @@ impl Catalog {
         CATALOG_ONCE
             .get_or_init(|| Self::parse(template(CATALOG).unwrap_or_default()))
             .as_ref()
-            .map_err(|why| Error::usage(format!("templates/{CATALOG}: {why}")))
+            .map_err(|why| Error::malformed(format!("templates/{CATALOG}: {why}")))
     }
 
     fn parse(text: &str) -> std::result::Result<Self, String> {

@@ -92,11 +92,12 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
     /// Secret key (minisign format) to sign the package with.
-    #[arg(long, value_name = "SECRET_KEY")]
+    #[arg(long, value_name = "SECRET_KEY", visible_alias = "secret-key")]
     pub key: Option<PathBuf>,
     /// Name of the signer, recorded in the signatures (defaults to the key file's name).
     #[arg(long, value_name = "NAME", requires = "key")]
     pub signer: Option<String>,
+    /// Where the passphrase of an encrypted key comes from.
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
     /// Also write the generated Typst sources into this directory (for debugging and benchmarks).
@@ -119,6 +120,7 @@ pub struct KeygenArgs {
     /// When NAME.key and NAME.pub exist already (and are a pair), succeed without writing.
     #[arg(long)]
     pub existing_ok: bool,
+    /// Where the passphrase of an encrypted key comes from.
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -130,7 +132,7 @@ pub struct SignArgs {
     #[arg(value_name = "PACKAGE_DIR")]
     pub package: PathBuf,
     /// Secret key (minisign format) of the co-signer.
-    #[arg(long, value_name = "SECRET_KEY")]
+    #[arg(long, value_name = "SECRET_KEY", visible_alias = "secret-key")]
     pub key: PathBuf,
     /// Name of the signer (defaults to the key file's name).
     #[arg(long, value_name = "NAME")]
@@ -142,6 +144,7 @@ pub struct SignArgs {
     /// Trusted keys of the signers already in the package, in OpenSSH's allowed_signers format.
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
+    /// Where the passphrase of an encrypted key comes from.
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -156,7 +159,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     pub package: Option<PathBuf>,
     /// Trusted public key: a .pub file or the one-line RW... form (repeatable).
-    #[arg(long = "key", value_name = "PUBLIC_KEY")]
+    #[arg(long = "key", value_name = "PUBLIC_KEY", visible_alias = "public-key")]
     pub keys: Vec<String>,
     /// Trusted keys in OpenSSH's allowed_signers format (PRINCIPAL [options] ssh-ed25519 KEY).
     #[arg(long, value_name = "FILE")]
@@ -171,4 +174,52 @@ pub struct VerifyArgs {
     /// Print a stable machine-readable JSON report instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    fn parse(args: &[&str]) -> Command {
+        Cli::try_parse_from([&["accord"], args].concat()).expect("the arguments parse").command
+    }
+
+    #[test]
+    fn secret_key_and_public_key_are_aliases_of_the_two_meanings_of_key() {
+        for flag in ["--key", "--secret-key"] {
+            let Command::Build(build) = parse(&["build", "c.toml", flag, "s.key"]) else {
+                panic!("not build")
+            };
+            assert_eq!(build.key.as_deref(), Some("s.key".as_ref()), "build {flag}");
+            let Command::Sign(sign) = parse(&["sign", "out/p", flag, "s.key", "--trust", "RW"])
+            else {
+                panic!("not sign")
+            };
+            assert_eq!(sign.key, std::path::Path::new("s.key"), "sign {flag}");
+        }
+        let Command::Verify(verify) =
+            parse(&["verify", "c.pdf", "--key", "a.pub", "--public-key", "RWb"])
+        else {
+            panic!("not verify")
+        };
+        assert_eq!(verify.keys, ["a.pub", "RWb"]);
+        // A secret key is never taken where a trusted public key is meant, nor the reverse.
+        assert!(
+            Cli::try_parse_from(["accord", "verify", "c.pdf", "--secret-key", "s.key"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["accord", "build", "c.toml", "--public-key", "p"]).is_err());
+    }
+
+    #[test]
+    fn help_shows_the_aliases() {
+        for (command, alias) in
+            [("build", "--secret-key"), ("sign", "--secret-key"), ("verify", "--public-key")]
+        {
+            let mut cli = Cli::command();
+            let help = cli.find_subcommand_mut(command).unwrap().render_help().to_string();
+            assert!(help.contains(&format!("[alias: {alias}]")), "{command}: {help}");
+        }
+    }
 }

@@ -170,13 +170,13 @@ impl Loaded {
             let bytes = e.as_bytes();
             let valid = e.utf8_error().valid_up_to();
             let loc = Location::of(path, &String::from_utf8_lossy(&bytes[..valid]), valid);
-            Error::usage(format!("{loc}: the config is not valid UTF-8 text; save it as UTF-8"))
+            Error::malformed(format!("{loc}: the config is not valid UTF-8 text; save it as UTF-8"))
         })?;
         let config = toml::from_str::<Config>(&text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
             let message = visible(e.message().trim_end());
             let hint = hint(&message, text.get(at..).unwrap_or_default());
-            Error::usage(format!("{}: {message}{hint}", Location::of(path, &text, at)))
+            Error::malformed(format!("{}: {message}{hint}", Location::of(path, &text, at)))
         })?;
         Ok(Self { path: path.to_path_buf(), text, config })
     }

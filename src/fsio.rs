@@ -48,7 +48,7 @@ pub fn open_regular(path: &Path, action: &str) -> Result<File> {
     } else {
         "Is a device, not a regular file"
     };
-    Err(Error::usage(format!("cannot {action} {}: {what}", path.shown())))
+    Err(Error::io_message(format!("cannot {action} {}: {what}", path.shown())))
 }
 
 /// The bytes of the regular file `path`, at most `max` of them; `what` names the kind of file
@@ -59,7 +59,7 @@ pub fn read_regular(path: &Path, what: &str, max: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     file.take(max + 1).read_to_end(&mut bytes).map_err(|err| Error::io(&action, path, err))?;
     if bytes.len() as u64 > max {
-        return Err(Error::usage(format!(
+        return Err(Error::io_message(format!(
             "{} is larger than {}, which no {what} is; check the path",
             path.shown(),
             size(max)
@@ -203,7 +203,7 @@ pub fn sync_tree(dir: &Path) -> Result<()> {
             })
             .collect();
         flushes.into_iter().try_for_each(|flush| {
-            flush.join().unwrap_or_else(|_| Err(Error::usage("a flushing thread failed")))
+            flush.join().unwrap_or_else(|_| Err(Error::internal("a flushing thread failed")))
         })
     })?;
     sync_dir(dir)
@@ -233,7 +233,7 @@ mod tests {
         assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
         let err = read_regular(&fifo, "config", 9).unwrap_err();
         assert!(err.message.ends_with(": Is a named pipe (FIFO), not a regular file"), "{err}");
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Io);
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //!
 //! Data flows one way: [`config`] → [`check`] (a validated session) → [`render`] (minijinja
 //! templates) → [`typeset`] (typst, in-process) → [`package`] (staged, published atomically)
-//! → [`seal`] (hashed and signed in minisign's format); [`verify`] reads packages. Beneath them
-//! lie the leaves every step may use: the [`catalog`] of documents and the embedded templates,
-//! [`fonts`], [`date`], [`digest`], [`fsio`], [`error`], and the on-disk formats
-//! ([`minisign`], [`manifest`], [`attestation`]). [`commands`] runs one subcommand each; [`cli`]
-//! only defines the arguments.
-
-#![forbid(unsafe_code)]
+//! → [`seal`] (hashed and signed in minisign's and OpenSSH's formats); [`verify`] reads
+//! packages. Beneath them lie the leaves every step may use: the [`catalog`] of documents and
+//! the embedded templates, [`fonts`], [`date`], [`digest`], [`fsio`], [`chars`] (what no value
+//! may hold, and how text is shown safely), [`output`] (the only writer to standard output and
+//! error), [`pdftext`] (the text of a copy), [`error`], and the on-disk formats
+//! ([`minisign`], [`sshsig`], [`manifest`], [`attestation`]). [`commands`] runs one subcommand
+//! each; [`cli`] only defines the arguments.
+//!
+//! `unsafe` code is forbidden (`Cargo.toml`'s `[lints]`).
 
 pub mod attestation;
 pub mod catalog;

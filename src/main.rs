@@ -1,9 +1,8 @@
 //! The `accord` binary: parse arguments, run, map errors to documented exit codes.
 
-#![forbid(unsafe_code)]
-
 use std::process::ExitCode;
 
+use accord::error::Exit;
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -12,23 +11,25 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let text = err.render().to_string();
+            // clap's help and version go to standard output (exit 0), its errors to standard
+            // error (exit 2, a usage error).
             if err.use_stderr() {
                 accord::output::eprintln(text.trim_end());
-            } else if accord::output::print(&text).is_err() {
-                return ExitCode::from(accord::error::EXIT_USAGE);
+                return Exit::Error.into();
             }
-            return ExitCode::from(
-                u8::try_from(err.exit_code()).unwrap_or(accord::error::EXIT_USAGE),
-            );
+            return match accord::output::print(&text) {
+                Ok(()) => Exit::Success.into(),
+                Err(err) => err.exit().into(),
+            };
         }
     };
     // Untrusted PDFs are read by this executable again, as a worker process that limits itself.
     let reader = accord::worker::Reader::Worker(std::env::current_exe().unwrap_or_default());
     match accord::commands::run(cli, &reader) {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => exit.into(),
         Err(err) => {
             accord::output::eprintln(&format!("error: {err}"));
-            ExitCode::from(err.code)
+            err.exit().into()
         }
     }
 }

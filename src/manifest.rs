@@ -115,7 +115,7 @@ impl Manifest {
     /// The bytes of `manifest.json` (pretty JSON and a final newline).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let mut bytes = serde_json::to_vec_pretty(self)
-            .map_err(|err| Error::usage(format!("cannot encode {FILE_NAME}: {err}")))?;
+            .map_err(|err| Error::internal(format!("cannot encode {FILE_NAME}: {err}")))?;
         bytes.push(b'\n');
         Ok(bytes)
     }
@@ -124,17 +124,17 @@ impl Manifest {
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Self> {
         let origin = path.shown();
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "{origin} is empty; accord never writes an empty manifest, so the package is \
                  damaged: ask its sender for the package again"
             )));
         }
         let manifest: Self = serde_json::from_slice(bytes).map_err(|err| {
             let line = err.line().max(1);
-            Error::usage(format!("{origin}, line {line}: not a manifest accord wrote ({err})"))
+            Error::malformed(format!("{origin}, line {line}: not a manifest accord wrote ({err})"))
         })?;
         if manifest.format != FORMAT {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "{origin}: unsupported format {:?} (expected {FORMAT:?})",
                 manifest.format
             )));
@@ -148,12 +148,12 @@ impl Manifest {
         let key_files = manifest.signers.iter().map(|s| s.public_key_file.as_str());
         if let Some(bad) = names.chain(signature_files).chain(key_files).find(|n| !is_plain_name(n))
         {
-            return Err(Error::usage(format!("{origin}: {bad:?} is not a plain file name")));
+            return Err(Error::malformed(format!("{origin}: {bad:?} is not a plain file name")));
         }
         if let Some((what, text)) =
             manifest.texts().find(|(_, text)| text.chars().any(|c| forbidden(c).is_some()))
         {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "{origin}: the {what} {} contains a control, bidirectional or invisible \
                  character, which no package accord writes has",
                 visible(text)
@@ -163,7 +163,7 @@ impl Manifest {
             signer.key(&origin.to_string())?;
         }
         if let Some(bad) = manifest.files.iter().find(|f| !is_sha256_hex(&f.sha256)) {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "{origin}: the sha256 of {} is not 64 lowercase hex digits",
                 bad.name
             )));
@@ -281,6 +281,6 @@ mod tests {
         assert!(Manifest::parse(&bidi.to_bytes().unwrap(), Path::new("m.json")).is_err());
         let err = Manifest::parse(b"{\n\"format\": 1}", Path::new("m.json")).unwrap_err();
         assert!(err.message.starts_with("m.json, line 2: "), "{err}");
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Malformed);
     }
 }

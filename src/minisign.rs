@@ -58,7 +58,7 @@ pub fn prehash(message: &[u8]) -> [u8; 64] {
 
 /// A parse error (exit 2) naming where the text came from and the line.
 fn parse_error(origin: &str, line: usize, message: impl fmt::Display) -> Error {
-    Error::usage(format!("{origin}, line {line}: {message}"))
+    Error::malformed(format!("{origin}, line {line}: {message}"))
 }
 
 /// Splits a minisign file into lines (LF or CRLF), rejecting text that is not UTF-8.
@@ -140,12 +140,12 @@ fn encode(bytes: &[u8]) -> String {
 /// Checks that a comment accord is about to write is one printable line minisign will accept.
 fn check_comment(comment: &str, prefix: &str, max_len: usize) -> Result<()> {
     if let Some(c) = comment.chars().find(|&c| c != '\t' && c.is_control()) {
-        return Err(Error::usage(format!(
+        return Err(Error::malformed(format!(
             "comment {comment:?} contains the control character {c:?}"
         )));
     }
     if prefix.len() + comment.len() + 1 >= max_len {
-        return Err(Error::usage(format!(
+        return Err(Error::malformed(format!(
             "comment is {} bytes long; minisign accepts at most {}",
             comment.len(),
             max_len - prefix.len() - 2

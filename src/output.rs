@@ -4,6 +4,10 @@
 //!
 //! Everything written goes through [`crate::chars::visible_lines`]: whatever a value holds,
 //! no terminal control sequence leaves accord.
+//!
+//! This is the only module that writes to standard output and error. `print!` and `eprint!`,
+//! which panic on a closed pipe, are denied everywhere by `Cargo.toml`'s `[lints]`, here too:
+//! it writes to the locked handles instead.
 
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,7 +41,7 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
             Ok(())
         }
         Err(err) => {
-            Err(Error::usage(format!("cannot write to standard output: {}", plain_io(&err))))
+            Err(Error::io_message(format!("cannot write to standard output: {}", plain_io(&err))))
         }
     }
 }

@@ -207,7 +207,7 @@ fn template_error(err: &minijinja::Error, templates: &[(&str, &str)]) -> Error {
             .unwrap_or_default(),
         _ => String::new(),
     };
-    Error::usage(format!("{place}template error: {}{detail}{at}", err.kind()))
+    Error::typesetting(format!("{place}template error: {}{detail}{at}", err.kind()))
 }
 
 /// The values the templates see, with unfilled ones as placeholders named by their key.
@@ -312,7 +312,7 @@ mod tests {
         let err =
             render_from(&[("t.typ.j2", source)], known, "t.typ.j2", &session, Mode::Clean, None)
                 .expect_err("the template must not render");
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Typesetting);
         err.message
     }
 

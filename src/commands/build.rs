@@ -10,7 +10,7 @@ use crate::check::{self, Session};
 use crate::cli::BuildArgs;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
-use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
+use crate::error::{Error, Exit, Kind, Result};
 use crate::output;
 use crate::package::{self, Document, Provenance};
 use crate::render::{self, Mode, Rendered};
@@ -20,7 +20,7 @@ use crate::worker::Reader;
 
 /// Runs `accord build` on every config given; the exit code is the worst of them. A signed
 /// package already there is read by `reader` when it differs from what was built.
-pub fn run(args: &BuildArgs, reader: &Reader) -> Result<u8> {
+pub fn run(args: &BuildArgs, reader: &Reader) -> Result<Exit> {
     typeset::preload();
     let catalog = Catalog::get()?;
     let signer = match &args.key {
@@ -44,7 +44,7 @@ pub fn run(args: &BuildArgs, reader: &Reader) -> Result<u8> {
             ),
         };
         output::println(&line)?;
-        Ok(EXIT_OK)
+        Ok(Exit::Success)
     }))
 }
 
@@ -81,9 +81,9 @@ fn build_one(
     };
     let docs =
         documents(&session, &planned, mode, args.dump_typst.as_deref()).map_err(|err| match err
-            .code
+            .kind
         {
-            EXIT_FAILED => Error::failed(format!(
+            Kind::Failed => Error::failed(format!(
                 "{} is not signature-ready; nothing was written:\n  {}",
                 loaded.path.shown(),
                 err.message.replace('\n', "\n  ")

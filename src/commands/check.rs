@@ -10,13 +10,13 @@ use crate::chars::Shown as _;
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::config::Loaded;
-use crate::error::{Result, EXIT_FAILED, EXIT_OK};
+use crate::error::{Exit, Result};
 use crate::output;
 use crate::render::Mode;
 use crate::typeset;
 
 /// Runs `accord check`: exit 0 only when every config is signature-ready.
-pub fn run(args: &CheckArgs) -> Result<u8> {
+pub fn run(args: &CheckArgs) -> Result<Exit> {
     typeset::preload();
     let catalog = Catalog::get()?;
     Ok(super::each_config(&args.configs, |path| {
@@ -34,13 +34,13 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         }
         if problems.is_empty() {
             output::println(&format!("{}: signature-ready", path.shown()))?;
-            return Ok(EXIT_OK);
+            return Ok(Exit::Success);
         }
         for problem in &problems {
             output::println(problem)?;
         }
         let count = problems.len();
         output::println(&format!("{}: {count} problem(s); not signature-ready", path.shown()))?;
-        Ok(EXIT_FAILED)
+        Ok(Exit::Failed)
     }))
 }

@@ -3,12 +3,12 @@
 use crate::catalog::Catalog;
 use crate::chars::Shown as _;
 use crate::cli::InitArgs;
-use crate::error::{Result, EXIT_OK};
+use crate::error::{Exit, Result};
 use crate::fsio;
 use crate::output;
 
 /// Runs `accord init`: writes the starter config (never over an existing file) or prints it.
-pub fn run(args: &InitArgs) -> Result<u8> {
+pub fn run(args: &InitArgs) -> Result<Exit> {
     let starter = Catalog::get()?.starter_source();
     match &args.path {
         Some(path) => {
@@ -21,7 +21,7 @@ pub fn run(args: &InitArgs) -> Result<u8> {
         }
         None => output::print(starter)?,
     }
-    Ok(EXIT_OK)
+    Ok(Exit::Success)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::chars::Shown as _;
 use crate::cli::KeygenArgs;
-use crate::error::{Error, Result, EXIT_OK};
+use crate::error::{Error, Exit, Result};
 use crate::fsio;
 use crate::manifest::is_plain_name;
 use crate::minisign::{KdfParams, PublicKey, SecretKey, SecretKeyFile};
@@ -24,7 +24,7 @@ use crate::sshsig::SshPublicKey;
 const MAX_KEY_FILE: u64 = 64 << 10;
 
 /// Runs `accord keygen`.
-pub fn run(args: &KeygenArgs) -> Result<u8> {
+pub fn run(args: &KeygenArgs) -> Result<Exit> {
     if !is_plain_name(&args.name) {
         return Err(Error::usage(format!("--name {:?} must be a plain file name", args.name)));
     }
@@ -42,7 +42,7 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
             pub_path.shown(),
             publish(&public_key)
         ))?;
-        return Ok(EXIT_OK);
+        return Ok(Exit::Success);
     }
     for path in [&key_path, &pub_path] {
         if path.symlink_metadata().is_ok() {
@@ -69,7 +69,7 @@ pub fn run(args: &KeygenArgs) -> Result<u8> {
         pub_path.shown(),
         publish(&public_key)
     ))?;
-    Ok(EXIT_OK)
+    Ok(Exit::Success)
 }
 
 /// Makes the key directory `dir` if missing, private to its owner like ~/.ssh.
@@ -82,7 +82,7 @@ fn key_directory(dir: &Path) -> Result<()> {
             .map_err(|e| Error::io("create key directory", dir, e))?;
     }
     if !dir.is_dir() {
-        return Err(Error::usage(format!("{} is not a directory", dir.shown())));
+        return Err(Error::io_message(format!("{} is not a directory", dir.shown())));
     }
     Ok(())
 }

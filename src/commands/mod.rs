@@ -1,4 +1,4 @@
-//! One module per subcommand, each with a `run` returning the exit code, and the dispatch.
+//! One module per subcommand, each with a `run` returning its exit kind, and the dispatch.
 
 pub mod build;
 pub mod check;
@@ -11,12 +11,12 @@ pub mod verify;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command};
-use crate::error::{Result, EXIT_OK};
+use crate::error::{Exit, Result};
 use crate::output;
 use crate::worker::{self, Reader};
 
 /// Runs the subcommand of the parsed command line; untrusted PDFs are read by `reader`.
-pub fn run(cli: Cli, reader: &Reader) -> Result<u8> {
+pub fn run(cli: Cli, reader: &Reader) -> Result<Exit> {
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),
@@ -30,14 +30,14 @@ pub fn run(cli: Cli, reader: &Reader) -> Result<u8> {
 
 /// Runs `one` on every config of `configs`, printing each error as `error: …`, and returns
 /// the worst exit code.
-fn each_config(configs: &[PathBuf], mut one: impl FnMut(&Path) -> Result<u8>) -> u8 {
-    let mut worst = EXIT_OK;
+fn each_config(configs: &[PathBuf], mut one: impl FnMut(&Path) -> Result<Exit>) -> Exit {
+    let mut worst = Exit::Success;
     for path in configs {
-        let code = one(path).unwrap_or_else(|err| {
+        let exit = one(path).unwrap_or_else(|err| {
             output::eprintln(&format!("error: {err}"));
-            err.code
+            err.exit()
         });
-        worst = worst.max(code);
+        worst = worst.max(exit);
     }
     worst
 }

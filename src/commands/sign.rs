@@ -4,14 +4,14 @@
 
 use crate::chars::{visible, Shown as _};
 use crate::cli::SignArgs;
-use crate::error::{Error, Result, EXIT_OK};
+use crate::error::{Error, Exit, Result};
 use crate::fsio;
 use crate::output;
 use crate::seal::{self, PassphraseSource};
 use crate::verify::{self, Report, Request};
 
 /// Runs `accord sign`.
-pub fn run(args: &SignArgs) -> Result<u8> {
+pub fn run(args: &SignArgs) -> Result<Exit> {
     let dir = &args.package;
     if !dir.is_dir() {
         return Err(Error::usage(format!("{} is not a package directory", dir.shown())));
@@ -56,7 +56,7 @@ pub fn run(args: &SignArgs) -> Result<u8> {
     );
     written.iter().for_each(|name| text.push_str(&format!("  {name}\n")));
     output::print(&text)?;
-    Ok(EXIT_OK)
+    Ok(Exit::Success)
 }
 
 /// Why co-signing is refused without trusted keys, and which keys to pass.

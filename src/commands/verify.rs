@@ -9,7 +9,7 @@
 use super::rebuild;
 use crate::chars::{json_safe, quoted_name, visible};
 use crate::cli::VerifyArgs;
-use crate::error::{Error, Result, EXIT_FAILED, EXIT_OK};
+use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::typeset::TYPST_VERSION;
 use crate::verify::{
@@ -19,7 +19,7 @@ use crate::verify::{
 use crate::worker::Reader;
 
 /// Runs `accord verify`; copies and the package's documents are read by `reader`.
-pub fn run(args: &VerifyArgs, reader: &Reader) -> Result<u8> {
+pub fn run(args: &VerifyArgs, reader: &Reader) -> Result<Exit> {
     let mut files = args.files.clone();
     let manifest = match (&args.rebuild, &args.package) {
         (Some(_), Some(dir)) => Some(rebuild::read_manifest(dir)?),
@@ -42,12 +42,12 @@ pub fn run(args: &VerifyArgs, reader: &Reader) -> Result<u8> {
     }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
-            .map_err(|err| Error::usage(format!("cannot encode the report: {err}")))?;
+            .map_err(|err| Error::internal(format!("cannot encode the report: {err}")))?;
         output::write_stdout(format!("{}\n", json_safe(&json)).as_bytes())?;
     } else {
         output::print(&render(&report))?;
     }
-    Ok(if report.ok { EXIT_OK } else { EXIT_FAILED })
+    Ok(if report.ok { Exit::Success } else { Exit::Failed })
 }
 
 /// The report as text for people.

@@ -104,7 +104,7 @@ mod tests {
             "k.pub",
         )
         .unwrap_err();
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Malformed);
         assert!(err.message.starts_with("k.pub, line 1: expected a line starting with"));
         let err = PublicKey::parse(b"untrusted comment: x\nRWQ7lEC1gifQ\n", "k.pub").unwrap_err();
         assert!(err.message.starts_with("k.pub, line 2: "), "{}", err.message);

@@ -66,7 +66,7 @@ impl KdfParams {
     pub fn minisign_default() -> Result<Self> {
         let mut salt = [0u8; 32];
         getrandom::fill(&mut salt)
-            .map_err(|err| Error::usage(format!("cannot get random bytes: {err}")))?;
+            .map_err(|err| Error::internal(format!("cannot get random bytes: {err}")))?;
         Ok(Self { salt, opslimit: OPSLIMIT_SENSITIVE, memlimit: MEMLIMIT_SENSITIVE })
     }
 
@@ -88,15 +88,15 @@ impl KdfParams {
     fn stream(&self, passphrase: &[u8]) -> Result<Zeroizing<[u8; SECRET.end - SECRET.start]>> {
         let (log_n, r, p) = self.scrypt_params();
         if log_n > MAX_LOG_N || p > MAX_P {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "key derivation parameters (scrypt N=2^{log_n}, r={r}, p={p}) exceed minisign's"
             )));
         }
         let params = scrypt::Params::new(log_n, r, p, scrypt::Params::RECOMMENDED_LEN)
-            .map_err(|_| Error::usage("unsupported key derivation parameters"))?;
+            .map_err(|_| Error::malformed("unsupported key derivation parameters"))?;
         let mut stream = Zeroizing::new([0u8; SECRET.end - SECRET.start]);
         scrypt::scrypt(passphrase, &self.salt, &params, &mut stream[..])
-            .map_err(|_| Error::usage("key derivation failed"))?;
+            .map_err(|_| Error::internal("key derivation failed"))?;
         Ok(stream)
     }
 }
@@ -151,9 +151,9 @@ impl SecretKeyFile {
                 opslimit: le64(&bytes[OPSLIMIT]),
                 memlimit: le64(&bytes[MEMLIMIT]),
             };
-            let stream = kdf
-                .stream(passphrase)
-                .map_err(|err| Error::usage(format!("cannot decrypt {origin}: {}", err.message)))?;
+            let stream = kdf.stream(passphrase).map_err(|err| {
+                Error::new(err.kind, format!("cannot decrypt {origin}: {}", err.message))
+            })?;
             bytes[SECRET].iter_mut().zip(stream.iter()).for_each(|(b, s)| *b ^= s);
             if bytes[CHECKSUM] != checksum(&bytes)[..] {
                 return Err(Error::usage(format!(
@@ -162,14 +162,14 @@ impl SecretKeyFile {
             }
         } else if bytes[CHECKSUM].iter().any(|&b| b != 0) && bytes[CHECKSUM] != checksum(&bytes)[..]
         {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "{origin} is corrupt (the key's checksum does not match)"
             )));
         }
         let mut keypair = Zeroizing::new([0u8; 64]);
         keypair.copy_from_slice(&bytes[SEED.start..PUBLIC.end]);
         let signing = SigningKey::from_keypair_bytes(&keypair).map_err(|_| {
-            Error::usage(format!("{origin} is corrupt (its public half does not match)"))
+            Error::malformed(format!("{origin} is corrupt (its public half does not match)"))
         })?;
         let mut key_id = [0u8; 8];
         key_id.copy_from_slice(&bytes[KEY_ID]);
@@ -188,7 +188,7 @@ impl SecretKey {
     pub fn generate() -> Result<Self> {
         let mut random = Zeroizing::new([0u8; 40]);
         getrandom::fill(&mut random[..])
-            .map_err(|err| Error::usage(format!("cannot get random bytes: {err}")))?;
+            .map_err(|err| Error::internal(format!("cannot get random bytes: {err}")))?;
         let mut key_id = [0u8; 8];
         key_id.copy_from_slice(&random[..8]);
         let mut seed = Zeroizing::new([0u8; 32]);
@@ -377,7 +377,7 @@ mod tests {
         assert!(parsed.is_encrypted());
         assert_eq!(parsed.unlock(Some(b"right")).unwrap().public_key(), key.public_key());
         let err = parsed.unlock(Some(b"wrong")).err().unwrap();
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Usage);
         assert_eq!(err.message, "wrong passphrase for k.key (the key's checksum does not match)");
         let err = parsed.unlock(None).err().unwrap();
         assert_eq!(err.message, "k.key is encrypted; a passphrase is needed");

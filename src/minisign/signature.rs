@@ -210,7 +210,7 @@ mod tests {
             let mut copy = lines.clone();
             copy[i] = &replacement;
             let err = Signature::parse(copy.join("\n").as_bytes(), "m.minisig").unwrap_err();
-            assert_eq!(err.code, 2);
+            assert_eq!(err.kind, crate::error::Kind::Malformed);
             assert!(err.message.starts_with(&format!("m.minisig, line {}: ", i + 1)), "{err}");
         }
         let err = Signature::parse(lines[..3].join("\n").as_bytes(), "m.minisig").unwrap_err();

@@ -47,7 +47,7 @@ pub struct Provenance {
 /// A sealed package as read and verified: its manifest and the digests of what was checked,
 /// so that a co-signer signs exactly the bytes that were verified.
 #[derive(Debug, Clone)]
-pub struct Sealed {
+pub struct VerifiedPackage {
     /// The parsed manifest.
     pub manifest: Manifest,
     /// The bytes of `manifest.json`.

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use ed25519_dalek::VerifyingKey;
 
-use super::{page, Signed, Signer};
+use super::{page, Signer, ToSign};
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
@@ -18,7 +18,7 @@ use crate::fsio;
 use crate::manifest;
 use crate::minisign::Signature;
 use crate::package::layout::{Listing, ALLOWED_SIGNERS, PAGE, SHA256SUMS, SIG_SUFFIX};
-use crate::package::Sealed;
+use crate::package::VerifiedPackage;
 
 /// Largest signature file read back (a minisign signature takes about 500 bytes).
 const MAX_SIGNATURE_FILE: u64 = 64 << 10;
@@ -31,7 +31,7 @@ const MAX_ALLOWED_SIGNERS: u64 = 1 << 20;
 /// Refuses (exit 1) when this key already signed or another signer uses the name.
 pub fn cosign(
     dir: &Path,
-    sealed: &Sealed,
+    sealed: &VerifiedPackage,
     signed_by: &[VerifyingKey],
     signer: &Signer,
 ) -> Result<Vec<String>> {
@@ -66,7 +66,7 @@ pub fn cosign(
     let mut written = Vec::with_capacity(2 * planned.len() + 3);
     let mut signature_files = sealed.signature_files.clone();
     for (file, role, digest) in planned {
-        let signed = Signed { file, digest, role, package: &manifest.package };
+        let signed = ToSign { file, digest, role, package: &manifest.package };
         let names = signer.sign_file(dir, signed, Some(&slug), fsio::write_atomic)?;
         signature_files.entry(file.to_string()).or_default().push(names[0].clone());
         written.extend(names);

@@ -92,9 +92,9 @@ fn read_file(path: &Path) -> Result<Zeroizing<String>> {
     } else {
         fsio::read_regular(path, "passphrase file", MAX_PASSPHRASE_FILE)?
     });
-    std::str::from_utf8(&bytes)
-        .map(|text| Zeroizing::new(text.to_string()))
-        .map_err(|_| Error::usage(format!("the passphrase in {} is not UTF-8 text", path.shown())))
+    std::str::from_utf8(&bytes).map(|text| Zeroizing::new(text.to_string())).map_err(|_| {
+        Error::malformed(format!("the passphrase in {} is not UTF-8 text", path.shown()))
+    })
 }
 
 /// `text` without one trailing line end; refused when it holds another line.
@@ -110,7 +110,7 @@ fn one_line(text: Zeroizing<String>, origin: &str) -> Result<Zeroizing<String>> 
 
 fn ask(prompt: &str) -> Result<Zeroizing<String>> {
     rpassword::prompt_password(prompt).map(Zeroizing::new).map_err(|err| {
-        Error::usage(format!(
+        Error::io_message(format!(
             "cannot read the passphrase from the terminal ({err}); \
              use --passphrase-file or {PASSPHRASE_ENV}"
         ))
@@ -184,12 +184,12 @@ mod tests {
         fs::set_permissions(&key_path, fs::Permissions::from_mode(0o640)).unwrap();
         fs::write(&pass_path, "right\n").unwrap();
         let err = load_signer(&key_path, None, &pass).err().unwrap();
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Usage);
         assert!(err.message.contains("chmod 600"), "{err}");
         fs::set_permissions(&key_path, fs::Permissions::from_mode(0o600)).unwrap();
         fs::write(&pass_path, "wrong\n").unwrap();
         let err = load_signer(&key_path, None, &pass).err().unwrap();
-        assert_eq!(err.code, 2);
+        assert_eq!(err.kind, crate::error::Kind::Usage);
         assert!(err.message.starts_with("wrong passphrase for "), "{err}");
         fs::write(&pass_path, "right\r\n").unwrap();
         let signer = load_signer(&key_path, None, &pass).unwrap();

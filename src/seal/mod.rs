@@ -22,7 +22,7 @@ use std::path::Path;
 
 pub use cosign::cosign;
 pub use keys::{load_signer, PassphraseSource, MAX_PASSPHRASE, PASSPHRASE_ENV};
-pub use signer::{Signed, Signer};
+pub use signer::{Signer, ToSign};
 
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
@@ -75,7 +75,7 @@ pub fn seal(dir: &Path, docs: &[Document], prov: &Provenance, signer: &Signer) -
         (manifest::FILE_NAME, manifest::ROLE, &bytes[..]),
     ] {
         let digest = FileDigest::of_bytes(contents);
-        let signed = Signed { file, digest: &digest, role, package };
+        let signed = ToSign { file, digest: &digest, role, package };
         let [minisig, _] = signer.sign_file(dir, signed, None, write_staged)?;
         signature_files.insert(file.to_string(), vec![minisig]);
     }
@@ -98,7 +98,7 @@ fn sign_documents(
     for doc in docs {
         let name = doc.file_name.as_str();
         if !manifest::is_plain_name(name) || layout::is_reserved(name) || !names.insert(name) {
-            return Err(Error::usage(format!("cannot seal a document named {name:?}")));
+            return Err(Error::internal(format!("cannot seal a document named {name:?}")));
         }
     }
     let key_id = signer.public_key().key_id.to_string();
@@ -106,13 +106,13 @@ fn sign_documents(
     for doc in docs {
         let path = dir.join(&doc.file_name);
         if fsio::read_regular(&path, "staged document", MAX_STAGED_PDF)? != doc.pdf {
-            return Err(Error::usage(format!(
+            return Err(Error::io_message(format!(
                 "{} differs from the document that was typeset",
                 path.shown()
             )));
         }
         let digest = FileDigest::of_bytes(&doc.pdf);
-        let signed = Signed {
+        let signed = ToSign {
             file: &doc.file_name,
             digest: &digest,
             role: &doc.role,

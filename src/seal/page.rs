@@ -42,7 +42,7 @@ pub fn write(
         for name in names {
             let bytes = fsio::read_regular(&dir.join(name), "signature", MAX_SIGNATURE_FILE)?;
             let text = String::from_utf8(bytes)
-                .map_err(|_| Error::usage(format!("{name} is not UTF-8 text")))?;
+                .map_err(|_| Error::malformed(format!("{name} is not UTF-8 text")))?;
             out.push(json!({ "file": name, "text": text }));
         }
         Ok(Value::Array(out))
@@ -81,7 +81,7 @@ pub fn write(
 fn render(data: &Value) -> Result<String> {
     let catalog = Catalog::get()?;
     let mut env = Environment::new();
-    let fail = |e: minijinja::Error| Error::usage(format!("templates/{}: {e}", catalog.page));
+    let fail = |e: minijinja::Error| Error::typesetting(format!("templates/{}: {e}", catalog.page));
     env.add_template(&catalog.page, catalog.page_source()).map_err(fail)?;
     env.get_template(&catalog.page)
         .and_then(|t| t.render(context! { package => data }))

@@ -14,7 +14,7 @@ use crate::sshsig::{self, SshPublicKey};
 
 /// A file to sign: its name in the package, its digest, its role and the package id.
 #[derive(Clone, Copy)]
-pub struct Signed<'a> {
+pub struct ToSign<'a> {
     /// File name in the package.
     pub file: &'a str,
     /// Its digest.
@@ -97,7 +97,7 @@ impl Signer {
     pub fn sign_file(
         &self,
         dir: &Path,
-        signed: Signed<'_>,
+        signed: ToSign<'_>,
         slug: Option<&str>,
         write: fn(&Path, &[u8]) -> Result<()>,
     ) -> Result<[String; 2]> {

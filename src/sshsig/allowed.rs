@@ -83,8 +83,8 @@ pub fn parse_allowed_signers(bytes: &[u8], origin: &str) -> Result<Vec<AllowedSi
 
 /// The `allowed_signers` line `PRINCIPAL namespaces="NAMESPACE" ssh-ed25519 AAAA…`.
 pub fn allowed_signer_line(principal: &str, namespace: &str, key: &SshPublicKey) -> Result<String> {
-    check_principal(principal).map_err(Error::usage)?;
-    check_namespace(namespace).map_err(Error::usage)?;
+    check_principal(principal).map_err(Error::internal)?;
+    check_namespace(namespace).map_err(Error::internal)?;
     let plain = principal.bytes().all(|b| b.is_ascii_alphanumeric() || PLAIN.contains(&b));
     let principal = if plain { principal.to_string() } else { format!("\"{principal}\"") };
     Ok(format!("{principal} namespaces=\"{namespace}\" {KEY_TYPE} {}\n", key.to_base64()))
@@ -338,7 +338,7 @@ mod tests {
         for (line, expected) in cases {
             let text = format!("# first\n{line}\n");
             let err = parse_allowed_signers(text.as_bytes(), "allowed").unwrap_err();
-            assert_eq!(err.code, 2);
+            assert_eq!(err.kind, crate::error::Kind::Malformed);
             assert!(err.message.starts_with("allowed, line 2: "), "{line}: {}", err.message);
             assert!(err.message.contains(expected), "{line}: {}", err.message);
         }

@@ -65,7 +65,7 @@ impl SshPublicKey {
 
     /// Parses a key line `ssh-ed25519 AAAA… [comment]` given by a user; `origin` names it.
     pub fn parse_line(text: &str, origin: &str) -> Result<Self> {
-        Self::from_line(text.trim()).map_err(|why| Error::usage(format!("{origin}: {why}")))
+        Self::from_line(text.trim()).map_err(|why| Error::malformed(format!("{origin}: {why}")))
     }
 
     /// The key line without a comment, `ssh-ed25519 AAAA…`.
@@ -84,7 +84,9 @@ impl SshPublicKey {
     /// The key line `ssh-ed25519 AAAA… comment` and its newline, as `ssh-keygen -y` prints it.
     pub fn to_file(&self, comment: &str) -> Result<String> {
         if let Some(c) = comment.chars().find(|&c| c.is_control() && c != '\t') {
-            return Err(Error::usage(format!("key comment contains the control character {c:?}")));
+            return Err(Error::malformed(format!(
+                "key comment contains the control character {c:?}"
+            )));
         }
         let space = if comment.is_empty() { "" } else { " " };
         Ok(format!("{KEY_TYPE} {}{space}{comment}\n", self.to_base64()))

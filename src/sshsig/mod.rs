@@ -131,7 +131,7 @@ impl fmt::Display for Invalid {
 
 /// Signs a file's SHA-512 as `ssh-keygen -Y sign -n namespace` does: the signature file.
 pub fn sign(signing_key: &SigningKey, namespace: &str, file_sha512: &[u8; 64]) -> Result<String> {
-    allowed::check_namespace(namespace).map_err(Error::usage)?;
+    allowed::check_namespace(namespace).map_err(Error::internal)?;
     let data = signed_data(namespace, HashAlgorithm::Sha512, file_sha512);
     let signature = SshSignature {
         key: signing_key.verifying_key().into(),
@@ -146,17 +146,17 @@ impl SshSignature {
     /// Parses a signature file (LF or CRLF lines); `origin` names it in errors.
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
         if bytes.len() > FILE_MAX {
-            return Err(Error::usage(format!(
+            return Err(Error::malformed(format!(
                 "{origin}: {} bytes is too large for an SSH signature (at most {FILE_MAX})",
                 bytes.len()
             )));
         }
         let text = std::str::from_utf8(bytes)
-            .map_err(|_| Error::usage(format!("{origin}: not an SSH signature (not text)")))?;
+            .map_err(|_| Error::malformed(format!("{origin}: not an SSH signature (not text)")))?;
         let base64 = dearmor(text, origin)?;
         decode(&base64, "the signature")
             .and_then(|blob| Self::from_blob(&blob))
-            .map_err(|message| Error::usage(format!("{origin}: {message}")))
+            .map_err(|message| Error::malformed(format!("{origin}: {message}")))
     }
 
     /// Parses the blob; the error says which field is wrong.
@@ -291,7 +291,7 @@ fn signed_data(namespace: &str, hash: HashAlgorithm, digest: &[u8]) -> Vec<u8> {
 
 /// A parse error (exit 2) naming where the text came from and the line.
 fn line_error(origin: &str, line: usize, message: impl fmt::Display) -> Error {
-    Error::usage(format!("{origin}, line {line}: {message}"))
+    Error::malformed(format!("{origin}, line {line}: {message}"))
 }
 
 #[cfg(test)]
@@ -435,8 +435,8 @@ L9KtPohAO6dgLs2feelfGYYAY=
         assert!(parse_err(&"A".repeat(FILE_MAX + 1)).contains("too large"));
         let err = SshSignature::parse(b"\xff", "m.sshsig").unwrap_err();
         assert_eq!(
-            (err.code, err.message.as_str()),
-            (2, "m.sshsig: not an SSH signature (not text)")
+            (err.kind, err.message.as_str()),
+            (crate::error::Kind::Malformed, "m.sshsig: not an SSH signature (not text)")
         );
     }
 

@@ -24,7 +24,7 @@ use typst::utils::{Numeric, PicoStr};
 use typst::World;
 use typst_layout::PagedDocument;
 
-use super::world::Sealed;
+use super::world::SealedWorld;
 
 /// Label of the metadata in which `style.typ` records the horizontal page margin, the left
 /// and right edges of the text area.
@@ -113,7 +113,7 @@ impl Extent {
 }
 
 /// Every flaw of `document`, page by page, each reported once.
-pub(super) fn find(document: &PagedDocument, world: &Sealed) -> Vec<Flaw> {
+pub(super) fn find(document: &PagedDocument, world: &SealedWorld) -> Vec<Flaw> {
     let margin = page_margin(document);
     let mut finder = Finder { world, page: 0, flaws: Vec::new() };
     for (index, page) in document.pages().iter().enumerate() {
@@ -140,7 +140,7 @@ fn page_margin(document: &PagedDocument) -> Option<Abs> {
 
 /// Walks the frames of one page at a time, collecting flaws.
 struct Finder<'a> {
-    world: &'a Sealed,
+    world: &'a SealedWorld,
     page: usize,
     flaws: Vec<Flaw>,
 }
@@ -254,7 +254,7 @@ fn word_at(text: &TextItem, at: usize) -> (String, Abs) {
 }
 
 /// The value of the string literal at `span` in the document's source, if it is one.
-fn literal(world: &Sealed, span: Span) -> Option<String> {
+fn literal(world: &SealedWorld, span: Span) -> Option<String> {
     let source = world.source(span.id()?).ok()?;
     let node = source.find(span)?;
     node.cast::<ast::Str>().map(|s| s.get().to_string())

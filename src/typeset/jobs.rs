@@ -56,7 +56,7 @@ pub fn typeset_each(jobs: &[Job<'_>], date: Date) -> Result<Vec<Outcome>> {
             })
             .collect();
         // Every thread is joined, whatever failed: a panic never goes unreported.
-        let failed = || Error::usage("a typesetting thread failed");
+        let failed = || Error::internal("a typesetting thread failed");
         workers
             .into_iter()
             .flat_map(|w| w.join().unwrap_or_else(|_| vec![(0, Err(failed()))]))

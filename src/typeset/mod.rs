@@ -16,7 +16,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 pub use flaws::{Flaw, FlawKind};
 pub use jobs::{typeset_each, Job, Outcome};
 pub use world::preload;
-use world::Sealed;
+use world::SealedWorld;
 
 use crate::catalog::Catalog;
 use crate::date::Date;
@@ -57,7 +57,7 @@ fn flawed(documents: &[(&str, &[Flaw])]) -> Error {
 /// A document laid out by typst, ready to be exported as PDF.
 pub struct Laidout {
     name: String,
-    world: Sealed,
+    world: SealedWorld,
     document: PagedDocument,
     flaws: Vec<Flaw>,
 }
@@ -66,10 +66,10 @@ pub struct Laidout {
 /// character the font's rule ([`undrawable_char`]) refuses, and finds the [`Flaw`]s.
 pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
     let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
-        .ok_or_else(|| Error::usage(format!("{name}: invalid document date {date}")))?;
+        .ok_or_else(|| Error::internal(format!("{name}: invalid document date {date}")))?;
     let catalog = Catalog::get()?;
-    let world = Sealed::new(source, &catalog.style, catalog.style_source(), today)
-        .map_err(|e| Error::usage(format!("{name}: {e}")))?;
+    let world = SealedWorld::new(source, &catalog.style, catalog.style_source(), today)
+        .map_err(|e| Error::typesetting(format!("{name}: {e}")))?;
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| diagnostics(&world, name, &errors))?;
     if !warnings.is_empty() {
@@ -77,7 +77,7 @@ pub fn layout(name: &str, source: &str, date: Date) -> Result<Laidout> {
     }
     for page in document.pages() {
         if let Some(c) = undrawn(&page.frame) {
-            return Err(Error::usage(format!(
+            return Err(Error::typesetting(format!(
                 "{name}: the text uses U+{:04X} '{c}', which the document font ({DOCUMENT_FONT}) \
                  cannot draw",
                 c as u32
@@ -114,7 +114,7 @@ impl Laidout {
             timestamp: Some(Timestamp::new_utc(world.today)),
             page_ranges: None,
             standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
-                .map_err(|e| Error::usage(format!("{name}: PDF standards: {}", e.message())))?,
+                .map_err(|e| Error::internal(format!("{name}: PDF standards: {}", e.message())))?,
             tagged: true,
             pretty: false,
         };
@@ -138,7 +138,7 @@ fn undrawn(frame: &Frame) -> Option<char> {
 }
 
 /// Typst diagnostics as one message: `document: file:line:col: message (hint: …)`.
-fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error {
+fn diagnostics(world: &SealedWorld, name: &str, diags: &[SourceDiagnostic]) -> Error {
     let lines: Vec<String> = diags
         .iter()
         .map(|d| {
@@ -156,7 +156,7 @@ fn diagnostics(world: &Sealed, name: &str, diags: &[SourceDiagnostic]) -> Error 
             format!("{name}: {place}{}{hints}", d.message)
         })
         .collect();
-    Error::usage(format!("typesetting failed:\n  {}", lines.join("\n  ")))
+    Error::typesetting(format!("typesetting failed:\n  {}", lines.join("\n  ")))
 }
 
 #[cfg(test)]
@@ -187,7 +187,7 @@ mod tests {
             [r#"#read("/etc/hostname")"#, r#"#image("/etc/passwd")"#, r#"#include "/etc/hosts""#]
         {
             let err = typeset("probe", code, DATE).unwrap_err();
-            assert_eq!(err.code, 2);
+            assert_eq!(err.kind, crate::error::Kind::Typesetting);
             assert!(err.message.contains("accord serves no files but its own"), "{code}: {err}");
         }
     }

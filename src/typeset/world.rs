@@ -28,14 +28,14 @@ pub fn preload() {
 }
 
 /// The World of one document.
-pub struct Sealed {
+pub struct SealedWorld {
     main: Source,
     style: Source,
     /// The date of the document, and Typst's `today`.
     pub today: Datetime,
 }
 
-impl Sealed {
+impl SealedWorld {
     /// A World holding `source` as its main file and `style` at `/STYLE_NAME`.
     pub fn new(source: &str, style_name: &str, style: &str, today: Datetime) -> FileResult<Self> {
         Ok(Self {
@@ -51,7 +51,7 @@ fn file_id(path: &str) -> FileResult<FileId> {
     Ok(FileId::new(RootedPath::new(VirtualRoot::Project, vpath)))
 }
 
-impl World for Sealed {
+impl World for SealedWorld {
     fn library(&self) -> &LazyHash<Library> {
         &LIBRARY
     }

@@ -93,11 +93,18 @@ pub use diagnose::{drift, explain, read_signed, SignedDocument, MAX_PDF};
 pub use package::BEYOND_LIMITS;
 
 use crate::error::Result;
-use crate::package::Sealed;
+use crate::package::VerifiedPackage;
 use crate::worker::Reader;
 
-/// The keys in use, the package's report (with `--package`), and each file's report.
-type Checked = (Vec<Key>, Option<PackageReport>, Vec<FileReport>);
+/// What checking the copies found, before the verdict.
+struct Findings {
+    /// The keys in use.
+    keys: Vec<Key>,
+    /// The package's report (with `--package`).
+    package: Option<PackageReport>,
+    /// Each file's report.
+    files: Vec<FileReport>,
+}
 
 /// What to verify, and with which keys.
 #[derive(Debug, Default)]
@@ -134,21 +141,21 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     let inside = inside(trusted.as_deref(), request.package, &copies);
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();
-    let mut checked = match request.package {
+    let mut findings = match request.package {
         Some(dir) => package::verify(request.files, dir, trusted, request.reader)?,
         None => standalone::verify(request.files, trusted, request.package_id)?,
     };
-    if let (Some(id), Some(package)) = (request.package_id, checked.1.as_mut()) {
+    if let (Some(id), Some(package)) = (request.package_id, findings.package.as_mut()) {
         if package.id.as_deref().is_some_and(|found| found != id) {
             package.problems.push(format!(
                 "it is package {}, not {id}",
                 package.id.as_deref().unwrap_or_default()
             ));
             package.ok = false;
-            checked.2.iter_mut().for_each(|file| file.ok = false);
+            findings.files.iter_mut().for_each(|file| file.ok = false);
         }
     }
-    let mut report = report(checked, keys_trusted, request.package.is_some());
+    let mut report = report(findings, keys_trusted, request.package.is_some());
     report.keys_given = keys_given;
     if inside.is_some() {
         report.reason = inside;
@@ -176,13 +183,13 @@ pub fn verify_whole(
     dir: &Path,
     request: &Request<'_>,
     own: &VerifyingKey,
-) -> Result<(Report, Vec<VerifyingKey>, Option<Sealed>)> {
+) -> Result<(Report, Vec<VerifyingKey>, Option<VerifiedPackage>)> {
     let trusted = request.trusted()?;
     let inside = inside(trusted.as_deref(), Some(dir), &[]);
     let keys_trusted = trusted.is_some() && inside.is_none();
-    let (checked, sealed) = package::whole(dir, trusted.clone(), own)?;
-    let signed_by = checked.0.iter().map(|k| k.ed25519).collect();
-    let mut report = report(checked, keys_trusted, true);
+    let (findings, sealed) = package::whole(dir, trusted.clone(), own)?;
+    let signed_by = findings.keys.iter().map(|k| k.ed25519).collect();
+    let mut report = report(findings, keys_trusted, true);
     report.keys_given = trusted.is_some();
     if inside.is_some() {
         report.reason = inside;
@@ -191,7 +198,11 @@ pub fn verify_whole(
     Ok((report, signed_by, sealed))
 }
 
-fn report((used, package, mut files): Checked, keys_trusted: bool, packaged: bool) -> Report {
+fn report(
+    Findings { keys: used, package, mut files }: Findings,
+    keys_trusted: bool,
+    packaged: bool,
+) -> Report {
     if !keys_trusted {
         files.iter_mut().for_each(|file| file.ok = false);
     }

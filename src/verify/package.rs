@@ -13,7 +13,7 @@ use super::report::{
     FileReport, MissingKey, PackageReport, SignatureKind, SignatureReport, SignatureStatus, Status,
 };
 use super::signatures::{self, Expect, Found};
-use super::Checked;
+use super::Findings;
 use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::Result;
@@ -21,7 +21,7 @@ use crate::fsio;
 use crate::manifest::{self, Manifest};
 use crate::minisign::PublicKey;
 use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX, SSH_SUFFIX};
-use crate::package::Sealed;
+use crate::package::VerifiedPackage;
 use crate::worker::Reader;
 
 /// Said of a copy the reader could not read within its limits.
@@ -53,7 +53,7 @@ pub fn verify(
     dir: &Path,
     trusted: Option<Vec<Key>>,
     reader: Option<&Reader>,
-) -> Result<Checked> {
+) -> Result<Findings> {
     let mut opened = open(dir, trusted)?;
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
@@ -64,7 +64,7 @@ pub fn verify(
         }
         reports.push(report);
     }
-    Ok((opened.keys, Some(opened.report), reports))
+    Ok(Findings { keys: opened.keys, package: Some(opened.report), files: reports })
 }
 
 /// Every document of the package in `dir` in place, for co-signing with the key `own`: the
@@ -73,7 +73,7 @@ pub fn whole(
     dir: &Path,
     trusted: Option<Vec<Key>>,
     own: &VerifyingKey,
-) -> Result<(Checked, Option<Sealed>)> {
+) -> Result<(Findings, Option<VerifiedPackage>)> {
     let checks_every_signer = trusted.is_some();
     let mut opened = open(dir, trusted)?;
     if checks_every_signer {
@@ -92,7 +92,9 @@ pub fn whole(
         }
     }
     let Some((manifest, manifest_bytes)) = opened.manifest.clone() else {
-        return Ok(((opened.keys, Some(opened.report), Vec::new()), None));
+        let findings =
+            Findings { keys: opened.keys, package: Some(opened.report), files: Vec::new() };
+        return Ok((findings, None));
     };
     let mut reports = Vec::with_capacity(manifest.files.len());
     let mut documents = Vec::with_capacity(manifest.files.len());
@@ -115,8 +117,9 @@ pub fn whole(
         signature_files.insert(entry.name.clone(), valid_minisigs(&report.signatures));
     }
     let signers = signers(&opened.keys, &opened.report.signatures);
-    let sealed = Sealed { manifest, manifest_bytes, documents, signers, signature_files };
-    Ok(((opened.keys, Some(opened.report), reports), Some(sealed)))
+    let sealed = VerifiedPackage { manifest, manifest_bytes, documents, signers, signature_files };
+    let findings = Findings { keys: opened.keys, package: Some(opened.report), files: reports };
+    Ok((findings, Some(sealed)))
 }
 
 /// Reads the package in `dir` and checks its manifest and `SHA256SUMS`.

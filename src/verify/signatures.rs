@@ -76,7 +76,7 @@ pub fn check(
             (Err(err), true) => return Err(err),
             (Err(err), false) => report.set(SignatureStatus::Malformed, err.message),
             (Ok(Parsed::Minisign(signature)), _) => {
-                let signed = Signed { file, digest, expect };
+                let signed = SignedFile { file, digest, expect };
                 if let Some(found) = minisign(&signature, &mut report, signed, keys) {
                     attestation.get_or_insert(found);
                 }
@@ -116,7 +116,7 @@ impl Parsed {
 
 /// The file a signature is checked for: its name, its digest, and what it must attest.
 #[derive(Clone, Copy)]
-struct Signed<'a> {
+struct SignedFile<'a> {
     file: &'a str,
     digest: &'a FileDigest,
     expect: Expect<'a>,
@@ -126,10 +126,10 @@ struct Signed<'a> {
 fn minisign(
     signature: &Signature,
     report: &mut SignatureReport,
-    signed: Signed<'_>,
+    signed: SignedFile<'_>,
     keys: &mut [Key],
 ) -> Option<Attestation> {
-    let Signed { file, digest, expect } = signed;
+    let SignedFile { file, digest, expect } = signed;
     report.key_id = signature.key_id.to_string();
     let Some((index, by_id)) = key_of(signature, digest, keys) else {
         report.set(SignatureStatus::UnknownKey, "made by a key not in use".into());

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::keys::{self, Key};
 use super::report::{FileReport, Status};
 use super::signatures::{self, Expect};
-use super::Checked;
+use super::Findings;
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
@@ -29,7 +29,7 @@ pub fn verify(
     files: &[PathBuf],
     trusted: Option<Vec<Key>>,
     package_id: Option<&str>,
-) -> Result<Checked> {
+) -> Result<Findings> {
     let mut places: BTreeMap<PathBuf, Place> = BTreeMap::new();
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
@@ -64,7 +64,7 @@ pub fn verify(
             used.push(key);
         }
     }
-    Ok((used, None, reports))
+    Ok(Findings { keys: used, package: None, files: reports })
 }
 
 /// The report of the file at `path`, named `name`, against the signatures next to it.

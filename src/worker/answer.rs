@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::pdftext::{Reading, Unreadable};
 
-/// Longest answer read from a worker (a document of 200 pages of dense text and their
-/// renders takes some 20 MB).
+/// Longest answer read from a worker: room for 200 pages of dense text and their renders.
 pub const MAX_ANSWER: usize = 64 << 20;
 
 /// What the worker says of a PDF.

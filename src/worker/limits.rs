@@ -11,11 +11,11 @@ use rlimit::Resource;
 use crate::pdftext::MAX_PDF;
 
 /// Address space (virtual memory): the executable's mappings, the PDF (64 MB at most) and its
-/// copy in hayro, the renders, the thread stacks. Reading an accord document peaks near
-/// 40 MB resident.
+/// copy in hayro, the renders, the thread stacks; many times what reading an accord document
+/// takes (BENCHMARKS.md).
 pub const ADDRESS_SPACE: u64 = 1 << 30;
-/// CPU seconds (soft limit: SIGXCPU ends the worker). Reading an accord document takes about
-/// 30 ms.
+/// CPU seconds (soft limit: SIGXCPU ends the worker); many times what reading an accord
+/// document takes.
 pub const CPU_SECONDS: u64 = 4;
 /// The parse thread's stack: hayro recurses on nesting, which the guard bounds to
 /// [`crate::pdftext::MAX_NESTING`] levels.

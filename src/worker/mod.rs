@@ -17,6 +17,7 @@ mod parent;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::error::Exit;
 use crate::pdftext::{self, Reading, Unreadable};
 
 pub use answer::{decode, encode, Answer, MAX_ANSWER};
@@ -82,11 +83,11 @@ impl Reader {
 }
 
 /// Runs the worker: limits itself, reads a PDF from standard input, writes the answer to
-/// standard output. Returns the exit code.
-pub fn serve() -> u8 {
+/// standard output.
+pub fn serve() -> Exit {
     if let Err(why) = limits::apply() {
         crate::output::eprintln(&format!("error: cannot limit the PDF reader: {why}"));
-        return 2;
+        return Exit::Error;
     }
     let answer = limits::read_input().map_or(Answer::Unreadable(Unreadable::TooLarge), |input| {
         let renders = input.first() == Some(&RENDER);
@@ -94,7 +95,7 @@ pub fn serve() -> u8 {
             .map_or(Answer::Unreadable(Unreadable::Failed), Answer::from)
     });
     match crate::output::write_stdout(&encode(&answer)) {
-        Ok(()) => 0,
-        Err(_) => 2,
+        Ok(()) => Exit::Success,
+        Err(_) => Exit::Error,
     }
 }

@@ -12,10 +12,9 @@ use super::answer::{decode, Answer, MAX_ANSWER};
 use super::{Refused, RENDER, SUBCOMMAND};
 use crate::pdftext::Reading;
 
-/// How long a worker may take, start to answer. Its CPU limit (4 s) is what stops a worker
-/// that computes; this stops one that waits, and leaves room for a machine so loaded that
-/// reading an ordinary document takes seconds of wall time (the test suite on 2 cores with
-/// other builds running took over 5).
+/// How long a worker may take, start to answer. Its CPU limit is what stops a worker that
+/// computes; this stops one that waits, and leaves room for a machine so loaded that reading
+/// an ordinary document takes seconds of wall time.
 pub const DEADLINE: Duration = Duration::from_secs(15);
 /// How often a worker that closed its output is checked for having exited.
 const POLL: Duration = Duration::from_millis(1);

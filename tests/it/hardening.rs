@@ -1,4 +1,4 @@
-//! Hardening (issue 14), the cases the bad-input corpus (`tests/corpus/`, see `corpus.rs`)
+//! Hardening: the cases the bad-input corpus (`tests/corpus/`, see `corpus.rs`)
 //! cannot hold: files of 2 GB, file names that are not UTF-8, a passphrase on standard input
 //! or in the environment, two `accord sign` at once, `accord sign` killed at random moments,
 //! and two configs that must give the same bytes. Each test bounds accord's run time, so that

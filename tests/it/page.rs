@@ -596,7 +596,7 @@ fn blake2b_vectors_pass_in_the_browser() {
     eprintln!("BLAKE2b-512 of 1 MiB in the page: {:.1} ms", mib["ms"].as_f64().unwrap());
 }
 
-/// Measures, never asserts, what the issue asks: under 200 ms for a 70 KB original.
+/// Measures, never asserts, how long the page takes to verify a 70 KB original (BENCHMARKS.md).
 #[test]
 fn time_to_verify_a_70_kb_original_is_reported() {
     let (f, t) = (fixtures(), TempDir::new().unwrap());

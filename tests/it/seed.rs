@@ -17,7 +17,7 @@ pub const AMENDMENTS: [&str; 9] = [
     "art8-3",
 ];
 
-/// Struck spans that join the old and the new wording with a hyphen (issue 2 names them).
+/// Struck spans that join the old and the new wording with a hyphen: replacements, not deletions.
 const JOINED: [&str; 2] = ["the appropriate-an important", "to-that"];
 
 /// The seed's three parts: cover note, Annex I, Annex II (each with its "Annex" line).
@@ -51,7 +51,7 @@ struct Change {
 }
 
 /// The proposed changes of Annex I's body in order: `~~old~~ **new**` and `~~old-new~~` are
-/// replacements (the issue's rule), a lone `~~x~~` a deletion, a lone `**x**` an insertion.
+/// replacements, a lone `~~x~~` a deletion, a lone `**x**` an insertion.
 fn changes(body: &str) -> Vec<Change> {
     let mut spans = Vec::new();
     let mut at = 0;

@@ -1,4 +1,4 @@
-//! Verification you can trust (issue 11): only trusted keys make `accord verify` pass, keys are
+//! Verification you can trust: only trusted keys make `accord verify` pass, keys are
 //! compared whole and never by key id, `accord sign` checks what it co-signs, `SHA256SUMS`
 //! is signed and checked, junk next to a genuine copy is reported and not counted, and nothing
 //! a package, a config or a signature holds reaches the terminal as a control sequence. One

@@ -178,7 +178,7 @@ fn a_flawed_document_is_refused_with_its_flaws_named() {
     let session = with_value("New York", &"N".repeat(200));
     let source = render("agreement.typ.j2", &session, Mode::Clean, Some((1, 2))).unwrap().source;
     let err = typeset::typeset("x/agreement.pdf", &source, DATE).unwrap_err();
-    assert_eq!(err.code, 1);
+    assert_eq!(err.kind, accord::error::Kind::Failed);
     assert!(err.message.contains("x/agreement.pdf: page 6: the word \"NNN"), "{err}");
 }
 

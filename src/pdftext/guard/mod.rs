@@ -34,7 +34,7 @@ pub const MAX_NESTING: usize = 4096;
 /// Deepest nesting of `q` in one content stream (hayro copies the graphics state at each, and
 /// forms nest 50 deep; real content nests a dozen).
 pub const MAX_SAVE_NESTING: usize = 256;
-/// Most bytes one stream may decode to (an accord page's content is about 20 KB).
+/// Most bytes one stream may decode to: far above an accord page's content (BENCHMARKS.md).
 pub const MAX_STREAM_BYTES: u64 = 32 * 1024 * 1024;
 /// Most bytes all streams together may decode to, every layer of every chain counted.
 pub const MAX_TOTAL_BYTES: u64 = 128 * 1024 * 1024;

@@ -8,10 +8,10 @@ use super::super::report::PageDifference;
 
 /// Side of the square tiles renders are compared by, in pixels (4.2 mm at 36 dpi).
 pub const TILE: usize = 6;
-/// Mean difference of gray level over a tile above which the tile differs: copies re-saved by
-/// qpdf, mutool and Ghostscript do not drift at all, pdftocairo's by up to 20 levels; a stamp
-/// differs by over 150 (BENCHMARKS.md). A word changed within a line moves fewer pixels at
-/// this resolution: the word diff of the text, read as it is seen, tells it.
+/// Mean difference of gray level over a tile above which the tile differs: twice the drift of
+/// the copies re-saved by stock tools, far below a stamp's (BENCHMARKS.md). A word changed
+/// within a line moves fewer pixels at this resolution: the word diff of the text, read as it
+/// is seen, tells it.
 pub const TILE_THRESHOLD: u32 = 40;
 /// How far (in pixels) a pixel may have moved between two renders and still match.
 const SHIFT: usize = 1;

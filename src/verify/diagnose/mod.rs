@@ -62,7 +62,7 @@ const LIGATURE_PAIRS: [&str; 8] = ["ff", "fi", "fl", "ft", "fj", "fb", "fh", "fk
 
 /// A signed document of the package, with its text already read.
 #[derive(Debug, Clone, Copy)]
-pub struct Signed<'a> {
+pub struct SignedText<'a> {
     /// File name in the package.
     pub name: &'a str,
     /// Role its signatures attest ("agreement, original 1 of 2").
@@ -152,10 +152,10 @@ pub fn explain(
     let copy = copy?;
     let catalog = Catalog::get().ok();
     let plain = StructureSpec::default();
-    let documents: Vec<Signed<'_>> = signed
+    let documents: Vec<SignedText<'_>> = signed
         .iter()
         .filter_map(|doc| {
-            Some(Signed {
+            Some(SignedText {
                 name: &doc.name,
                 role: &doc.role,
                 text: &doc.reading.as_ref()?.text,
@@ -210,7 +210,7 @@ struct Comparison {
 
 /// Says which signed document a copy is a version of, and how it differs; `None` when no
 /// document of the package is close to it.
-pub fn diagnose(copy: &Text, documents: &[Signed<'_>]) -> Option<Closest> {
+pub fn diagnose(copy: &Text, documents: &[SignedText<'_>]) -> Option<Closest> {
     let copy_words = copy.tokens();
     if copy_words.is_empty() {
         return None;
@@ -265,7 +265,7 @@ impl Comparison {
 }
 
 /// The sentence about a damaged text layer.
-fn damage_note(damaged: usize, others: &[Hunk], doc: &Signed<'_>) -> String {
+fn damage_note(damaged: usize, others: &[Hunk], doc: &SignedText<'_>) -> String {
     let head = "its text layer is damaged (ligatures turned into unrelated characters, as \
                 Ghostscript does), so the text cannot be compared exactly";
     let words = if damaged == 1 { "word" } else { "words" };
