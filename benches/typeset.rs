@@ -157,6 +157,7 @@ fn sealed_package() -> BenchPackage {
     }];
     let provenance = Provenance {
         package_id: "bench".into(),
+        supersedes: Vec::new(),
         config_sha256: sha256_hex(loaded.text.as_bytes()),
         templates: TEMPLATES
             .iter()

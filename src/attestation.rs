@@ -6,14 +6,19 @@
 //! escaped:
 //!
 //! ```text
-//! accord file=agreement-original-1.pdf sha256=<64 hex> role="agreement, original 1 of 2" package=un-iom-2016 signer=Alice
+//! accord file=agreement-original-1.pdf sha256=<64 hex> role="agreement, original 1 of 2" package=un-iom-2016 fingerprint=3a7f-09c2-… signer=Alice
 //! ```
 //!
-//! Parsers ignore unknown fields, so fields can be added later without breaking old readers.
+//! `fingerprint` names the signing ([`crate::fingerprint`]): the manifest is made before any
+//! document is signed, so every signature of a package, the co-signers' too, says which
+//! signing it belongs to, and a copy checked with its signature alone shows it. Signatures
+//! made before accord wrote it have none. Parsers ignore unknown fields, so fields can be added
+//! without breaking old readers (they read this one's comments, and skip its fingerprint).
 
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
 
 /// First word of an accord trusted comment.
 const MAGIC: &str = "accord";
@@ -29,6 +34,8 @@ pub struct Attestation {
     pub role: String,
     /// Package id.
     pub package: String,
+    /// The fingerprint of the signing (none in signatures made before accord wrote it).
+    pub fingerprint: Option<Fingerprint>,
     /// Name of the signer.
     pub signer: String,
 }
@@ -37,14 +44,15 @@ impl Attestation {
     /// The trusted comment line; values must not contain control characters.
     pub fn to_comment(&self) -> Result<String> {
         let fields = [
-            ("file", &self.file),
-            ("sha256", &self.sha256),
-            ("role", &self.role),
-            ("package", &self.package),
-            ("signer", &self.signer),
+            ("file", Some(self.file.as_str())),
+            ("sha256", Some(self.sha256.as_str())),
+            ("role", Some(self.role.as_str())),
+            ("package", Some(self.package.as_str())),
+            ("fingerprint", self.fingerprint.as_ref().map(Fingerprint::as_str)),
+            ("signer", Some(self.signer.as_str())),
         ];
         let mut line = MAGIC.to_string();
-        for (key, value) in fields {
+        for (key, value) in fields.into_iter().filter_map(|(key, value)| Some((key, value?))) {
             if value.chars().any(char::is_control) {
                 return Err(Error::internal(format!(
                     "the {key} {value:?} contains a control character"
@@ -58,7 +66,8 @@ impl Attestation {
         Ok(line)
     }
 
-    /// Reads an accord trusted comment; `None` when it is not one (e.g. stock minisign's).
+    /// Reads an accord trusted comment; `None` when it is not one (e.g. stock minisign's), or
+    /// when its fingerprint is not written as accord writes one.
     pub fn parse(comment: &str) -> Option<Self> {
         let mut rest = comment.strip_prefix(MAGIC)?.strip_prefix(' ')?;
         let mut fields = BTreeMap::new();
@@ -78,11 +87,16 @@ impl Attestation {
             };
         }
         let mut take = |key: &str| fields.remove(key);
+        let fingerprint = match take("fingerprint") {
+            Some(text) => Some(Fingerprint::parse_written(&text)?),
+            None => None,
+        };
         Some(Self {
             file: take("file")?,
             sha256: take("sha256")?,
             role: take("role")?,
             package: take("package")?,
+            fingerprint,
             signer: take("signer")?,
         })
     }
@@ -133,6 +147,7 @@ mod tests {
             sha256: "ab".repeat(32),
             role: "agreement, original 1 of 2".to_string(),
             package: "un-iom-2016".to_string(),
+            fingerprint: Some(Fingerprint::of_manifest(b"abc")),
             signer: "Alice".to_string(),
         }
     }
@@ -144,11 +159,26 @@ mod tests {
             line,
             format!(
                 "accord file=agreement-original-1.pdf sha256={} role=\"agreement, original 1 of 2\" \
-                 package=un-iom-2016 signer=Alice",
+                 package=un-iom-2016 fingerprint=ba78-16bf-8f01-cfea-4141-40de-5dae-2223-b003-61a3 \
+                 signer=Alice",
                 "ab".repeat(32)
             )
         );
         assert_eq!(Attestation::parse(&line), Some(sample()));
+    }
+
+    #[test]
+    fn comments_without_a_fingerprint_are_read_and_written_as_before() {
+        let old = Attestation { fingerprint: None, ..sample() };
+        let line = old.to_comment().unwrap();
+        assert!(line.ends_with("package=un-iom-2016 signer=Alice"), "{line}");
+        assert_eq!(Attestation::parse(&line), Some(old));
+        // A fingerprint accord would not write makes it no accord comment: never a guess.
+        let written = sample().to_comment().unwrap();
+        for odd in ["BA78-16BF-8F01-CFEA-4141-40DE-5DAE-2223-B003-61A3", "ba78", "\"x y\""] {
+            let line = written.replace("ba78-16bf-8f01-cfea-4141-40de-5dae-2223-b003-61a3", odd);
+            assert_eq!(Attestation::parse(&line), None, "{line}");
+        }
     }
 
     #[test]

@@ -167,6 +167,10 @@ pub struct VerifyArgs {
     /// The package the copies must belong to (its id in the signed trusted comments).
     #[arg(long, value_name = "ID")]
     pub package_id: Option<String>,
+    /// The fingerprint of the signing the copies must be documents of, as its signers
+    /// published it (accord build prints it): a document of any other signing fails.
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub fingerprint: Option<String>,
     /// Rebuild every document from this config and check that the package holds exactly
     /// those bytes (exit 0 only when every document is reproduced and the package verifies).
     #[arg(long, value_name = "CONFIG", requires = "package")]

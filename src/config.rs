@@ -29,6 +29,8 @@ pub type Text = Spanned<String>;
 pub struct Config {
     /// Package id: names the output directory `out/<id>`.
     pub id: Text,
+    /// Fingerprints of earlier signings of the package that this one replaces.
+    pub supersedes: Option<Spanned<Vec<Text>>>,
     /// When, where and how the agreement is signed.
     pub signing: Signing,
     /// Who signs for each party.

@@ -4,7 +4,7 @@
 //! templates) → [`typeset`] (typst, in-process) → [`package`] (staged, published atomically)
 //! → [`seal`] (hashed and signed in minisign's and OpenSSH's formats); [`verify`] reads
 //! packages. Beneath them lie the leaves every step may use: the [`catalog`] of documents and
-//! the embedded templates, [`fonts`], [`date`], [`digest`], [`fsio`], [`chars`] (what no value
+//! the embedded templates, [`fonts`], [`date`], [`digest`], the package [`fingerprint`], [`fsio`], [`chars`] (what no value
 //! may hold, and how text is shown safely), [`output`] (the only writer to standard output and
 //! error), [`pdftext`] (the text of a copy), [`error`], and the on-disk formats
 //! ([`minisign`], [`sshsig`], [`manifest`], [`attestation`]). [`commands`] runs one subcommand
@@ -22,6 +22,7 @@ pub mod config;
 pub mod date;
 pub mod digest;
 pub mod error;
+pub mod fingerprint;
 pub mod fonts;
 pub mod fsio;
 pub mod manifest;

@@ -10,6 +10,7 @@
 //! {
 //!   "format": "accord-manifest/1",
 //!   "package": "un-iom-2016",
+//!   "supersedes": ["3a7f-09c2-…"],                // only when the config names any
 //!   "accord_version": "0.1.0",
 //!   "typst_version": "0.15.1",
 //!   "config_sha256": "<64 hex>",
@@ -22,13 +23,19 @@
 //!                                "signature_file": "agreement-original-1.pdf.minisig" }] }]
 //! }
 //! ```
+//!
+//! The package's fingerprint is derived from these bytes ([`crate::fingerprint`]), so the
+//! manifest cannot hold it; `supersedes` lists the fingerprints of earlier signings this one
+//! replaces, which a copy of one of them is then reported as.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::chars::{forbidden, visible, Shown};
 use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
 use crate::minisign::PublicKey;
 
 /// Value of the `format` field.
@@ -47,6 +54,9 @@ pub struct Manifest {
     pub format: String,
     /// Package id (the directory name under `out/`).
     pub package: String,
+    /// Fingerprints of the earlier signings of the package that this one replaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supersedes: Vec<Fingerprint>,
     /// accord version that built the package.
     pub accord_version: String,
     /// Typst version that typeset it.
@@ -162,6 +172,10 @@ impl Manifest {
         for signer in &manifest.signers {
             signer.key(&origin.to_string())?;
         }
+        let mut superseded = BTreeSet::new();
+        if let Some(twice) = manifest.supersedes.iter().find(|f| !superseded.insert(*f)) {
+            return Err(Error::usage(format!("{origin}: it supersedes {twice} twice")));
+        }
         if let Some(bad) = manifest.files.iter().find(|f| !is_sha256_hex(&f.sha256)) {
             return Err(Error::malformed(format!(
                 "{origin}: the sha256 of {} is not 64 lowercase hex digits",
@@ -229,6 +243,7 @@ mod tests {
         Manifest {
             format: FORMAT.to_string(),
             package: "p".to_string(),
+            supersedes: Vec::new(),
             accord_version: "0.1.0".to_string(),
             typst_version: "0.15.1".to_string(),
             config_sha256: "0".repeat(64),
@@ -261,6 +276,27 @@ mod tests {
         assert!(bytes.starts_with(b"{\n  \"format\": \"accord-manifest/1\",\n  \"package\": \"p\""));
         assert_eq!(Manifest::parse(&bytes, Path::new("m.json")).unwrap(), manifest);
         assert_eq!(manifest.file_by_sha256(&"a".repeat(64)).unwrap().name, "a.pdf");
+        assert!(!String::from_utf8(bytes).unwrap().contains("supersedes"));
+        let later = Manifest { supersedes: vec![Fingerprint::of_manifest(b"p")], ..manifest };
+        let bytes = later.to_bytes().unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"package\": \"p\",\n  \"supersedes\": [\n    \""), "{text}");
+        assert_eq!(Manifest::parse(&bytes, Path::new("m.json")).unwrap(), later);
+    }
+
+    #[test]
+    fn superseded_fingerprints_must_be_written_as_accord_writes_them_and_once() {
+        let one = Fingerprint::of_manifest(b"p");
+        let twice = Manifest { supersedes: vec![one.clone(), one.clone()], ..sample() };
+        let err = Manifest::parse(&twice.to_bytes().unwrap(), Path::new("m.json")).unwrap_err();
+        assert_eq!(err.message, format!("m.json: it supersedes {one} twice"));
+        let text = String::from_utf8(sample().to_bytes().unwrap()).unwrap();
+        for odd in [one.as_str().to_uppercase(), one.as_str().replace('-', ""), "x".into()] {
+            let line = format!("\"package\": \"p\",\n  \"supersedes\": [\"{odd}\"],");
+            let bad = text.replacen("\"package\": \"p\",", &line, 1);
+            let err = Manifest::parse(bad.as_bytes(), Path::new("m.json")).unwrap_err();
+            assert!(err.message.contains("not a package fingerprint written as accord"), "{err}");
+        }
     }
 
     #[test]

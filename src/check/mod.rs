@@ -20,6 +20,7 @@ use crate::catalog::Catalog;
 use crate::chars::{composed, describe, text_problem, visible};
 use crate::config::{self, Decision, Loaded, Location, Text};
 use crate::date::Date;
+use crate::fingerprint::Fingerprint;
 use crate::fonts;
 
 /// The directory of draft builds under the output directory, which no package id may name.
@@ -64,6 +65,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             c.push(&config.id.span(), "id", why, true);
         }
     }
+    let supersedes = c.supersedes(config);
     let signing = c.signing(&config.signing, catalog);
     let united_nations = c.signatory(&config.signatories.united_nations, "united_nations");
     let iom = c.signatory(&config.signatories.iom, "iom");
@@ -77,6 +79,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
     c.problems.sort_by_key(|p| (p.location.line, p.location.col));
     let session = Session {
         id: config.id.get_ref().trim().to_string(),
+        supersedes,
         signing,
         united_nations,
         iom,
@@ -148,6 +151,30 @@ impl Collector<'_> {
             .value
             .and_then(|text| Date::parse(&text).map_err(|e| self.push(&span, key, e, true)).ok());
         self.field(key, &span, date)
+    }
+
+    /// The fingerprints of the earlier signings the package supersedes: each one whole and
+    /// listed once (that it is not the package's own is checked when it is sealed).
+    fn supersedes(&mut self, config: &config::Config) -> Vec<Fingerprint> {
+        let mut found: Vec<Fingerprint> = Vec::new();
+        for text in config.supersedes.iter().flat_map(|list| list.get_ref()) {
+            let message = match Fingerprint::parse(text.get_ref()) {
+                Ok(fingerprint) if !found.contains(&fingerprint) => {
+                    found.push(fingerprint);
+                    continue;
+                }
+                Ok(fingerprint) => {
+                    format!("lists {fingerprint} twice; list each superseded signing once")
+                }
+                Err(why) => format!(
+                    "\"{}\" is not a package fingerprint: {why}; copy it as accord build \
+                     printed it for the earlier signing",
+                    visible(text.get_ref())
+                ),
+            };
+            self.push(&text.span(), "supersedes", message, true);
+        }
+        found
     }
 
     /// The `[signing]` table: date, place, originals, languages.

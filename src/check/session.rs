@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::config::{Decision, Location};
 use crate::date::Date;
+use crate::fingerprint::Fingerprint;
 
 /// One value of the session: its config key, where it is written, and the value itself
 /// unless it is unfilled.
@@ -72,6 +73,8 @@ pub struct WorkingGroup {
 pub struct Session {
     /// Package id as written (trimmed): names `out/<id>` even when unfilled, for drafts.
     pub id: String,
+    /// Fingerprints of the earlier signings this package supersedes.
+    pub supersedes: Vec<Fingerprint>,
     /// When, where and how it is signed.
     pub signing: Signing,
     /// Signatory for the United Nations.

@@ -11,6 +11,7 @@ use crate::cli::BuildArgs;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::error::{Error, Exit, Kind, Result};
+use crate::fingerprint::Fingerprint;
 use crate::output;
 use crate::package::{self, Document, Provenance};
 use crate::render::{self, Mode, Rendered};
@@ -34,26 +35,43 @@ pub fn run(args: &BuildArgs, reader: &Reader) -> Result<Exit> {
         let built = build_one(path, args, catalog, signer.as_ref(), reader);
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
-        let line = match built? {
-            Built::New(dir) => format!("{}: built {}", path.shown(), dir.shown()),
-            Built::UpToDate(dir) => format!(
-                "{}: up to date: rebuilt and identical to the signed package {}; nothing was \
-                 changed",
-                path.shown(),
-                dir.shown()
+        let (line, fingerprint) = match built? {
+            Built::New(dir, fingerprint) => {
+                (format!("{}: built {}", path.shown(), dir.shown()), fingerprint)
+            }
+            Built::UpToDate(dir, fingerprint) => (
+                format!(
+                    "{}: up to date: rebuilt and identical to the signed package {}; nothing \
+                     was changed",
+                    path.shown(),
+                    dir.shown()
+                ),
+                Some(fingerprint),
             ),
         };
         output::println(&line)?;
+        if let Some(fingerprint) = fingerprint {
+            output::println(&fingerprint_line(&fingerprint))?;
+        }
         Ok(Exit::Success)
     }))
 }
 
+/// The line that gives a signed package's fingerprint, and what to do with it.
+pub(super) fn fingerprint_line(fingerprint: &Fingerprint) -> String {
+    format!(
+        "  package fingerprint {fingerprint}: publish it with your public key; recipients check \
+         copies against it (accord verify --fingerprint)"
+    )
+}
+
 /// What a build did.
 enum Built {
-    /// Published a new package in this directory.
-    New(PathBuf),
-    /// Found the signed package in this directory identical to what it built.
-    UpToDate(PathBuf),
+    /// Published a new package in this directory, signed: with this fingerprint.
+    New(PathBuf, Option<Fingerprint>),
+    /// Found the signed package in this directory, of this fingerprint, identical to what it
+    /// built.
+    UpToDate(PathBuf, Fingerprint),
 }
 
 /// Builds the package of one config.
@@ -91,11 +109,12 @@ fn build_one(
             _ => err,
         })?;
     if signed {
-        return up_to_date(&loaded, &docs, &target, signer, reader)
-            .map(|()| Built::UpToDate(target));
+        let fingerprint = up_to_date(&loaded, &docs, &target, signer, reader)?;
+        return Ok(Built::UpToDate(target, fingerprint));
     }
     let provenance = Provenance {
         package_id: session.id.clone(),
+        supersedes: session.supersedes.clone(),
         config_sha256: sha256_hex(loaded.text.as_bytes()),
         templates: TEMPLATES
             .iter()
@@ -104,9 +123,8 @@ fn build_one(
         accord_version: env!("CARGO_PKG_VERSION").to_string(),
         typst_version: TYPST_VERSION.to_string(),
     };
-    package::publish(&target, &docs, |dir| match signer {
-        Some(signer) => seal::seal(dir, &docs, &provenance, signer),
-        None => Ok(()),
+    let fingerprint = package::publish(&target, &docs, |dir| {
+        signer.map(|signer| seal::seal(dir, &docs, &provenance, signer)).transpose()
     })?;
     for doc in &docs {
         let plural = if doc.pages == 1 { "" } else { "s" };
@@ -115,19 +133,19 @@ fn build_one(
             doc.file_name, doc.role, doc.pages
         ))?;
     }
-    Ok(Built::New(target))
+    Ok(Built::New(target, fingerprint))
 }
 
-/// Whether the signed package at `target` holds exactly `docs`, signed by `signer` (when
-/// given); refused (exit 1), saying which document differs and why, when not.
+/// The fingerprint of the signed package at `target` if it holds exactly `docs`, signed by
+/// `signer` (when given); refused (exit 1), saying which document differs and why, when not.
 fn up_to_date(
     loaded: &Loaded,
     docs: &[Document],
     target: &Path,
     signer: Option<&Signer>,
     reader: &Reader,
-) -> Result<()> {
-    let manifest = rebuild::read_manifest(target)?;
+) -> Result<Fingerprint> {
+    let (manifest, fingerprint) = rebuild::read_manifest(target)?;
     let report = rebuild::compare(loaded, docs, target, &manifest, reader);
     let mut why: Vec<String> = if report.ok { Vec::new() } else { report.inputs.clone() };
     for doc in report.documents.iter().filter(|d| !d.reproduced) {
@@ -149,7 +167,7 @@ fn up_to_date(
         }
     }
     if why.is_empty() {
-        return Ok(());
+        return Ok(fingerprint);
     }
     Err(Error::failed(format!(
         "{} is a signed package and is never overwritten, and this build differs from it; \

@@ -14,6 +14,7 @@ use crate::chars::Shown as _;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::error::Result;
+use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::manifest::{self, Manifest};
 use crate::package::Document;
@@ -25,10 +26,11 @@ use crate::worker::Reader;
 /// Largest manifest read: a manifest of a package takes a few KB.
 const MAX_MANIFEST: u64 = 1 << 20;
 
-/// Reads the manifest of the package in `dir`.
-pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+/// Reads the manifest of the package in `dir`, and the package's fingerprint.
+pub fn read_manifest(dir: &Path) -> Result<(Manifest, Fingerprint)> {
     let path = dir.join(manifest::FILE_NAME);
-    Manifest::parse(&fsio::read_regular(&path, "manifest", MAX_MANIFEST)?, &path)
+    let bytes = fsio::read_regular(&path, "manifest", MAX_MANIFEST)?;
+    Ok((Manifest::parse(&bytes, &path)?, Fingerprint::of_manifest(&bytes)))
 }
 
 /// Rebuilds the package in `dir` (described by `manifest`) from `config` and adds the

@@ -5,6 +5,7 @@
 use crate::chars::{visible, Shown as _};
 use crate::cli::SignArgs;
 use crate::error::{Error, Exit, Result};
+use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::output;
 use crate::seal::{self, PassphraseSource};
@@ -55,6 +56,8 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
         signer.public_key().key_id
     );
     written.iter().for_each(|name| text.push_str(&format!("  {name}\n")));
+    let fingerprint = Fingerprint::of_manifest(&sealed.manifest_bytes);
+    text.push_str(&format!("{}\n", super::build::fingerprint_line(&fingerprint)));
     output::print(&text)?;
     Ok(Exit::Success)
 }

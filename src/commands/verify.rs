@@ -10,11 +10,12 @@ use super::rebuild;
 use crate::chars::{json_safe, quoted_name, visible};
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Exit, Result};
+use crate::fingerprint::Fingerprint;
 use crate::output;
 use crate::typeset::TYPST_VERSION;
 use crate::verify::{
-    self, Closest, Difference, FileReport, PackageReport, RebuildReport, Report, Request,
-    SignatureReport, SignatureStatus, Status,
+    self, Closest, Difference, FileReport, OtherSigning, PackageReport, RebuildReport, Report,
+    Request, SignatureReport, SignatureStatus, Status,
 };
 use crate::worker::Reader;
 
@@ -22,18 +23,26 @@ use crate::worker::Reader;
 pub fn run(args: &VerifyArgs, reader: &Reader) -> Result<Exit> {
     let mut files = args.files.clone();
     let manifest = match (&args.rebuild, &args.package) {
-        (Some(_), Some(dir)) => Some(rebuild::read_manifest(dir)?),
+        (Some(_), Some(dir)) => Some(rebuild::read_manifest(dir)?.0),
         _ => None,
     };
     if let (Some(manifest), Some(dir), true) = (&manifest, &args.package, files.is_empty()) {
         files = manifest.files.iter().map(|f| dir.join(&f.name)).collect();
     }
+    let fingerprint = match &args.fingerprint {
+        Some(text) => Some(
+            Fingerprint::parse(text)
+                .map_err(|why| Error::usage(format!("--fingerprint {}: {why}", visible(text))))?,
+        ),
+        None => None,
+    };
     let request = Request {
         files: &files,
         package: args.package.as_deref(),
         keys: &args.keys,
         allowed_signers: args.allowed_signers.as_deref(),
         package_id: args.package_id.as_deref(),
+        fingerprint: fingerprint.as_ref(),
         reader: Some(reader),
     };
     let mut report = verify::verify(&request)?;
@@ -62,7 +71,7 @@ fn render(report: &Report) -> String {
     let found = if report.package.is_some() { "in the package" } else { "next to it" };
     let trust = if report.keys_trusted { None } else { Some(found) };
     for file in &report.files {
-        file_lines(file, trust, &mut out);
+        file_lines(file, report, trust, &mut out);
     }
     if let Some(rebuilt) = &report.rebuild {
         rebuild_lines(rebuilt, &mut out);
@@ -124,7 +133,16 @@ fn package_lines(package: &PackageReport, out: &mut Lines) {
     let sums = package.sha256sums_signatures.iter().filter(|s| s.status != SignatureStatus::Valid);
     if package.ok {
         let signers = valid_signers(&package.signatures).join(", ");
-        out.line(format!("Package {id} ({dir}): manifest.json signed by {signers}"));
+        let fingerprint = package.fingerprint.as_deref().unwrap_or_default();
+        out.line(format!(
+            "Package {id} ({dir}), fingerprint {fingerprint}: manifest.json signed by {signers}"
+        ));
+        if !package.supersedes.is_empty() {
+            out.line(format!(
+                "  it supersedes the earlier signing(s) {}",
+                package.supersedes.join(", ")
+            ));
+        }
         let others = package.signatures.iter().filter(|s| s.status != SignatureStatus::Valid);
         signature_lines(others.chain(sums), false, out);
     } else {
@@ -142,9 +160,9 @@ fn package_lines(package: &PackageReport, out: &mut Lines) {
     }
 }
 
-/// The lines of one file; `untrusted` says where the keys in use were found, if they are not
-/// trusted.
-fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
+/// The lines of one file of `report`; `untrusted` says where the keys in use were found, if
+/// they are not trusted.
+fn file_lines(file: &FileReport, report: &Report, untrusted: Option<&str>, out: &mut Lines) {
     let path = quoted_name(&file.path);
     let mut what = match (&file.document, &file.role) {
         (Some(document), Some(role)) => format!("{} ({})", visible(document), visible(role)),
@@ -153,14 +171,16 @@ fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
     };
     let package = file.package_id.as_deref().map(|id| format!(", package {}", visible(id)));
     let package = package.unwrap_or_default();
+    let fingerprint = file.fingerprint.as_deref().map(|f| format!(", fingerprint {f}"));
+    let signing = format!("{package}{}", fingerprint.unwrap_or_default());
     let valid = file.signatures.iter().any(|s| s.status == SignatureStatus::Valid);
     if what.is_empty() {
         what = "signed bytes (no signature here says which document or role)".to_string();
     }
     out.line(match file.status {
-        Status::Match if file.ok => format!("{path}: MATCH {what}{package}"),
+        Status::Match if file.ok => format!("{path}: MATCH {what}{signing}"),
         Status::Match if valid && file.missing.is_empty() && untrusted.is_some() => format!(
-            "{path}: NOT TRUSTED: it is {what}{package}, as signed by keys found {}",
+            "{path}: NOT TRUSTED: it is {what}{signing}, as signed by keys found {}",
             untrusted.unwrap_or_default()
         ),
         Status::Match => format!(
@@ -168,6 +188,11 @@ fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
              do not all verify"
         ),
         Status::NoMatch => match &file.package_id {
+            _ if file.other_signing.is_some() => {
+                let other =
+                    file.other_signing.as_ref().map(|o| other_signing(o, report, untrusted));
+                format!("{path}: NO MATCH: {}", other.unwrap_or_default())
+            }
             Some(id) if file.closest.is_none() => format!(
                 "{path}: NO MATCH: not identical to any document of package {}",
                 visible(id)
@@ -177,7 +202,7 @@ fn file_lines(file: &FileReport, untrusted: Option<&str>, out: &mut Lines) {
         Status::Unverified => format!("{path}: NOT VERIFIED"),
     });
     if let Some(closest) = &file.closest {
-        closest_lines(closest, out);
+        closest_lines(closest, file.other_signing.is_some(), out);
     }
     signature_lines(&file.signatures, true, out);
     for missing in &file.missing {
@@ -224,10 +249,55 @@ fn difference_lines(differences: &[Difference], more: usize, out: &mut Lines) {
     }
 }
 
-/// What a copy that is no signed document is: re-saved, changed where, looking different
-/// where, or a signed document with later revisions.
-fn closest_lines(closest: &Closest, out: &mut Lines) {
+/// What a document of another signing or package is, said plainly (after "NO MATCH: ").
+fn other_signing(other: &OtherSigning, report: &Report, untrusted: Option<&str>) -> String {
+    let what = match untrusted {
+        None => "a genuine document".to_string(),
+        Some(place) => format!("a document, as signed by keys found {place} (not trusted),"),
+    };
+    let package = visible(&other.package_id);
+    let signing = match &other.fingerprint {
+        Some(fingerprint) => format!("fingerprint {fingerprint}"),
+        None => "signed before accord wrote fingerprints".to_string(),
+    };
+    let this = report.package.as_ref();
+    let this_package = this.and_then(|p| p.id.as_deref());
+    if let Some(by) = &other.superseded_by {
+        return format!(
+            "{what} of an earlier signing of {package} ({signing}), superseded by this package \
+             (fingerprint {by}); only the documents of this package are current"
+        );
+    }
+    if this_package.is_some_and(|id| id != other.package_id) {
+        let id = visible(this_package.unwrap_or_default());
+        return format!("{what} of package {package} ({signing}), not of package {id}");
+    }
+    match (&report.expected_fingerprint, this.and_then(|p| p.fingerprint.as_deref())) {
+        (Some(expected), _) if other.fingerprint.as_ref() != Some(expected) => format!(
+            "{what} of another signing of {package} ({signing}), not the one you expect \
+             ({expected})"
+        ),
+        (_, Some(current)) => format!(
+            "{what} of another signing of {package} ({signing}), not of this package \
+             (fingerprint {current})"
+        ),
+        _ => format!("{what} of package {package} ({signing})"),
+    }
+}
+
+/// What a copy that is no signed document of the package is: re-saved, changed where, looking
+/// different where, or a signed document with later revisions; `other` when it is a document
+/// of another signing.
+fn closest_lines(closest: &Closest, other: bool, out: &mut Lines) {
     let doc = format!("{} ({})", visible(&closest.document), visible(&closest.role));
+    if other {
+        match closest.differences.is_empty() {
+            true => out.line(format!("  its text is that of {doc} of this package")),
+            false => out.line(format!("  its text differs from that of {doc} of this package:")),
+        }
+        difference_lines(&closest.differences, closest.more_differences, out);
+        return;
+    }
     if let Some(later) = &closest.later_revisions {
         let adds: Vec<_> = later.adds.iter().map(|a| visible(a)).collect();
         let plural = if later.revisions == 1 { "revision that adds" } else { "revisions that add" };
@@ -336,7 +406,9 @@ fn signature_lines<'a>(
             SignatureStatus::Malformed => {
                 format!("  not counted: {file} is not a signature: {reason}")
             }
-            SignatureStatus::OtherFile => format!("  not counted: {file}: {reason}"),
+            SignatureStatus::OtherFile | SignatureStatus::WrongPrincipal => {
+                format!("  not counted: {file}: {reason}")
+            }
         });
         if let (true, Some(comment)) = (comments, &s.trusted_comment) {
             out.line(format!("    trusted comment: {}", visible(comment)));

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::manifest::Manifest;
 use crate::minisign::PublicKey;
@@ -34,6 +35,8 @@ pub struct Document {
 pub struct Provenance {
     /// Package id from the config (names the directory `out/<id>`).
     pub package_id: String,
+    /// Fingerprints of the earlier signings this package supersedes (config `supersedes`).
+    pub supersedes: Vec<Fingerprint>,
     /// SHA-256 (lowercase hex) of the config file's bytes.
     pub config_sha256: String,
     /// Template name and SHA-256 (lowercase hex) of each template used, sorted by name.
@@ -125,13 +128,14 @@ impl Drop for Staging {
 }
 
 /// Writes `docs` into a fresh staging directory next to `target`, lets `seal` add signatures,
-/// then publishes it as `target` with one rename. An unsigned package already at `target` is
-/// replaced; a signed one is never touched. On any failure `target` is left as it was.
-pub fn publish(
+/// then publishes it as `target` with one rename; returns what `seal` returned. An unsigned
+/// package already at `target` is replaced; a signed one is never touched. On any failure
+/// `target` is left as it was.
+pub fn publish<T>(
     target: &Path,
     docs: &[Document],
-    seal: impl FnOnce(&Path) -> Result<()>,
-) -> Result<()> {
+    seal: impl FnOnce(&Path) -> Result<T>,
+) -> Result<T> {
     let parent = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     fs::create_dir_all(parent).map_err(|e| Error::io("create output directory", parent, e))?;
@@ -146,7 +150,7 @@ pub fn publish(
     for doc in docs {
         fsio::write_staged(&staging.dir.join(&doc.file_name), &doc.pdf)?;
     }
-    seal(&staging.dir)?;
+    let sealed = seal(&staging.dir)?;
     fsio::sync_tree(&staging.dir)?;
 
     let old = parent.join(format!(".{name}.{OLD}-{unique}"));
@@ -172,7 +176,8 @@ pub fn publish(
     if had_old {
         let _ = fs::remove_dir_all(&old);
     }
-    fsio::sync_dir(parent)
+    fsio::sync_dir(parent)?;
+    Ok(sealed)
 }
 
 /// Cleans up after builds of `name` killed before they finished (SIGKILL, power loss): their

@@ -14,6 +14,7 @@ use super::{page, Signer, ToSign};
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::manifest;
 use crate::minisign::Signature;
@@ -65,8 +66,10 @@ pub fn cosign(
         .collect();
     let mut written = Vec::with_capacity(2 * planned.len() + 3);
     let mut signature_files = sealed.signature_files.clone();
+    let fingerprint = Fingerprint::of_manifest(&sealed.manifest_bytes);
     for (file, role, digest) in planned {
-        let signed = ToSign { file, digest, role, package: &manifest.package };
+        let signed =
+            ToSign { file, digest, role, package: &manifest.package, fingerprint: &fingerprint };
         let names = signer.sign_file(dir, signed, Some(&slug), fsio::write_atomic)?;
         signature_files.entry(file.to_string()).or_default().push(names[0].clone());
         written.extend(names);

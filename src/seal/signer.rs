@@ -6,13 +6,15 @@ use crate::attestation::Attestation;
 use crate::chars::{composed, text_problem, visible};
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
 use crate::minisign::{PublicKey, SecretKey};
 use crate::package::layout::{
     signature_file_name, ssh_signature_file_name, PUB_SUFFIX, SSH_NAMESPACE,
 };
 use crate::sshsig::{self, SshPublicKey};
 
-/// A file to sign: its name in the package, its digest, its role and the package id.
+/// A file to sign: its name in the package, its digest, its role, the package id and the
+/// package's fingerprint.
 #[derive(Clone, Copy)]
 pub struct ToSign<'a> {
     /// File name in the package.
@@ -23,6 +25,8 @@ pub struct ToSign<'a> {
     pub role: &'a str,
     /// The package id.
     pub package: &'a str,
+    /// The package's fingerprint.
+    pub fingerprint: &'a Fingerprint,
 }
 
 /// Longest signer name accepted.
@@ -37,7 +41,8 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// A signer; the name follows the rules of config values: one line of visible text.
+    /// A signer; the name follows the rules of config values (one line of visible text), and
+    /// is its key's principal in `allowed_signers`, as `ssh-keygen -Y verify -I NAME` checks it.
     pub fn new(name: &str, key: SecretKey) -> Result<Self> {
         let name = composed(name.trim());
         let problem = match text_problem(&name) {
@@ -46,7 +51,12 @@ impl Signer {
             None if name.len() > SIGNER_NAME_MAX => {
                 Some(format!("is longer than {SIGNER_NAME_MAX} bytes"))
             }
-            None => None,
+            None => sshsig::check_principal(&name).err().map(|why| {
+                format!(
+                    "cannot name its key in an OpenSSH allowed_signers file (ssh-keygen -Y verify \
+                     -I NAME): {why}"
+                )
+            }),
         };
         match problem {
             Some(problem) => Err(Error::usage(format!(
@@ -91,9 +101,8 @@ impl Signer {
         format!("{}{PUB_SUFFIX}", self.slug())
     }
 
-    /// Signs `file` (given its digest) as `role` in `package`, writing `FILE[.SLUG].minisig`
-    /// and `FILE[.SLUG].sshsig` into `dir` with `write` (`slug`: a co-signer's); returns the
-    /// names of the files written.
+    /// Signs `signed`, writing `FILE[.SLUG].minisig` and `FILE[.SLUG].sshsig` into `dir` with
+    /// `write` (`slug`: a co-signer's); returns the names of the files written.
     pub fn sign_file(
         &self,
         dir: &Path,
@@ -102,7 +111,7 @@ impl Signer {
         write: fn(&Path, &[u8]) -> Result<()>,
     ) -> Result<[String; 2]> {
         let minisig = signature_file_name(signed.file, slug);
-        let text = self.sign(signed.file, &minisig, signed.digest, signed.role, signed.package)?;
+        let text = self.sign(signed, &minisig)?;
         write(&dir.join(&minisig), text.as_bytes())?;
         let sshsig = ssh_signature_file_name(signed.file, slug);
         let text = sshsig::sign(self.key.signing_key(), SSH_NAMESPACE, &signed.digest.sha512)?;
@@ -110,26 +119,22 @@ impl Signer {
         Ok([minisig, sshsig])
     }
 
-    /// The `allowed_signers` line of this signer: its file-name form as principal.
+    /// The `allowed_signers` line of this signer: its name, which its trusted comments
+    /// attest, as principal.
     pub fn allowed_signers_line(&self) -> Result<String> {
         let key = SshPublicKey::from(self.public_key().key);
-        sshsig::allowed_signer_line(&self.slug(), SSH_NAMESPACE, &key)
+        sshsig::allowed_signer_line(&self.name, SSH_NAMESPACE, &key)
     }
 
-    /// The text of `sig_file`: a signature of `file` (given its digest) as `role` in `package`.
-    fn sign(
-        &self,
-        file: &str,
-        sig_file: &str,
-        digest: &FileDigest,
-        role: &str,
-        package: &str,
-    ) -> Result<String> {
+    /// The text of `sig_file`: the minisign signature of `signed`.
+    fn sign(&self, signed: ToSign<'_>, sig_file: &str) -> Result<String> {
+        let ToSign { file, digest, .. } = signed;
         let attestation = Attestation {
             file: file.to_string(),
             sha256: digest.sha256_hex(),
-            role: role.to_string(),
-            package: package.to_string(),
+            role: signed.role.to_string(),
+            package: signed.package.to_string(),
+            fingerprint: Some(signed.fingerprint.clone()),
             signer: self.name.clone(),
         };
         let untrusted = format!(
@@ -160,6 +165,12 @@ mod tests {
         assert_eq!(signer("Minisig").slug(), "minisig-signer");
         assert_eq!(signer("SSHSIG").slug(), "sshsig-signer");
         assert!(Signer::new("a\nb", SecretKey::generate().unwrap()).is_err());
+        for bad in ["Smith, John", "Dr. \"Q\"", "*", "a?", "!alice"] {
+            let err = Signer::new(bad, SecretKey::generate().unwrap()).err().unwrap();
+            assert!(err.message.contains("cannot name its key in an OpenSSH"), "{err}");
+        }
+        let line = signer("Dr. Zoë O'Brien").allowed_signers_line().unwrap();
+        assert!(line.starts_with("\"Dr. Zoë O'Brien\" namespaces=\"accord\" ssh-ed25519 "));
         assert!(Signer::new(" ", SecretKey::generate().unwrap()).is_err());
         for bad in ["a\u{2028}b", "Alice\u{202e}", "x\u{1b}[2K"] {
             let err = Signer::new(bad, SecretKey::generate().unwrap()).err().unwrap();

@@ -210,8 +210,9 @@ fn names(list: &str, check: fn(&str) -> Parse<()>) -> Parse<Vec<String>> {
     list.split(',').map(|name| check(name).map(|()| name.to_string())).collect()
 }
 
-/// Checks that `name` is a literal principal an `allowed_signers` line can hold.
-fn check_principal(name: &str) -> Parse<()> {
+/// Checks that `name` is a literal principal an `allowed_signers` line can hold; the error
+/// says why not.
+pub fn check_principal(name: &str) -> Parse<()> {
     check_name(name, "principal", &['"', ','])
 }
 

@@ -18,6 +18,11 @@
 //! and verifies sha256 too (`ssh-keygen -O hashalg=sha256`): files are hashed once, as a
 //! stream, so verifying takes both digests ([`FileHashes`]) and uses the one the signature
 //! names. The reserved field is ignored, as ssh-keygen ignores it.
+//!
+//! The armour is read as ssh-keygen reads it, or more strictly, never less: ssh-keygen wants
+//! the first line to end in a bare LF, so a signature file whose first line ends in CR LF
+//! (Windows line ends) is refused, while CR LF after the base64 lines, which ssh-keygen skips
+//! as white space, is accepted.
 
 mod allowed;
 mod key;
@@ -27,7 +32,7 @@ use std::fmt;
 
 use ed25519_dalek::{Signature as Ed25519Signature, Signer as _, SigningKey};
 
-pub use allowed::{allowed_signer_line, parse_allowed_signers, AllowedSigner};
+pub use allowed::{allowed_signer_line, check_principal, parse_allowed_signers, AllowedSigner};
 pub use key::SshPublicKey;
 
 use crate::error::{Error, Result};
@@ -143,7 +148,7 @@ pub fn sign(signing_key: &SigningKey, namespace: &str, file_sha512: &[u8; 64]) -
 }
 
 impl SshSignature {
-    /// Parses a signature file (LF or CRLF lines); `origin` names it in errors.
+    /// Parses a signature file (its first line ending in LF); `origin` names it in errors.
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
         if bytes.len() > FILE_MAX {
             return Err(Error::malformed(format!(
@@ -255,6 +260,14 @@ impl SshSignature {
 
 /// The base64 between the armour lines of a signature file, checked line by line.
 fn dearmor(text: &str, origin: &str) -> Result<String> {
+    if text.starts_with(&format!("{BEGIN}\r\n")) {
+        return Err(line_error(
+            origin,
+            1,
+            "ends in CR LF (Windows line ends), which ssh-keygen refuses; convert the file to \
+             LF line ends (dos2unix), or ask for it again",
+        ));
+    }
     let mut lines = text.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line)).zip(1..);
     if lines.next().map(|(line, _)| line) != Some(BEGIN) {
         return Err(line_error(origin, 1, format!("expected {BEGIN}")));
@@ -407,7 +420,15 @@ L9KtPohAO6dgLs2feelfGYYAY=
     #[test]
     fn armour_is_checked_line_by_line() {
         let crlf = KAT_SHA512.replace('\n', "\r\n");
-        assert!(SshSignature::parse(crlf.as_bytes(), "m.sshsig").is_ok());
+        assert_eq!(
+            parse_err(&crlf),
+            "m.sshsig, line 1: ends in CR LF (Windows line ends), which ssh-keygen refuses; \
+             convert the file to LF line ends (dos2unix), or ask for it again"
+        );
+        // After the first line, ssh-keygen skips a CR as white space: so does accord.
+        let (first, rest) = KAT_SHA512.split_once('\n').unwrap();
+        let body_crlf = format!("{first}\n{}", rest.replace('\n', "\r\n"));
+        assert!(SshSignature::parse(body_crlf.as_bytes(), "m.sshsig").is_ok());
         assert!(SshSignature::parse(format!("{KAT_SHA512}\n  \n").as_bytes(), "m").is_ok());
         let lines: Vec<&str> = KAT_SHA512.lines().collect();
         assert_eq!(parse_err(&KAT_SHA512[1..]), format!("m.sshsig, line 1: expected {BEGIN}"));

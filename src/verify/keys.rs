@@ -4,7 +4,8 @@
 //!
 //! A key is its whole Ed25519 public key. A minisign key id is 8 bytes anyone can choose: it
 //! names a key, it never identifies one, so two different keys with one id in use at once are
-//! an error naming both.
+//! an error naming both. A key from an `allowed_signers` file carries the principals its
+//! lines allow it to sign as; a key given as such (`--key`, a `.pub` file) may sign as anyone.
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,9 @@ pub struct Key {
     pub key_id: Option<KeyId>,
     /// The signer's name: an `allowed_signers` principal, or a key file's stem.
     pub name: Option<String>,
+    /// The principals the `allowed_signers` lines of the key allow it to sign as; `None`
+    /// when it was also given as such, which allows any signer.
+    pub principals: Option<Vec<String>>,
     /// Where it came from: a file, or the `--key` text.
     pub source: String,
     /// The file it was read from, if it was read from one.
@@ -85,6 +89,17 @@ pub fn add(keys: &mut Vec<Key>, key: Key) -> Result<()> {
         }
         same.key_id = same.key_id.or(key.key_id);
         same.name = same.name.take().or(key.name);
+        same.principals = match (same.principals.take(), key.principals) {
+            (Some(mut principals), Some(more)) => {
+                for principal in more {
+                    if !principals.contains(&principal) {
+                        principals.push(principal);
+                    }
+                }
+                Some(principals)
+            }
+            _ => None,
+        };
         return Ok(());
     }
     if let Some(other) = keys.iter().find(|k| k.key_id.is_some() && k.key_id == key.key_id) {
@@ -135,6 +150,7 @@ fn key_arg(arg: &str) -> Result<Key> {
         ed25519,
         key_id,
         name: None,
+        principals: None,
         source: arg.to_string(),
         file: None,
         id_given: key_id.is_some(),
@@ -161,7 +177,7 @@ fn key_arg(arg: &str) -> Result<Key> {
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     let file = Some(path.to_path_buf());
     let (ed25519, key_id, source) = (key.key, Some(key.key_id), arg.to_string());
-    Ok(Key { ed25519, key_id, name, source, file, id_given: true })
+    Ok(Key { ed25519, key_id, name, principals: None, source, file, id_given: true })
 }
 
 /// The first trusted key read from a file, links resolved, that lies in or under the package
@@ -199,8 +215,8 @@ pub fn name_ids(keys: &mut [Key], labels: &[(VerifyingKey, KeyId)]) {
     }
 }
 
-/// The keys of an `allowed_signers` file that may sign in accord's namespace, named by their
-/// first principal.
+/// The keys of an `allowed_signers` file that may sign in accord's namespace, with the
+/// principals of their lines, named by the first.
 fn read_allowed_signers(path: &Path) -> Result<Vec<Key>> {
     let bytes = fsio::read_regular(path, "allowed signers file", MAX_ALLOWED_SIGNERS)?;
     let origin = path.shown();
@@ -212,6 +228,7 @@ fn read_allowed_signers(path: &Path) -> Result<Vec<Key>> {
             ed25519: entry.key.key,
             key_id: None,
             name: entry.principals.first().cloned(),
+            principals: Some(entry.principals),
             source: format!("{origin}, line {}", entry.line),
             file: Some(path.to_path_buf()),
             id_given: false,
@@ -233,7 +250,15 @@ pub fn found_in(listing: &Listing) -> (Vec<Key>, Vec<String>) {
                 let name = name.strip_suffix(PUB_SUFFIX).map(str::to_string);
                 let file = Some(path.clone());
                 let key_id = Some(key.key_id);
-                let key = Key { ed25519: key.key, key_id, name, source, file, id_given: true };
+                let key = Key {
+                    ed25519: key.key,
+                    key_id,
+                    name,
+                    principals: None,
+                    source,
+                    file,
+                    id_given: true,
+                };
                 add(&mut keys, key)
             });
         if let Err(err) = key {

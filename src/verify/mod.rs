@@ -13,11 +13,14 @@
 //!
 //! With a package, the copy is matched by SHA-256 against `manifest.json`, and only after the
 //! manifest's own signatures verify and `SHA256SUMS` agrees with it: a package without a
-//! signed manifest never verifies. A copy that is no document of the package is explained
-//! ([`diagnose`]): the closest document, and whether it was re-saved (same words and same
-//! looks), where its text or its pages differ, or that it is a signed document with later
-//! revisions. Every PDF read for that is read by a [`crate::worker`] process that limits
-//! itself; a copy it cannot read within its limits is NO MATCH, said plainly. Malformed needed files (keys, the signer's own signature, the manifest) and I/O
+//! signed manifest never verifies. Every signature must be of the signing the manifest is
+//! (its trusted comment names the package's fingerprint); `--fingerprint` names the signing
+//! the copies must be documents of, with a package or without. A copy that is no document of
+//! the package is explained ([`diagnose`]): the closest document, and whether it was re-saved
+//! (same words and same looks), where its text or its pages differ, or that it is a signed
+//! document with later revisions. Every PDF read for that is read by a [`crate::worker`]
+//! process that limits itself; a copy it cannot read within its limits is NO MATCH, said
+//! plainly. Malformed needed files (keys, the signer's own signature, the manifest) and I/O
 //! errors are errors (exit 2); everything else ends up in the [`Report`], whose `ok` decides
 //! between exit 0 and 1.
 //!
@@ -31,9 +34,12 @@
 //!   "keys_trusted": true,
 //!   "reason": "1 of 1 file(s) do not verify",     // null when ok
 //!   "keys": [{ "key_id": "647A1C9EF8A079CB", "public_key": "RW…",
-//!              "ssh_public_key": "ssh-ed25519 AAAA…", "signer": "alice", "source": "alice.pub" }],
+//!              "ssh_public_key": "ssh-ed25519 AAAA…", "signer": "alice",
+//!              "principals": null,                // an allowed_signers key's: ["alice"]
+//!              "source": "alice.pub" }],
 //!   "package": {                                  // null without --package
 //!     "dir": "out/un-iom-2016", "id": "un-iom-2016", "ok": true,
+//!     "fingerprint": "c442-5669-…", "supersedes": ["…"],
 //!     "signatures": [SIGNATURE…], "missing": [MISSING…],
 //!     "sha256sums_signatures": [SIGNATURE…], "problems": ["…"]
 //!   },
@@ -43,9 +49,16 @@
 //!     "ok": false,
 //!     "document": null, "role": null,             // the document it is, when it matches
 //!     "package_id": "un-iom-2016",
+//!     "fingerprint": "c442-5669-…",               // the signing it is a document of
+//!     "other_signing": {                          // null unless it is a genuine document of
+//!       "document": "…", "role": "…",             // another signing or package
+//!       "package_id": "un-iom-2016", "fingerprint": "…",
+//!       "superseded_by": "…"                      // this package's, when it supersedes it
+//!     },
 //!     "signatures": [{ "file": "out/…/agreement-original-2.pdf.minisig", "kind": "minisign",
 //!                      "key_id": "647A1C9EF8A079CB", "public_key": "RW…", "signer": "alice",
-//!                      "status": "valid",         // invalid, unknown_key, malformed, other_file
+//!                      "status": "valid",         // invalid, unknown_key, malformed, other_file,
+//!                                                 // wrong_principal
 //!                      "reason": null, "trusted_comment": "accord file=… signer=alice" }],
 //!     "missing": [{ "key_id": "…", "source": "carol.pub", "signer": "carol" }],
 //!     "problems": ["…"],
@@ -67,7 +80,8 @@
 //!     "config": "config/un-iom-2016.toml", "ok": true, "inputs": [],
 //!     "documents": [{ "document": "…", "role": "…", "reproduced": true, "reason": null,
 //!                     "differences": [], "more_differences": 0 }]
-//!   }
+//!   },
+//!   "expected_fingerprint": null                  // --fingerprint, written as accord writes it
 //! }
 //! ```
 
@@ -84,15 +98,16 @@ use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
 pub use report::{
-    Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey, PackageReport, PageCount,
-    PageDifference, RebuildReport, RebuiltDocument, Report, SignatureKind, SignatureReport,
-    SignatureStatus, Status, FORMAT,
+    Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey, OtherSigning,
+    PackageReport, PageCount, PageDifference, RebuildReport, RebuiltDocument, Report,
+    SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
 };
 
 pub use diagnose::{drift, explain, read_signed, SignedDocument, MAX_PDF};
 pub use package::BEYOND_LIMITS;
 
 use crate::error::Result;
+use crate::fingerprint::Fingerprint;
 use crate::package::VerifiedPackage;
 use crate::worker::Reader;
 
@@ -119,6 +134,8 @@ pub struct Request<'a> {
     pub allowed_signers: Option<&'a Path>,
     /// The package the copies must belong to.
     pub package_id: Option<&'a str>,
+    /// The signing the copies must be documents of (its fingerprint).
+    pub fingerprint: Option<&'a Fingerprint>,
     /// How untrusted PDFs are read (copies to explain, the package's documents); without it,
     /// a copy that is no document of the package is not explained.
     pub reader: Option<&'a Reader>,
@@ -142,8 +159,16 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();
     let mut findings = match request.package {
-        Some(dir) => package::verify(request.files, dir, trusted, request.reader)?,
-        None => standalone::verify(request.files, trusted, request.package_id)?,
+        Some(dir) => {
+            package::verify(request.files, dir, trusted, request.fingerprint, request.reader)?
+        }
+        None => {
+            let attested = standalone::Attested {
+                package_id: request.package_id,
+                fingerprint: request.fingerprint,
+            };
+            standalone::verify(request.files, trusted, attested)?
+        }
     };
     if let (Some(id), Some(package)) = (request.package_id, findings.package.as_mut()) {
         if package.id.as_deref().is_some_and(|found| found != id) {
@@ -157,6 +182,7 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     }
     let mut report = report(findings, keys_trusted, request.package.is_some());
     report.keys_given = keys_given;
+    report.expected_fingerprint = request.fingerprint.map(Fingerprint::to_string);
     if inside.is_some() {
         report.reason = inside;
     }
@@ -236,5 +262,6 @@ fn report(
         package,
         files,
         rebuild: None,
+        expected_fingerprint: None,
     }
 }

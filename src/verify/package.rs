@@ -1,6 +1,12 @@
 //! Verifying copies against a package, in steps: open the package (its keys, its manifest and
 //! the manifest's signatures, `SHA256SUMS` against the manifest), then match each copy to a
 //! document by SHA-256 and check that document's signatures.
+//!
+//! Every signature must be of this signing: its trusted comment may not name another
+//! fingerprint than the manifest's. A copy that is no document of the package may still carry
+//! its own signatures (`copy.pdf.minisig` next to it): when they are intact signatures by the
+//! keys in use for another signing, it is said what it is, and that this package supersedes
+//! it when its manifest says so.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,13 +16,15 @@ use ed25519_dalek::VerifyingKey;
 use super::diagnose::{self, SignedDocument};
 use super::keys::{self, Key};
 use super::report::{
-    FileReport, MissingKey, PackageReport, SignatureKind, SignatureReport, SignatureStatus, Status,
+    FileReport, MissingKey, OtherSigning, PackageReport, SignatureKind, SignatureReport,
+    SignatureStatus, Status,
 };
-use super::signatures::{self, Expect, Found};
+use super::signatures::{self, Expect, Found, Signing};
 use super::Findings;
 use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::Result;
+use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::manifest::{self, Manifest};
 use crate::minisign::PublicKey;
@@ -33,25 +41,47 @@ const MAX_MANIFEST: u64 = 1 << 20;
 /// Largest `SHA256SUMS` read: one line of about 100 bytes per document.
 const MAX_SHA256SUMS: u64 = 1 << 20;
 
-/// A package opened for verification: its listing, the keys in use, its report so far, and
-/// its manifest once that verifies.
+/// A package opened for verification: its listing, the keys in use, its report so far, its
+/// manifest once that verifies, and what the manifest says of the signing.
 struct Opened {
     listing: Listing,
     keys: Vec<Key>,
     report: PackageReport,
     manifest: Option<(Manifest, Vec<u8>)>,
+    signing: ThisSigning,
     /// The signed documents' texts, read on the first copy that is not one of them.
     signed: Option<Vec<SignedDocument>>,
     /// Whether every document the manifest signs is in the package, as signed.
     intact: bool,
 }
 
+/// What the manifest says of the signing: its fingerprint and the signer names it gives keys.
+#[derive(Default)]
+struct ThisSigning {
+    fingerprint: Option<Fingerprint>,
+    names: Vec<(VerifyingKey, String)>,
+}
+
+impl ThisSigning {
+    /// What the signatures of `file` must attest, besides its bytes.
+    fn expect<'a>(&'a self, file: &'a str, package: &'a str) -> Expect<'a> {
+        Expect {
+            file: Some(file),
+            package: Some(package),
+            signing: self.fingerprint.as_ref().map_or(Signing::Any, Signing::Package),
+            names: &self.names,
+        }
+    }
+}
+
 /// Each file against the documents of the package in `dir`, with the `trusted` keys (none:
-/// the package's own, untrusted); copies that are no document are read by `reader`.
+/// the package's own, untrusted); with `expected`, the package must be that signing; copies
+/// that are no document are read by `reader`.
 pub fn verify(
     files: &[PathBuf],
     dir: &Path,
     trusted: Option<Vec<Key>>,
+    expected: Option<&Fingerprint>,
     reader: Option<&Reader>,
 ) -> Result<Findings> {
     let mut opened = open(dir, trusted)?;
@@ -59,12 +89,83 @@ pub fn verify(
     for path in files {
         let digest = FileDigest::of_file(path)?;
         let mut report = match_copy(&mut opened, path.display().to_string(), &digest)?;
-        if let (Status::NoMatch, Some(reader)) = (report.status, reader) {
-            explain(&mut opened, path, &mut report, reader);
+        if report.status == Status::NoMatch {
+            other_signing(&opened, path, &digest, &mut report);
+            if let Some(reader) = reader {
+                explain(&mut opened, path, &mut report, reader);
+            }
         }
         reports.push(report);
     }
+    if let Some(expected) = expected {
+        expect_signing(&mut opened.report, &mut reports, expected);
+    }
     Ok(Findings { keys: opened.keys, package: Some(opened.report), files: reports })
+}
+
+/// Fails the package, and makes each of its documents no match, when it is not the signing
+/// `expected`.
+fn expect_signing(package: &mut PackageReport, files: &mut [FileReport], expected: &Fingerprint) {
+    let Some(found) = package.fingerprint.clone().filter(|found| found != expected.as_str()) else {
+        return;
+    };
+    let newer = if package.supersedes.iter().any(|f| f == expected.as_str()) {
+        "; it is a later signing, which says it supersedes the one you expect"
+    } else {
+        ""
+    };
+    package
+        .problems
+        .push(format!("its fingerprint is {found}, not {expected}, the one you expect{newer}"));
+    package.ok = false;
+    for file in files {
+        file.ok = false;
+        if let (Status::Match, Some(document), Some(role), Some(package_id)) =
+            (file.status, &file.document, &file.role, &file.package_id)
+        {
+            file.status = Status::NoMatch;
+            file.other_signing = Some(OtherSigning {
+                document: document.clone(),
+                role: role.clone(),
+                package_id: package_id.clone(),
+                fingerprint: Some(found.clone()),
+                superseded_by: None,
+            });
+        }
+    }
+}
+
+/// Says in `report` what the copy at `path` (with `digest`), which is no document of the
+/// package, is when its own signatures, next to it, are intact signatures by the keys in use
+/// of another signing or package: and whether this package supersedes it. A signature there
+/// that cannot be read changes nothing: the copy is no match either way.
+fn other_signing(opened: &Opened, path: &Path, digest: &FileDigest, report: &mut FileReport) {
+    let (Some((manifest, _)), Some(fingerprint)) = (&opened.manifest, &opened.signing.fingerprint)
+    else {
+        return;
+    };
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else { return };
+    let Ok(listing) = Listing::read(fsio::parent(path)) else { return };
+    let mut keys = opened.keys.clone();
+    let expect = Expect {
+        file: None,
+        package: Some(&manifest.package),
+        signing: Signing::Package(fingerprint),
+        names: &opened.signing.names,
+    };
+    let Ok(found) = signatures::check(&listing, name, digest, &mut keys, expect) else { return };
+    let Some(other) = found.other else { return };
+    let superseded = other.package == manifest.package
+        && other.fingerprint.as_ref().is_some_and(|f| manifest.supersedes.contains(f));
+    report.fingerprint = other.fingerprint.as_ref().map(Fingerprint::to_string);
+    report.other_signing = Some(OtherSigning {
+        document: other.file,
+        role: other.role,
+        package_id: other.package,
+        fingerprint: report.fingerprint.clone(),
+        superseded_by: superseded.then(|| fingerprint.to_string()),
+    });
+    report.signatures = found.signatures;
 }
 
 /// Every document of the package in `dir` in place, for co-signing with the key `own`: the
@@ -128,6 +229,8 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
     let mut report = PackageReport {
         dir: dir.display().to_string(),
         id: None,
+        fingerprint: None,
+        supersedes: Vec::new(),
         ok: false,
         signatures: Vec::new(),
         missing: Vec::new(),
@@ -156,9 +259,11 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
                 .into(),
         );
     }
+    let mut signing = ThisSigning::default();
     let manifest = if listing.contains(manifest::FILE_NAME) {
-        let (manifest, bytes) = check_manifest(&listing, &mut keys, untrusted, &mut report)?;
-        check_sums(&listing, &manifest, &mut keys, &mut report)?;
+        let (manifest, bytes) =
+            check_manifest(&listing, &mut keys, untrusted, &mut report, &mut signing)?;
+        check_sums(&listing, &manifest, &mut keys, &mut report, &signing)?;
         Some((manifest, bytes))
     } else {
         report.problems.push(format!("incomplete package: no {}", manifest::FILE_NAME));
@@ -172,7 +277,7 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
         intact = check_documents(&listing, manifest, &mut report)?;
         report.ok = intact;
     }
-    Ok(Opened { listing, keys, report, manifest, signed: None, intact })
+    Ok(Opened { listing, keys, report, manifest, signing, signed: None, intact })
 }
 
 /// Checks that every document the verified `manifest` signs is in the package with the bytes
@@ -202,17 +307,23 @@ fn check_documents(
     Ok(report.problems.len() == before)
 }
 
-/// Reads `manifest.json` and checks its signatures into `report`.
+/// Reads `manifest.json` and checks its signatures into `report`; `signing` learns what it
+/// says of the signing.
 fn check_manifest(
     listing: &Listing,
     keys: &mut [Key],
     untrusted: bool,
     report: &mut PackageReport,
+    signing: &mut ThisSigning,
 ) -> Result<(Manifest, Vec<u8>)> {
     let path = listing.dir.join(manifest::FILE_NAME);
     let bytes = fsio::read_regular(&path, "manifest", MAX_MANIFEST)?;
     let manifest = Manifest::parse(&bytes, &path)?;
     let digest = FileDigest::of_bytes(&bytes);
+    let fingerprint = Fingerprint::of_manifest(&bytes);
+    report.fingerprint = Some(fingerprint.to_string());
+    report.supersedes = manifest.supersedes.iter().map(Fingerprint::to_string).collect();
+    signing.fingerprint = Some(fingerprint);
     if untrusted {
         // A signer the manifest names must not vanish with its key file.
         for signer in &manifest.signers {
@@ -226,14 +337,15 @@ fn check_manifest(
             }
         }
     }
-    let signed_labels: Vec<_> = manifest
+    let signed_keys: Vec<_> = manifest
         .signers
         .iter()
-        .filter_map(|s| s.key(manifest::FILE_NAME).ok())
-        .map(|key| (key.key, key.key_id))
+        .filter_map(|s| Some((s.key(manifest::FILE_NAME).ok()?, s.name.clone())))
         .collect();
+    let signed_labels: Vec<_> = signed_keys.iter().map(|(key, _)| (key.key, key.key_id)).collect();
     keys::name_ids(keys, &signed_labels);
-    let expect = Expect { file: Some(manifest::FILE_NAME), package: Some(&manifest.package) };
+    signing.names = signed_keys.into_iter().map(|(key, name)| (key.key, name)).collect();
+    let expect = signing.expect(manifest::FILE_NAME, &manifest.package);
     let found = signatures::check(listing, manifest::FILE_NAME, &digest, keys, expect)?;
     if found.signatures.is_empty() {
         report.problems.push(format!(
@@ -255,6 +367,7 @@ fn check_sums(
     manifest: &Manifest,
     keys: &mut [Key],
     report: &mut PackageReport,
+    signing: &ThisSigning,
 ) -> Result<()> {
     if !listing.contains(SHA256SUMS) {
         report.problems.push(format!("{SHA256SUMS} is missing"));
@@ -281,7 +394,7 @@ fn check_sums(
     } else if text != expected && report.problems.is_empty() {
         report.problems.push(format!("{SHA256SUMS} lists its lines in another order"));
     }
-    let expect = Expect { file: Some(SHA256SUMS), package: Some(&manifest.package) };
+    let expect = signing.expect(SHA256SUMS, &manifest.package);
     let found =
         signatures::check(listing, SHA256SUMS, &FileDigest::of_bytes(&bytes), keys, expect)?;
     report.problems.extend(
@@ -305,6 +418,8 @@ fn match_copy(opened: &mut Opened, path: String, digest: &FileDigest) -> Result<
         document: None,
         role: None,
         package_id: opened.report.id.clone(),
+        fingerprint: None,
+        other_signing: None,
         signatures: Vec::new(),
         missing: Vec::new(),
         problems: Vec::new(),
@@ -318,8 +433,8 @@ fn match_copy(opened: &mut Opened, path: String, digest: &FileDigest) -> Result<
         report.status = Status::NoMatch;
         return Ok(report);
     };
-    let expect = Expect { file: Some(&entry.name), package: Some(&manifest.package) };
     let (name, role) = (entry.name.clone(), entry.role.clone());
+    let expect = opened.signing.expect(&name, &manifest.package);
     let found = signatures::check(&opened.listing, &name, digest, &mut opened.keys, expect)?;
     if found.signatures.is_empty() {
         report.problems.push(format!("{name} has no signature in the package"));
@@ -328,6 +443,7 @@ fn match_copy(opened: &mut Opened, path: String, digest: &FileDigest) -> Result<
     report.ok = found.missing.is_empty() && found.any_valid() && report.problems.is_empty();
     report.document = Some(name);
     report.role = Some(role);
+    report.fingerprint = opened.signing.fingerprint.as_ref().map(Fingerprint::to_string);
     let Found { signatures, missing, .. } = found;
     report.signatures = signatures;
     report.missing = missing;

@@ -34,6 +34,8 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// The documents rebuilt from a config and compared with the package (`--rebuild`).
     pub rebuild: Option<RebuildReport>,
+    /// The fingerprint of the signing the files must be documents of (`--fingerprint`).
+    pub expected_fingerprint: Option<String>,
 }
 
 /// How a package compares with what its config builds now.
@@ -77,6 +79,8 @@ pub struct KeyInfo {
     pub ssh_public_key: String,
     /// The signer's name, if known: an `allowed_signers` principal or a key file's name.
     pub signer: Option<String>,
+    /// The principals the `allowed_signers` lines of the key allow it to sign as (null: any).
+    pub principals: Option<Vec<String>>,
     /// Where the key came from: a file, or the `--key` text.
     pub source: String,
 }
@@ -89,6 +93,7 @@ impl KeyInfo {
             public_key: key.public_key(),
             ssh_public_key: key.ssh_public_key(),
             signer: key.name.clone(),
+            principals: key.principals.clone(),
             source: key.source.clone(),
         }
     }
@@ -101,6 +106,10 @@ pub struct PackageReport {
     pub dir: String,
     /// Package id from the manifest.
     pub id: Option<String>,
+    /// The package's fingerprint (of its manifest), which names this signing of it.
+    pub fingerprint: Option<String>,
+    /// The fingerprints of the earlier signings its signed manifest says it supersedes.
+    pub supersedes: Vec<String>,
     /// Whether the manifest and `SHA256SUMS` are present, agree and are validly signed by
     /// every key in use.
     pub ok: bool,
@@ -133,6 +142,12 @@ pub struct FileReport {
     pub role: Option<String>,
     /// The package the signatures attest (from a verified trusted comment or the manifest).
     pub package_id: Option<String>,
+    /// The fingerprint of the signing it is a document of: the package's, or the one its
+    /// valid signatures name (none in signatures made before accord wrote fingerprints).
+    pub fingerprint: Option<String>,
+    /// What it is when its signatures are intact but of another signing or package than the
+    /// one checked against or expected; it is then no match.
+    pub other_signing: Option<OtherSigning>,
     /// Every signature found for it.
     pub signatures: Vec<SignatureReport>,
     /// Keys in use without a valid signature of it.
@@ -142,6 +157,23 @@ pub struct FileReport {
     /// What a copy that is not byte for byte a document of the package is: the closest
     /// document and how it differs (`--package` only; null when nothing is close).
     pub closest: Option<Closest>,
+}
+
+/// A document whose intact signatures (by keys in use) are of another signing or package
+/// than the one checked against or expected: what they attest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OtherSigning {
+    /// The file name it was signed under.
+    pub document: String,
+    /// Its role.
+    pub role: String,
+    /// The package id they attest.
+    pub package_id: String,
+    /// The fingerprint of that signing (null in signatures older than fingerprints).
+    pub fingerprint: Option<String>,
+    /// The fingerprint of the package checked against, when that package declares that it
+    /// supersedes this signing.
+    pub superseded_by: Option<String>,
 }
 
 /// The document of a package closest to a copy that is not byte for byte one of them.
@@ -304,9 +336,13 @@ pub enum SignatureStatus {
     UnknownKey,
     /// Not a readable signature (not a regular file, too large, malformed); not counted.
     Malformed,
-    /// An intact signature of other bytes, or of these bytes as another file or package;
-    /// not counted.
+    /// An intact signature of other bytes, or of these bytes as another file, package or
+    /// signing; not counted.
     OtherFile,
+    /// Valid, by a key that the trusted `allowed_signers` file allows only for other
+    /// principals than the signer the package names (`ssh-keygen -Y verify -I SIGNER` would
+    /// refuse it); not counted.
+    WrongPrincipal,
 }
 
 /// A key in use without a valid signature.
@@ -370,7 +406,12 @@ impl Report {
 }
 
 fn invalid(signatures: &[SignatureReport]) -> impl Iterator<Item = String> + '_ {
-    signatures.iter().filter(|s| s.status == SignatureStatus::Invalid).map(|s| {
-        format!("{}: invalid signature: {}", s.file, s.reason.as_deref().unwrap_or("invalid"))
+    signatures.iter().filter_map(|s| {
+        let what = match s.status {
+            SignatureStatus::Invalid => "invalid signature",
+            SignatureStatus::WrongPrincipal => "not counted",
+            _ => return None,
+        };
+        Some(format!("{}: {what}: {}", s.file, s.reason.as_deref().unwrap_or("invalid")))
     })
 }

@@ -2,11 +2,19 @@
 //! it, each against the keys in use, and what its trusted comment attests.
 //!
 //! Only a valid signature by a key in use counts. A signature file that cannot be read or
-//! parsed, that is intact but signs another file, or that was made by a key not in use is
-//! reported and not counted: a junk file next to a genuine copy cannot make it fail, and
-//! nothing but the keys in use can make it pass.
+//! parsed, that is intact but signs another file (or these bytes for another package or
+//! signing), or that was made by a key not in use is reported and not counted: a junk file
+//! next to a genuine copy cannot make it fail, and nothing but the keys in use can make it
+//! pass.
+//!
+//! A key read from an `allowed_signers` file may sign only as the principals its lines name,
+//! as `ssh-keygen -Y verify -I SIGNER` checks: a signature by it counts only when the signer
+//! the package names for it (the signer of its trusted comment, of the key's minisign
+//! signature of the same file, or of the manifest) is one of them.
 
 use std::path::Path;
+
+use ed25519_dalek::VerifyingKey;
 
 use super::keys::Key;
 use super::report::{MissingKey, SignatureKind, SignatureReport, SignatureStatus};
@@ -14,6 +22,7 @@ use crate::attestation::Attestation;
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::Result;
+use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::minisign::{Invalid, Signature};
 use crate::package::layout::{
@@ -31,6 +40,24 @@ pub struct Expect<'a> {
     pub file: Option<&'a str>,
     /// The package id it must be for.
     pub package: Option<&'a str>,
+    /// The signing it must be of.
+    pub signing: Signing<'a>,
+    /// The signer names the package's manifest gives keys.
+    pub names: &'a [(VerifyingKey, String)],
+}
+
+/// The signing (package fingerprint) a signature must be of.
+#[derive(Default, Clone, Copy)]
+pub enum Signing<'a> {
+    /// Any.
+    #[default]
+    Any,
+    /// The package's: a comment that names another fingerprint is another signing's; one
+    /// that names none (made before accord wrote fingerprints) is taken as the package's,
+    /// whose manifest lists the file.
+    Package(&'a Fingerprint),
+    /// This one, named in the comment (`--fingerprint`).
+    Named(&'a Fingerprint),
 }
 
 /// The signatures of one file.
@@ -41,6 +68,9 @@ pub struct Found {
     pub missing: Vec<MissingKey>,
     /// What the first valid accord signature attests.
     pub attestation: Option<Attestation>,
+    /// What the first intact signature of these very bytes that is not counted attests: for
+    /// another file name, package or signing than expected.
+    pub other: Option<Attestation>,
 }
 
 impl Found {
@@ -59,8 +89,7 @@ pub fn check(
     keys: &mut [Key],
     expect: Expect<'_>,
 ) -> Result<Found> {
-    let mut signatures = Vec::new();
-    let mut attestation = None;
+    let mut judged = Vec::new();
     let minisigs =
         listing.signatures_of(file, SIG_SUFFIX).into_iter().map(|n| (n, SignatureKind::Minisign));
     let sshsigs =
@@ -72,19 +101,28 @@ pub fn check(
         // other signature file next to it is reported and not counted.
         let primary =
             name == signature_file_name(file, None) || name == ssh_signature_file_name(file, None);
-        match (Parsed::read(&path, kind), primary) {
+        let attested = match (Parsed::read(&path, kind), primary) {
             (Err(err), true) => return Err(err),
-            (Err(err), false) => report.set(SignatureStatus::Malformed, err.message),
-            (Ok(Parsed::Minisign(signature)), _) => {
-                let signed = SignedFile { file, digest, expect };
-                if let Some(found) = minisign(&signature, &mut report, signed, keys) {
-                    attestation.get_or_insert(found);
-                }
+            (Err(err), false) => {
+                report.set(SignatureStatus::Malformed, err.message);
+                None
             }
-            (Ok(Parsed::Ssh(signature)), _) => ssh_signature(&signature, &mut report, digest, keys),
-        }
-        signatures.push(report);
+            (Ok(Parsed::Minisign(signature)), _) => {
+                minisign(&signature, &mut report, SignedFile { file, digest, expect }, keys)
+            }
+            (Ok(Parsed::Ssh(signature)), _) => {
+                ssh_signature(&signature, &mut report, digest, keys);
+                None
+            }
+        };
+        judged.push((report, attested));
     }
+    allow_principals(&mut judged, keys, expect.names);
+    let first = |status| {
+        judged.iter().find(|(r, a)| r.status == status && a.is_some()).and_then(|(_, a)| a.clone())
+    };
+    let (attestation, other) = (first(SignatureStatus::Valid), first(SignatureStatus::OtherFile));
+    let signatures: Vec<SignatureReport> = judged.into_iter().map(|(report, _)| report).collect();
     let missing = keys
         .iter()
         .filter(|k| {
@@ -93,7 +131,58 @@ pub fn check(
         })
         .map(MissingKey::of)
         .collect();
-    Ok(Found { signatures, missing, attestation })
+    Ok(Found { signatures, missing, attestation, other })
+}
+
+/// Stops counting the signatures of these bytes by a key that an `allowed_signers` file
+/// allows only for other principals than the signer the package names for it: its trusted
+/// comment's, else that of a valid minisign signature by the key in `judged`, else the
+/// manifest's (`names`).
+fn allow_principals(
+    judged: &mut [(SignatureReport, Option<Attestation>)],
+    keys: &[Key],
+    names: &[(VerifyingKey, String)],
+) {
+    let counted = |report: &SignatureReport, attested: &Option<Attestation>| {
+        report.status == SignatureStatus::Valid
+            || (report.status == SignatureStatus::OtherFile && attested.is_some())
+    };
+    let named: Vec<([u8; 32], String)> = judged
+        .iter()
+        .filter(|(report, attested)| report.status == SignatureStatus::Valid && attested.is_some())
+        .filter_map(|(report, attested)| {
+            Some((report.signed_with?, attested.as_ref()?.signer.clone()))
+        })
+        .chain(names.iter().map(|(key, name)| (key.to_bytes(), name.clone())))
+        .collect();
+    for (report, attested) in judged.iter_mut() {
+        if !counted(report, attested) {
+            continue;
+        }
+        let Some(with) = report.signed_with else { continue };
+        let principals = keys.iter().find(|k| k.ed25519.to_bytes() == with);
+        let Some(principals) = principals.and_then(|k| k.principals.as_ref()) else { continue };
+        let signer = match attested {
+            Some(attestation) => Some(attestation.signer.clone()),
+            None => named.iter().find(|(key, _)| *key == with).map(|(_, name)| name.clone()),
+        };
+        let Some(signer) = signer else { continue };
+        if principals.contains(&signer) {
+            report.signer = Some(signer);
+            continue;
+        }
+        let (noun, list) = match principals.as_slice() {
+            [one] => ("principal", one.clone()),
+            many => ("principals", many.join(", ")),
+        };
+        report.set(
+            SignatureStatus::WrongPrincipal,
+            format!(
+                "the key is allowed for {noun} {list}, but the package says the signer is {signer}"
+            ),
+        );
+        *attested = None;
+    }
 }
 
 /// A signature file, parsed.
@@ -122,7 +211,8 @@ struct SignedFile<'a> {
     expect: Expect<'a>,
 }
 
-/// Judges one minisign signature into `report`; a valid accord one returns its attestation.
+/// Judges one minisign signature into `report`; an intact accord one of these bytes returns
+/// its attestation (valid, or not counted because it attests another name, package or signing).
 fn minisign(
     signature: &Signature,
     report: &mut SignatureReport,
@@ -190,7 +280,8 @@ fn key_of(signature: &Signature, digest: &FileDigest, keys: &[Key]) -> Option<(u
     keys.iter().position(|k| k.key_id.is_none() && made(k)).map(|index| (index, false))
 }
 
-/// What a valid signature's trusted comment attests, checked against the file and `expect`.
+/// What a valid signature's trusted comment attests, checked against the file and `expect`:
+/// the attestation, of a signature that counts or of one for another name, package or signing.
 fn judge(
     attestation: Option<Attestation>,
     report: &mut SignatureReport,
@@ -207,19 +298,41 @@ fn judge(
         report.set(SignatureStatus::Invalid, reason);
         return None;
     }
-    if let Some(file) = expect.file.filter(|&file| file != attestation.file) {
-        let reason = format!("it signs these bytes as {}, not as {file}", attestation.file);
+    let other = if let Some(file) = expect.file.filter(|&file| file != attestation.file) {
+        Some(format!("it signs these bytes as {}, not as {file}", attestation.file))
+    } else if let Some(package) = expect.package.filter(|&p| p != attestation.package) {
+        Some(format!("it was made for package {}, not {package}", attestation.package))
+    } else {
+        other_signing(&attestation, expect.signing)
+    };
+    if let Some(reason) = other {
         report.set(SignatureStatus::OtherFile, reason);
-        return None;
-    }
-    if let Some(package) = expect.package.filter(|&package| package != attestation.package) {
-        let reason = format!("it was made for package {}, not {package}", attestation.package);
-        report.set(SignatureStatus::OtherFile, reason);
-        return None;
+        return Some(attestation);
     }
     report.status = SignatureStatus::Valid;
     report.signer = report.signer.take().or_else(|| Some(attestation.signer.clone()));
     Some(attestation)
+}
+
+/// Why `attestation` is not of the signing expected, if it is not.
+fn other_signing(attestation: &Attestation, expected: Signing<'_>) -> Option<String> {
+    let (expected, named) = match expected {
+        Signing::Any => return None,
+        Signing::Package(fingerprint) => (fingerprint, false),
+        Signing::Named(fingerprint) => (fingerprint, true),
+    };
+    match &attestation.fingerprint {
+        Some(found) if found != expected => Some(format!(
+            "it was made for another signing of package {} (fingerprint {found}), not {expected}",
+            attestation.package
+        )),
+        None if named => Some(format!(
+            "it does not name the signing it was made for (its trusted comment has no \
+             fingerprint: an accord older than fingerprints made it), so not that it is \
+             {expected}"
+        )),
+        _ => None,
+    }
 }
 
 /// Judges one OpenSSH signature into `report`.

@@ -12,6 +12,7 @@ mod check;
 mod corpus;
 mod explain;
 mod fidelity;
+mod fingerprint;
 mod hardening;
 mod hostile;
 mod hostile_pdfs;

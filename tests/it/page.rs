@@ -8,10 +8,14 @@
 //! WebDriver client is tests/it/webdriver.rs; at most two Chromiums run at once.
 //!
 //! The page's test contract: `body[data-state]` goes `loading` → `ready` (or `unsupported`) →
-//! `busy` → `done`; `body[data-package]` is `valid` or `invalid`; each checked file gets one
-//! `.verdict` with `data-status` (`match`, `no_match`, `invalid`), `data-file`, `data-ms` and,
-//! on a match, `data-entered-key` (`yes`, `no`, `none`); `window.accordSelfTest()` runs the
-//! BLAKE2b-512 vectors.
+//! `busy` → `done`; `body[data-package]` is `valid` or `invalid`; `body[data-fingerprint]` is
+//! the package's fingerprint, which the page computes from the manifest; each checked PDF gets
+//! one `.verdict` with `data-status` (`match`, `no_match`, `invalid`), `data-file`, `data-ms`,
+//! `data-fingerprint` (the signing it is a document of, when known), `data-signing` when it is
+//! a document of another signing (`superseded`, `other`, `other_package`, or `unexpected`: not
+//! the fingerprint entered) and, on a match, `data-entered-key` (`yes`, `no`, `none`);
+//! signature files chosen with a PDF get no verdict of their own; `window.accordSelfTest()`
+//! runs the BLAKE2b-512 vectors.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -26,8 +30,8 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
 
-use crate::util::{accord, code, copy_dir, keygen, replace_once, require_tool, root, session};
-use crate::util::{text, TempDir};
+use crate::util::{accord, code, copy_dir, fingerprint_of, keygen, later_config, replace_once};
+use crate::util::{require_tool, root, session, text, TempDir};
 use crate::webdriver::Browser;
 
 /// The example's package id, and the other package's.
@@ -49,6 +53,9 @@ struct Fixtures {
     cosigned: PathBuf,
     /// Another package (id `un-iom-2016-other`) built by alice with the same key.
     other: PathBuf,
+    /// A later signing of the example (same id and key, one amendment decided the other way)
+    /// that supersedes `built`.
+    later: PathBuf,
     alice: Key,
     bob: Key,
 }
@@ -111,10 +118,14 @@ fn fixtures() -> &'static Fixtures {
         copy_dir(&d.join("out").join(ID), &d.join("cosigned").join(ID));
         let cosigned = format!("cosigned/{ID}");
         run(d, &["sign", &cosigned, "--key", "bob.key", "--signer", "Bob", "--trust", "alice.pub"]);
+        let later = later_config(&example, &fingerprint_of(&d.join("out").join(ID)));
+        fs::write(d.join("later.toml"), later).unwrap();
+        run(d, &["build", "later.toml", "--key", "alice.key", "--out", "later"]);
         Fixtures {
             built: d.join("out").join(ID),
             cosigned: d.join(cosigned),
             other: d.join("out").join(OTHER_ID),
+            later: d.join("later").join(ID),
             alice: Key::read(&d.join("alice.pub"), "alice"),
             bob: Key::read(&d.join("bob.pub"), "Bob"),
             _dir: dir,
@@ -185,7 +196,9 @@ fn check(b: &Browser, files: &[&Path]) -> Vec<Verdict> {
     let paths: Vec<String> =
         files.iter().map(|f| f.canonicalize().unwrap().display().to_string()).collect();
     b.find("#files").unwrap().send_keys(&paths.join("\n")).unwrap();
-    let expected = before + files.len();
+    // A signature file goes with its PDF and gets no verdict of its own.
+    let documents = files.iter().filter(|f| f.extension().is_none_or(|e| e != "minisig"));
+    let expected = before + documents.count();
     let done = format!(
         "document.body.dataset.state === 'done' && \
          document.querySelectorAll('.verdict').length === {expected}"
@@ -200,6 +213,26 @@ fn enter_keys(b: &Browser, keys: &str) -> Vec<Verdict> {
     b.execute(script, &[]).unwrap();
     b.find("#keys").unwrap().send_keys(keys).unwrap();
     verdicts(b)
+}
+
+/// Types into the published-fingerprint field (replacing what it held); returns the verdicts.
+fn enter_fingerprint(b: &Browser, fingerprint: &str) -> Vec<Verdict> {
+    let script = "const t = document.getElementById('fingerprint'); t.value = ''; t.focus(); \
+                  t.dispatchEvent(new Event('input'));";
+    b.execute(script, &[]).unwrap();
+    if !fingerprint.is_empty() {
+        b.find("#fingerprint").unwrap().send_keys(fingerprint).unwrap();
+    }
+    verdicts(b)
+}
+
+/// The `data-fingerprint` and `data-signing` of each verdict on the page.
+fn signings(b: &Browser) -> Vec<(Option<String>, Option<String>)> {
+    let script = "return [...document.querySelectorAll('.verdict')].map((v) => \
+                  [v.dataset.fingerprint || null, v.dataset.signing || null])";
+    let list = b.execute(script, &[]).unwrap();
+    let pair = |v: &Value| (v[0].as_str().map(str::to_string), v[1].as_str().map(str::to_string));
+    list.as_array().unwrap().iter().map(pair).collect()
 }
 
 /// JavaScript's value of an expression.
@@ -481,7 +514,8 @@ fn entered_keys_say_whether_they_signed() {
 fn shows_names_and_file_names_as_text_never_as_markup() {
     let (f, t) = (fixtures(), TempDir::new().unwrap());
     let pkg = copy_package(&t, &f.cosigned);
-    let name = "<i>Carol</i> & 'Co' \"Q\" \\ José 王 <script>window.pwned=1</script>";
+    // No `"`: a signer's name is its OpenSSH principal, which cannot hold one.
+    let name = "<i>Carol</i> & 'Co' «Q» \\ José 王 <script>window.pwned=1</script>";
     keygen(t.path(), "carol");
     let (pkg_arg, alice, bob) = (pkg.to_str().unwrap(), &f.alice.minisign, &f.bob.minisign);
     let args = ["sign", pkg_arg, "--key", "carol.key", "--signer", name];
@@ -680,6 +714,161 @@ fn screenshot_of_checked_files() {
     let pdf = shots.join("accord-print.pdf");
     b.print_pdf(&pdf).unwrap();
     assert!(fs::read(pdf).unwrap().starts_with(b"%PDF-"));
+    // The later signing's page, with the earlier signing's document and its signature, and
+    // the fingerprint the signers published.
+    let u = TempDir::new().unwrap();
+    let later = copy_package(&u, &f.later);
+    open_page(&b, &later);
+    enter_keys(&b, &f.alice.minisign);
+    enter_fingerprint(&b, &fingerprint_of(&later));
+    let old = f.built.join("agreement-original-1.pdf");
+    let old_sig = f.built.join("agreement-original-1.pdf.minisig");
+    let v = check(&b, &[&later.join("agreement-original-1.pdf"), &old, &old_sig]);
+    assert_eq!(statuses(&v), ["match", "no_match"]);
+    b.execute("document.getElementById('h-keys').scrollIntoView()", &[]).unwrap();
+    b.screenshot(&shots.join("accord-shot-superseded.png")).unwrap();
+}
+
+#[test]
+fn shows_the_fingerprint_it_computes_and_what_the_package_supersedes() {
+    let (f, t, u) = (fixtures(), TempDir::new().unwrap(), TempDir::new().unwrap());
+    let (built, later) = (copy_package(&t, &f.cosigned), copy_package(&u, &f.later));
+    let (first, second) = (fingerprint_of(&built), fingerprint_of(&later));
+    let b = browser();
+    open_page(&b, &built);
+    assert_eq!(js(&b, "document.body.dataset.fingerprint"), first.as_str());
+    assert_eq!(element_text(&b, "#package-fingerprint"), first);
+    let status = element_text(&b, "#package-status");
+    assert!(status.contains(&format!("Package {ID}, fingerprint {first}:")), "{status}");
+    assert!(!status.contains("supersedes"), "{status}");
+    let v = check(&b, &[&built.join("agreement-original-1.pdf")]);
+    assert_eq!(signings(&b), [(Some(first.clone()), None)]);
+    assert!(v[0].text.contains(&format!("Fingerprint\n{first}")), "{}", v[0].text);
+    open_page(&b, &later);
+    assert_eq!(element_text(&b, "#package-fingerprint"), second);
+    let status = element_text(&b, "#package-status");
+    let supersedes = format!("It supersedes the earlier signing of {ID} with fingerprint {first}");
+    assert!(status.contains(&supersedes), "{status}");
+}
+
+#[test]
+fn a_superseded_document_is_no_match_and_its_signature_file_says_why() {
+    let (f, t) = (fixtures(), TempDir::new().unwrap());
+    let later = copy_package(&t, &f.later);
+    let (first, second) = (fingerprint_of(&f.built), fingerprint_of(&later));
+    // A genuine document of the earlier signing, with its signature, as a recipient has it.
+    let inbox = t.path().join("inbox");
+    fs::create_dir(&inbox).unwrap();
+    for name in ["agreement-original-1.pdf", "agreement-original-1.pdf.minisig"] {
+        fs::copy(f.built.join(name), inbox.join(name)).unwrap();
+    }
+    let (old, old_sig) =
+        (inbox.join("agreement-original-1.pdf"), inbox.join("agreement-original-1.pdf.minisig"));
+    let b = browser();
+    open_page(&b, &later);
+    // The PDF alone: no match, and the page says what would tell more.
+    let v = check(&b, &[&old]);
+    assert_eq!(statuses(&v), ["no_match"]);
+    for expected in [
+        format!("This package supersedes an earlier signing of {ID} (fingerprint {first})"),
+        "Choose the file together with its signature file".to_string(),
+    ] {
+        assert!(v[0].text.contains(&expected), "{expected:?} missing from: {}", v[0].text);
+    }
+    // With its signature file: a genuine document of the superseded signing.
+    let v = check(&b, &[&old, &old_sig]);
+    assert_eq!(statuses(&v), ["no_match", "no_match"]);
+    assert_eq!(signings(&b)[1], (Some(first.clone()), Some("superseded".to_string())));
+    let said = format!(
+        "Superseded: this file is a genuine document of an earlier signing of {ID} (fingerprint \
+         {first}), signed by {}: agreement-original-1.pdf (agreement, original 1 of 2). This \
+         package (fingerprint {second}) supersedes that signing",
+        f.alice.named()
+    );
+    assert!(v[1].text.contains(&said), "{said:?} missing from: {}", v[1].text);
+    // The later signing's own document matches; a signature file alone is no document.
+    let v = check(&b, &[&later.join("agreement-original-1.pdf")]);
+    assert_eq!(statuses(&v)[2..], ["match"]);
+    assert_eq!(signings(&b)[2], (Some(second.clone()), None));
+    assert_eq!(check(&b, &[&old_sig]).len(), 3);
+    let results = element_text(&b, "#results");
+    assert!(results.contains("agreement-original-1.pdf.minisig is a signature file"), "{results}");
+    // In the earlier signing's own page, it is a match, but not of the fingerprint published
+    // for the later one.
+    let u = TempDir::new().unwrap();
+    let built = copy_package(&u, &f.built);
+    open_page(&b, &built);
+    let v = check(&b, &[&old]);
+    assert_eq!(statuses(&v), ["match"]);
+    let v = enter_fingerprint(&b, &second);
+    assert_eq!(statuses(&v), ["no_match"]);
+    assert_eq!(signings(&b), [(Some(first.clone()), Some("unexpected".to_string()))]);
+    let said = format!(
+        "Not the signing you expect: this file is a genuine document of another signing of {ID} \
+         (fingerprint {first}), not the one you expect ({second})"
+    );
+    assert!(v[0].text.contains(&said), "{said:?} missing from: {}", v[0].text);
+    let field = element_text(&b, "#fingerprint-status");
+    assert!(
+        field.contains(&format!(
+            "NOT this package: this page is for the signing with fingerprint {first}, not {second}"
+        )),
+        "{field}"
+    );
+}
+
+#[test]
+fn the_fingerprint_field_reads_what_people_type_and_refuses_the_rest() {
+    let (f, t) = (fixtures(), TempDir::new().unwrap());
+    let pkg = copy_package(&t, &f.cosigned);
+    let fingerprint = fingerprint_of(&pkg);
+    let b = browser();
+    open_page(&b, &pkg);
+    assert_eq!(element_text(&b, "#fingerprint-status"), "No fingerprint entered.");
+    check(&b, &[&pkg.join("council-resolution.pdf")]);
+    let typed = fingerprint.replace('-', " ").to_uppercase();
+    let v = enter_fingerprint(&b, &typed);
+    assert_eq!(statuses(&v), ["match"]);
+    let field = element_text(&b, "#fingerprint-status");
+    assert_eq!(field, format!("{fingerprint}: the fingerprint of this package."));
+    // Shortened or mistyped: no match can be claimed until it is corrected.
+    for (typed, complaint) in [
+        (&fingerprint[..19], "has 16 hexadecimal digits, not 40"),
+        (&fingerprint.replacen('-', "o", 1)[..], "not a hexadecimal digit"),
+    ] {
+        let v = enter_fingerprint(&b, typed);
+        assert_eq!(statuses(&v), ["invalid"], "{typed}");
+        assert!(v[0].text.contains("the fingerprint you entered cannot be read"), "{}", v[0].text);
+        assert!(element_text(&b, "#fingerprint-status").contains(complaint), "{typed}");
+    }
+    let v = enter_fingerprint(&b, "");
+    assert_eq!((statuses(&v), v[0].entered_key.as_deref()), (vec!["match"], Some("none")));
+}
+
+#[test]
+fn a_signature_of_another_signing_of_the_same_bytes_is_invalid() {
+    // The Council resolution is the same in both signings (the amendment is in the agreement):
+    // the later signing's signature of it is intact, but names the later fingerprint.
+    let (f, t) = (fixtures(), TempDir::new().unwrap());
+    let resolution = "council-resolution.pdf";
+    let same = fs::read(f.later.join(resolution)).unwrap();
+    assert_eq!(same, fs::read(f.built.join(resolution)).unwrap(), "the resolution is unchanged");
+    let pkg = copy_package(&t, &f.built);
+    let later_signature =
+        fs::read_to_string(f.later.join(format!("{resolution}.minisig"))).unwrap();
+    edit_page_data(&pkg, |data| {
+        signatures_of(data, resolution)[0]["text"] = later_signature.into();
+    });
+    let b = browser();
+    open_page(&b, &pkg);
+    let v = check(&b, &[&pkg.join(resolution), &pkg.join("agreement-original-1.pdf")]);
+    assert_eq!(statuses(&v), ["invalid", "match"]);
+    let said = format!(
+        "it was made for another signing of package {ID} (fingerprint {}), not this one ({})",
+        fingerprint_of(&f.later),
+        fingerprint_of(&f.built)
+    );
+    assert!(v[0].text.contains(&said), "{said:?} missing from: {}", v[0].text);
 }
 
 /// The `sha256-…` source of the CSP directive `directive` in `html`.

@@ -59,3 +59,18 @@ fn the_example_signed_with_the_test_key_gives_the_pinned_bytes() {
     compare(&sums(&dir.path().join("out/un-iom-2016")), PACKAGE);
     compare(&sums(&dir.path().join("out/drafts/un-iom-2016")), DRAFT);
 }
+
+/// The README shows the fingerprint of the example signed with the test key: the pinned
+/// manifest's, so that the example stays true when the output changes.
+#[test]
+fn the_readme_shows_the_pinned_example_fingerprint() {
+    let pinned = fs::read_to_string(root().join(PACKAGE)).unwrap();
+    let manifest = pinned.lines().find_map(|l| l.strip_suffix("  manifest.json")).unwrap();
+    let groups: Vec<&str> = (0..40).step_by(4).map(|at| &manifest[at..at + 4]).collect();
+    let fingerprint = groups.join("-");
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let shown = format!("package fingerprint {fingerprint}: publish it with your public key");
+    assert!(readme.contains(&shown), "README.md should show {shown:?}");
+    let abridged = format!("fingerprint {}-{}-…-{}", groups[0], groups[1], groups[9]);
+    assert!(readme.contains(&abridged), "README.md should abridge it as {abridged:?}");
+}

@@ -10,8 +10,8 @@ use accord::package::{Document, Provenance};
 use accord::seal::PassphraseSource;
 
 use crate::util::{
-    accord, assert_code, code, json_report, keygen, minisign, one_line_key, path_str, require_tool,
-    text, tmp, tool, SHA256SUM,
+    accord, assert_code, code, fingerprint_of, json_report, keygen, minisign, one_line_key,
+    path_str, require_tool, text, tmp, tool, SHA256SUM,
 };
 
 /// The fake package's documents: file name, role, contents.
@@ -37,6 +37,7 @@ fn sealed_package(dir: &Path, key: &Path, signer: &str) -> PathBuf {
         .collect();
     let prov = Provenance {
         package_id: PACKAGE_ID.to_string(),
+        supersedes: Vec::new(),
         config_sha256: "c".repeat(64),
         templates: vec![("agreement.typ.j2".to_string(), "d".repeat(64))],
         accord_version: "0.1.0".to_string(),
@@ -103,8 +104,13 @@ fn sealed_package_verifies_with_stock_tools_and_accord() {
     let sig = fs::read_to_string(pkg.join("agreement-original-2.pdf.minisig")).unwrap();
     let trusted = sig.lines().nth(2).unwrap();
     assert!(trusted.starts_with("trusted comment: accord file=agreement-original-2.pdf sha256="));
+    let signing = fingerprint_of(&pkg);
     assert!(
-        trusted.ends_with(" role=\"agreement, original 2 of 2\" package=un-iom-2016 signer=Alice")
+        trusted.ends_with(&format!(
+            " role=\"agreement, original 2 of 2\" package=un-iom-2016 fingerprint={signing} \
+             signer=Alice"
+        )),
+        "{trusted}"
     );
 
     // A copy elsewhere (not next to the published key), matched against the package.
@@ -119,7 +125,10 @@ fn sealed_package_verifies_with_stock_tools_and_accord() {
     );
     // Named as the trusted key file is; the signed trusted comment says "Alice".
     assert!(out.contains("valid signature by alice (key "), "{out}");
-    assert!(out.contains("package=un-iom-2016 signer=Alice"), "{out}");
+    assert!(
+        out.contains(&format!("package=un-iom-2016 fingerprint={signing} signer=Alice")),
+        "{out}"
+    );
     assert!(!out.contains("NOT TRUSTED"), "{out}");
     // Without --package, next to its signature.
     let out = accord(&pkg, &["verify", "agreement-original-1.pdf", "--key", "../alice.pub"]);
@@ -232,7 +241,9 @@ fn cosigned_package_names_both_signers_and_missing_keys() {
         ]
     );
     let comment = signatures[1]["trusted_comment"].as_str().unwrap();
-    assert!(comment.ends_with(" package=un-iom-2016 signer=\"Bob B.\""), "{comment}");
+    let signing = fingerprint_of(&dir.join("pkg"));
+    let tail = format!(" package=un-iom-2016 fingerprint={signing} signer=\"Bob B.\"");
+    assert!(comment.ends_with(&tail), "{comment}");
 
     require_tool("minisign", "minisign");
     for name in DOCS.iter().map(|d| d.0).chain(["manifest.json", "SHA256SUMS"]) {
@@ -332,6 +343,7 @@ fn tampering_is_rejected_by_accord_and_minisign() {
                 };
                 let prov = Provenance {
                     package_id: PACKAGE_ID.into(),
+                    supersedes: Vec::new(),
                     config_sha256: "c".repeat(64),
                     templates: vec![],
                     accord_version: "0.1.0".into(),

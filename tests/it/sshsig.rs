@@ -34,7 +34,11 @@ fn ssh_keygen(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run ssh-keygen");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    // ssh-keygen may refuse a signature and exit before it reads the message.
+    match child.stdin.take().expect("stdin").write_all(stdin) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written.expect("write stdin"),
+    }
     child.wait_with_output().expect("wait for ssh-keygen")
 }
 
@@ -370,4 +374,124 @@ fn a_file_signed_by_ssh_keygen_verifies_with_accord_verify_and_allowed_signers()
     assert!(text(&out).contains("another namespace"), "{}", text(&out));
     fs::write(d.join("letter.pdf"), b"%PDF-1.7 a letter, changed\n").unwrap();
     assert_eq!(code(&verify("letter.pdf")), 1, "a changed file");
+}
+
+/// Armour variants of one signature file: (what, text, read by accord as ssh-keygen reads it).
+/// Where accord is stricter than ssh-keygen (which skips any white space in the base64 and
+/// any text after the last line) it refuses what ssh-keygen would accept, never the reverse.
+fn armours(file: &str) -> Vec<(&'static str, String, bool)> {
+    let (first, rest) = file.split_once('\n').unwrap();
+    let lines: Vec<&str> = file.lines().collect();
+    let (body, end) = (&lines[1..lines.len() - 1], lines[lines.len() - 1]);
+    vec![
+        ("as written", file.to_string(), true),
+        ("CR LF throughout", file.replace('\n', "\r\n"), true),
+        ("CR LF after the first line", format!("{first}\n{}", rest.replace('\n', "\r\n")), true),
+        ("CR LF on the first line only", format!("{first}\r\n{rest}"), true),
+        ("CR LF on the last line only", format!("{first}\n{}\n{end}\r\n", body.join("\n")), true),
+        ("no final line end", file.trim_end().to_string(), true),
+        ("blank lines after it", format!("{file}\n\n"), true),
+        ("a byte-order mark", format!("\u{feff}{file}"), true),
+        ("a blank line first", format!("\n{file}"), true),
+        ("a blank line in the base64", format!("{first}\n\n{rest}"), false),
+        ("a blank in the base64", format!("{first}\n {rest}"), false),
+        ("text after it", format!("{file}comment\n"), false),
+    ]
+}
+
+#[test]
+fn accord_reads_an_armour_only_when_ssh_keygen_does() {
+    let dir = tmp();
+    let (private, pub_line) = ssh_keygen_key(&dir);
+    let allowed = format!("me@host namespaces=\"{NS}\" {pub_line}");
+    let key = parse_allowed_signers(allowed.as_bytes(), "allowed_signers").unwrap()[0].key;
+    let message = b"the agreement, signed with OpenSSH";
+    let file = ssh_keygen_ok(&["-Y", "sign", "-n", NS, "-f", path(&private)], message);
+    let file = String::from_utf8(file).unwrap();
+    for (what, text, same) in armours(&file) {
+        let accord = SshSignature::parse(text.as_bytes(), "m.sshsig")
+            .is_ok_and(|sig| sig.verify(&key, NS, &hashes(message)).is_ok());
+        let ssh_keygen = ssh_keygen_accepts(&dir, &allowed, "me@host", NS, &text, message);
+        assert!(!accord || ssh_keygen, "{what}: accord reads what ssh-keygen refuses");
+        if same {
+            assert_eq!(accord, ssh_keygen, "{what}: accord {accord}, ssh-keygen {ssh_keygen}");
+        } else {
+            assert!(!accord && ssh_keygen, "{what}: accord is stricter here, on purpose");
+        }
+    }
+    let crlf = file.replace('\n', "\r\n");
+    let err = SshSignature::parse(crlf.as_bytes(), "m.sshsig").unwrap_err();
+    assert!(
+        err.message.starts_with("m.sshsig, line 1: ends in CR LF (Windows line ends)"),
+        "{err}"
+    );
+}
+
+/// The example built by alice and co-signed by "Bob B.", once per test binary.
+fn cosigned() -> &'static Path {
+    static COSIGNED: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    COSIGNED
+        .get_or_init(|| {
+            crate::util::example_with(|dir| {
+                let args = ["sign", "out/un-iom-2016", "--key", "bob.key", "--signer", "Bob B."];
+                let out = accord(dir, &[&args[..], &["--trust", "alice.pub"]].concat());
+                assert_eq!(code(&out), 0, "{}", text(&out));
+            })
+        })
+        .path()
+}
+
+#[test]
+fn a_signature_counts_for_a_signer_only_as_ssh_keygen_verify_dash_i_counts_it() {
+    let world = cosigned();
+    let package = world.join("out/un-iom-2016");
+    let document = "council-resolution.pdf";
+    let bytes = fs::read(package.join(document)).unwrap();
+    let allowed = fs::read_to_string(package.join("allowed_signers")).unwrap();
+    let (alice, bob) = allowed.split_once('\n').unwrap();
+    assert!(bob.starts_with("\"Bob B.\" namespaces=\"accord\" ssh-ed25519 "), "{allowed}");
+    let bob_key = bob.split_once(" namespaces").unwrap().1;
+    // The reader's own allowed_signers: alice's line as published, Bob's key under principals.
+    let cases = [
+        ("\"Bob B.\"", None),
+        ("mallory,\"Bob B.\"", None),
+        ("mallory", Some("the key is allowed for principal mallory, but the package says the signer is Bob B.")),
+        ("\"bob b.\"", Some("the key is allowed for principal bob b., but the package says")),
+        ("bob-b", Some("the key is allowed for principal bob-b, but the package says")),
+        ("alice", Some("the key is allowed for principal alice, but the package says the signer is Bob B.")),
+    ];
+    let dir = tmp();
+    fs::create_dir(dir.path().join("mine")).unwrap();
+    fs::create_dir(dir.path().join("inbox")).unwrap();
+    for name in [document.to_string(), format!("{document}.minisig"), format!("{document}.sshsig")]
+        .into_iter()
+        .chain([format!("{document}.bob-b.minisig"), format!("{document}.bob-b.sshsig")])
+    {
+        fs::copy(package.join(&name), dir.path().join("inbox").join(&name)).unwrap();
+    }
+    let pkg = package.to_str().unwrap();
+    let doc = package.join(document);
+    for (principals, refused) in cases {
+        let file = format!("{alice}\n{principals} namespaces{bob_key}");
+        let mine = write(&dir, "mine/allowed_signers", file.as_bytes());
+        let mine = path(&mine);
+        // ssh-keygen, asked for the signer the package names.
+        let sig = package.join(format!("{document}.bob-b.sshsig"));
+        let args = ["-Y", "verify", "-f", mine, "-I", "Bob B.", "-n", NS, "-s", path(&sig)];
+        let ssh_keygen = ssh_keygen(&args, &bytes).status.success();
+        assert_eq!(ssh_keygen, refused.is_none(), "ssh-keygen, {principals}");
+        // accord, with the package and with the signatures next to a copy alone.
+        for args in [
+            vec![path(&doc), "--package", pkg, "--allowed-signers", mine],
+            vec!["inbox/council-resolution.pdf", "--allowed-signers", mine],
+        ] {
+            let out = accord(dir.path(), &[&["verify"][..], &args].concat());
+            assert_eq!(code(&out) == 0, ssh_keygen, "{principals}, {args:?}:\n{}", text(&out));
+            if let Some(refused) = refused {
+                assert!(text(&out).contains(refused), "{refused:?} not in:\n{}", text(&out));
+            } else {
+                assert!(text(&out).contains("valid signature by Bob B. ("), "{}", text(&out));
+            }
+        }
+    }
 }

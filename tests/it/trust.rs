@@ -16,9 +16,9 @@ use serde_json::Value;
 
 use crate::util::{
     accord, accord_command, assert_code, assert_error, assert_hides, assert_no_terminal_controls,
-    assert_shows, code, copy_dir, copy_of, forge_key, json_report, keygen, minisign, one_line_key,
-    output_within, replace_once, session, signed_example, snapshot, text, tool, TempDir, SHA256SUM,
-    SSH_KEYGEN,
+    assert_shows, at, code, copy_of, example_with, fingerprint_of, forge_key, json_report, keygen,
+    minisign, one_line_key, output_within, replace_once, session, snapshot, text, tool, verify,
+    TempDir, SHA256SUM, SSH_KEYGEN,
 };
 
 /// The genuine package, built and signed by alice.
@@ -43,22 +43,23 @@ fn world() -> &'static Path {
     static WORLD: OnceLock<TempDir> = OnceLock::new();
     WORLD
         .get_or_init(|| {
-            let world = tempfile::tempdir().expect("temp dir");
-            let dir = world.path();
-            copy_dir(signed_example(), dir);
-            keygen(dir, "carol");
-            fs::create_dir(dir.join("forger")).unwrap();
-            let forged =
-                forge_key(&dir.join("forger"), "alice", &dir.join("alice.pub"), [0x66; 32]);
-            let forged = forged.to_str().unwrap();
-            let out = accord(dir, &["build", "session.toml", "--key", forged, "--out", "forged"]);
-            assert_code(&out, 0);
-            let config = fs::read_to_string(dir.join("session.toml")).unwrap();
-            let other = replace_once(&config, "id = \"un-iom-2016\"", "id = \"un-iom-2016-test\"");
-            fs::write(dir.join("other.toml"), other).unwrap();
-            let out = accord(dir, &["build", "other.toml", "--key", "alice.key", "--out", "other"]);
-            assert_code(&out, 0);
-            world
+            example_with(|dir| {
+                keygen(dir, "carol");
+                fs::create_dir(dir.join("forger")).unwrap();
+                let forged =
+                    forge_key(&dir.join("forger"), "alice", &dir.join("alice.pub"), [0x66; 32]);
+                let forged = forged.to_str().unwrap();
+                let out =
+                    accord(dir, &["build", "session.toml", "--key", forged, "--out", "forged"]);
+                assert_code(&out, 0);
+                let config = fs::read_to_string(dir.join("session.toml")).unwrap();
+                let other =
+                    replace_once(&config, "id = \"un-iom-2016\"", "id = \"un-iom-2016-test\"");
+                fs::write(dir.join("other.toml"), other).unwrap();
+                let out =
+                    accord(dir, &["build", "other.toml", "--key", "alice.key", "--out", "other"]);
+                assert_code(&out, 0);
+            })
         })
         .path()
 }
@@ -68,19 +69,9 @@ fn fresh() -> TempDir {
     copy_of(world())
 }
 
-/// `accord verify ARGS…` in `dir`.
-fn verify(dir: &Path, args: &[&str]) -> Output {
-    accord(dir, &[&["verify"][..], args].concat())
-}
-
 /// `accord sign ARGS…` in `dir`.
 fn sign(dir: &Path, args: &[&str]) -> Output {
     accord(dir, &[&["sign"][..], args].concat())
-}
-
-/// `PACKAGE/NAME`.
-fn at(package: &str, name: &str) -> String {
-    format!("{package}/{name}")
 }
 
 /// The minisign key id of the public key file `path`, as accord prints it.
@@ -467,7 +458,10 @@ fn a_copy_of_another_package_names_its_package_and_fails_another_package_id() {
     let copy = copy.as_str();
     let out = verify(dir, &[copy, "--key", "alice.pub"]);
     assert_code(&out, 0);
-    assert_shows(&out, &format!("{copy}: MATCH {DOC} ({ROLE}), package un-iom-2016-test\n"));
+    let signing = fingerprint_of(&dir.join(OTHER));
+    let line =
+        format!("{copy}: MATCH {DOC} ({ROLE}), package un-iom-2016-test, fingerprint {signing}\n");
+    assert_shows(&out, &line);
     let right = [copy, "--key", "alice.pub", "--package-id", "un-iom-2016-test"];
     assert_code(&verify(dir, &right), 0);
     let genuine = [&at(PKG, DOC), "--key", "alice.pub", "--package-id", "un-iom-2016"];
@@ -640,8 +634,10 @@ fn valid_signatures_show_their_trusted_comment_in_text_and_json() {
     let tmp = fresh();
     let dir = tmp.path();
     let sha256 = accord::digest::sha256_hex(&fs::read(dir.join(PKG).join(DOC)).unwrap());
+    let signing = fingerprint_of(&dir.join(PKG));
     let comment = format!(
-        "accord file={DOC} sha256={sha256} role=\"{ROLE}\" package=un-iom-2016 signer=alice"
+        "accord file={DOC} sha256={sha256} role=\"{ROLE}\" package=un-iom-2016 \
+         fingerprint={signing} signer=alice"
     );
     let out = verify(dir, &[&at(PKG, DOC), "--package", PKG, "--key", "alice.pub"]);
     assert_code(&out, 0);

@@ -227,6 +227,24 @@ pub fn signed_example() -> &'static Path {
         .path()
 }
 
+/// A fresh copy of the [`signed_example`] with `more` done in it: where a test module's own
+/// world starts.
+pub fn example_with(more: impl FnOnce(&Path)) -> TempDir {
+    let world = copy_of(signed_example());
+    more(world.path());
+    world
+}
+
+/// `accord verify ARGS…` in `dir`.
+pub fn verify(dir: &Path, args: &[&str]) -> Output {
+    accord(dir, &[&["verify"][..], args].concat())
+}
+
+/// `PACKAGE/NAME`.
+pub fn at(package: &str, name: &str) -> String {
+    format!("{package}/{name}")
+}
+
 /// Writes the key pair `dir/NAME.key` (mode 0600, unencrypted) and `dir/NAME.pub` of a new
 /// key (from `seed`) that carries the key id of the public key file `like`, as a forger who
 /// edits the id bytes of a key would; returns the secret key's path.
@@ -324,4 +342,19 @@ pub fn assert_error(out: &Output, needle: &str) {
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
     assert_eq!(errors.len(), 1, "one error line expected:\n{}", text(out));
     assert!(errors[0].contains(needle), "{needle:?} not in {:?}", errors[0]);
+}
+
+/// The fingerprint of the package in `dir`, from its manifest as accord computes it.
+pub fn fingerprint_of(dir: &Path) -> String {
+    let manifest = std::fs::read(dir.join("manifest.json")).expect("read manifest.json");
+    accord::fingerprint::Fingerprint::of_manifest(&manifest).to_string()
+}
+
+/// The example config decided otherwise on one amendment, as an earlier genuine build might
+/// have been, and declaring that it supersedes the signing with fingerprint `superseded`.
+pub fn later_config(example: &str, superseded: &str) -> String {
+    let decided = "art2-1-crucial = \"reject\"";
+    let later = replace_once(example, decided, "art2-1-crucial = \"accept\"");
+    let id = "id = \"un-iom-2016\"\n";
+    replace_once(&later, id, &format!("{id}supersedes = [\"{superseded}\"]\n"))
 }
