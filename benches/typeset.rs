@@ -19,33 +19,40 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
-use accord::catalog::{Catalog, TEMPLATES};
+use accord::assemble;
 use accord::check::{self, Session};
 use accord::config::Loaded;
 use accord::date::Date;
-use accord::digest::{sha256_hex, FileDigest};
+use accord::digest::FileDigest;
 use accord::minisign::{self, SecretKey};
-use accord::package::{self, Document, Provenance};
+use accord::package::{self, Document};
 use accord::render::{self, Mode};
 use accord::seal::{self, Signer};
-use accord::typeset;
+use accord::set::TemplateSet;
+use accord::typeset::{self, Style};
 
 /// The example config, loaded and checked.
 fn example() -> (Loaded, Session) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/un-iom-2016.toml");
-    let loaded = Loaded::read(&path).expect("the shipped example config reads");
-    let session = check::check(&loaded, catalog()).session;
+    let loaded = Loaded::read(&path, &set().fields).expect("the shipped example config reads");
+    let session = check::check(&loaded, set()).session;
     (loaded, session)
 }
 
-fn catalog() -> &'static Catalog {
-    Catalog::get().expect("the embedded catalog")
+fn set() -> &'static TemplateSet {
+    TemplateSet::builtin().expect("the built-in template set")
+}
+
+fn style() -> Style<'static> {
+    let (name, source) = set().style();
+    Style { name, source }
 }
 
 /// The templates of the agreement and of the resolution.
-fn templates() -> (&'static str, &'static str) {
-    let package = catalog().package(1);
-    (package[0].template, package[1].template)
+fn templates() -> (String, String) {
+    let mut package = set().catalog.package(1);
+    let resolution = package.remove(1).template;
+    (package.remove(0).template, resolution)
 }
 
 fn evict_all() {
@@ -66,23 +73,31 @@ fn configured(
 fn render_and_typeset(c: &mut Criterion) {
     let (_, session) = example();
     let (agreement, resolution) = templates();
-    let date: Date = session.pdf_date(false);
-    let original1 = render::render(agreement, &session, Mode::Clean, Some((1, 2))).expect("render");
-    let original2 = render::render(agreement, &session, Mode::Clean, Some((2, 2))).expect("render");
-    let resolution = render::render(resolution, &session, Mode::Clean, None).expect("render");
+    let (agreement, resolution) = (agreement.as_str(), resolution.as_str());
+    let date: Date = assemble::pdf_date(set(), &session, Mode::Clean);
+    let original1 =
+        render::render(set(), agreement, &session, Mode::Clean, Some((1, 2))).expect("render");
+    let original2 =
+        render::render(set(), agreement, &session, Mode::Clean, Some((2, 2))).expect("render");
+    let resolution =
+        render::render(set(), resolution, &session, Mode::Clean, None).expect("render");
     // Loads the embedded fonts (once per process) outside the measurements.
-    typeset::typeset("warmup", &original1.source, date).expect("typeset");
+    typeset::typeset("warmup", &original1.source, style(), date).expect("typeset");
 
     let mut group = configured(c);
     group.bench_function("render/agreement-original", |b| {
         b.iter(|| {
-            render::render(agreement, black_box(&session), Mode::Clean, Some((1, 2))).unwrap()
+            render::render(set(), agreement, black_box(&session), Mode::Clean, Some((1, 2)))
+                .unwrap()
         })
     });
     group.bench_function("typeset-cold/agreement-original", |b| {
         b.iter_batched(
             evict_all,
-            |()| typeset::typeset("bench/original-1", black_box(&original1.source), date).unwrap(),
+            |()| {
+                typeset::typeset("bench/original-1", black_box(&original1.source), style(), date)
+                    .unwrap()
+            },
             BatchSize::PerIteration,
         )
     });
@@ -90,9 +105,15 @@ fn render_and_typeset(c: &mut Criterion) {
         b.iter_batched(
             evict_all,
             |()| {
-                let r = render::render(agreement, black_box(&session), Mode::Clean, Some((1, 2)))
-                    .unwrap();
-                typeset::typeset("bench/original-1", &r.source, date).unwrap()
+                let r = render::render(
+                    set(),
+                    agreement,
+                    black_box(&session),
+                    Mode::Clean,
+                    Some((1, 2)),
+                )
+                .unwrap();
+                typeset::typeset("bench/original-1", &r.source, style(), date).unwrap()
             },
             BatchSize::PerIteration,
         )
@@ -101,22 +122,25 @@ fn render_and_typeset(c: &mut Criterion) {
         b.iter_batched(
             || {
                 evict_all();
-                typeset::typeset("bench/original-1", &original1.source, date).unwrap();
+                typeset::typeset("bench/original-1", &original1.source, style(), date).unwrap();
             },
-            |()| typeset::typeset("bench/original-2", black_box(&original2.source), date).unwrap(),
+            |()| {
+                typeset::typeset("bench/original-2", black_box(&original2.source), style(), date)
+                    .unwrap()
+            },
             BatchSize::PerIteration,
         )
     });
     group.bench_function("layout-cold/agreement-original", |b| {
         b.iter_batched(
             evict_all,
-            |()| typeset::layout("bench/original-1", black_box(&original1.source), date),
+            |()| typeset::layout("bench/original-1", black_box(&original1.source), style(), date),
             BatchSize::PerIteration,
         )
     });
     group.bench_function("pdf-export/agreement-original", |b| {
         b.iter_batched(
-            || typeset::layout("bench/original-1", &original1.source, date).unwrap(),
+            || typeset::layout("bench/original-1", &original1.source, style(), date).unwrap(),
             |laidout| laidout.pdf().unwrap(),
             BatchSize::PerIteration,
         )
@@ -124,7 +148,10 @@ fn render_and_typeset(c: &mut Criterion) {
     group.bench_function("typeset-cold/council-resolution", |b| {
         b.iter_batched(
             evict_all,
-            |()| typeset::typeset("bench/resolution", black_box(&resolution.source), date).unwrap(),
+            |()| {
+                typeset::typeset("bench/resolution", black_box(&resolution.source), style(), date)
+                    .unwrap()
+            },
             BatchSize::PerIteration,
         )
     });
@@ -143,11 +170,11 @@ struct BenchPackage {
 
 fn sealed_package() -> BenchPackage {
     let (loaded, session) = example();
-    let planned = catalog().package(1).remove(0);
-    let date = session.pdf_date(false);
-    let r =
-        render::render(planned.template, &session, Mode::Clean, planned.original).expect("render");
-    let t = typeset::typeset(&format!("bench/{}", planned.file_name), &r.source, date)
+    let planned = set().catalog.package(1).remove(0);
+    let date = assemble::pdf_date(set(), &session, Mode::Clean);
+    let r = render::render(set(), &planned.template, &session, Mode::Clean, planned.original)
+        .expect("render");
+    let t = typeset::typeset(&format!("bench/{}", planned.file_name), &r.source, style(), date)
         .expect("typeset");
     let docs = vec![Document {
         file_name: planned.file_name.clone(),
@@ -155,17 +182,8 @@ fn sealed_package() -> BenchPackage {
         pages: t.pages,
         pdf: t.pdf.clone(),
     }];
-    let provenance = Provenance {
-        package_id: "bench".into(),
-        supersedes: Vec::new(),
-        config_sha256: sha256_hex(loaded.text.as_bytes()),
-        templates: TEMPLATES
-            .iter()
-            .map(|(name, text)| (name.to_string(), sha256_hex(text.as_bytes())))
-            .collect(),
-        accord_version: env!("CARGO_PKG_VERSION").into(),
-        typst_version: typeset::TYPST_VERSION.into(),
-    };
+    let mut provenance = assemble::provenance(set(), &loaded, &session);
+    provenance.package_id = "bench".into();
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("bench");
     let signer = Signer::new("bench", SecretKey::generate().expect("key")).expect("signer");

@@ -39,9 +39,12 @@ pub enum Command {
     /// List every problem that keeps a config from being signature-ready (exit 0 only when ready).
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
-    /// Typeset the originals and the Council resolution (or, with --draft, the redline draft).
+    /// Typeset the documents of a package (or, with --draft, the draft with proposed changes).
     #[command(after_help = AFTER_HELP)]
     Build(BuildArgs),
+    /// Print the JSON Schema of a session config, for TOML editors (taplo, Even Better TOML).
+    #[command(after_help = AFTER_HELP)]
+    Schema(SchemaArgs),
     /// Create a signing key pair in minisign format (NAME.pub and NAME.key).
     #[command(after_help = AFTER_HELP)]
     Keygen(KeygenArgs),
@@ -56,11 +59,24 @@ pub enum Command {
     ReadPdf,
 }
 
+/// Which template set to use.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TemplatesArgs {
+    /// Template set directory (catalog.toml, fields.toml and the templates); default: the
+    /// built-in set.
+    #[arg(long = "templates", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 /// Arguments of `accord init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to write the starter config (never overwritten); prints it when omitted.
+    /// Where to write the starter config (never overwritten), and accord.schema.json next to
+    /// it; prints the config when omitted.
     pub path: Option<PathBuf>,
+    /// The template set.
+    #[command(flatten)]
+    pub templates: TemplatesArgs,
 }
 
 /// Arguments of `accord check`.
@@ -69,6 +85,17 @@ pub struct CheckArgs {
     /// Session config files (TOML) to check.
     #[arg(required = true, value_name = "CONFIG")]
     pub configs: Vec<PathBuf>,
+    /// The template set.
+    #[command(flatten)]
+    pub templates: TemplatesArgs,
+}
+
+/// Arguments of `accord schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The template set.
+    #[command(flatten)]
+    pub templates: TemplatesArgs,
 }
 
 /// Where the passphrase of an encrypted secret key comes from.
@@ -103,6 +130,9 @@ pub struct BuildArgs {
     /// Also write the generated Typst sources into this directory (for debugging and benchmarks).
     #[arg(long, value_name = "DIR", hide = true)]
     pub dump_typst: Option<PathBuf>,
+    /// The template set.
+    #[command(flatten)]
+    pub templates: TemplatesArgs,
 }
 
 /// Arguments of `accord keygen`.
@@ -175,6 +205,9 @@ pub struct VerifyArgs {
     /// those bytes (exit 0 only when every document is reproduced and the package verifies).
     #[arg(long, value_name = "CONFIG", requires = "package")]
     pub rebuild: Option<PathBuf>,
+    /// The template set the package was built with, for --rebuild (default: the built-in set).
+    #[arg(long = "templates", value_name = "DIR", requires = "rebuild")]
+    pub templates: Option<PathBuf>,
     /// Print a stable machine-readable JSON report instead of text.
     #[arg(long)]
     pub json: bool,

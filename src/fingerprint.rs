@@ -80,6 +80,15 @@ impl Fingerprint {
         &self.0
     }
 
+    /// The line `build` and `sign` print with a signed package's fingerprint: what it is,
+    /// and what to do with it.
+    pub fn publish_line(&self) -> String {
+        format!(
+            "  package fingerprint {self}: publish it with your public key; recipients check \
+             copies against it (accord verify --fingerprint)"
+        )
+    }
+
     /// The written form of `digits` (exactly [`DIGITS`] lowercase hex digits).
     fn from_digits(digits: &str) -> Self {
         let groups: Vec<&str> =

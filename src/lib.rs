@@ -12,8 +12,8 @@
 //!
 //! `unsafe` code is forbidden (`Cargo.toml`'s `[lints]`).
 
+pub mod assemble;
 pub mod attestation;
-pub mod catalog;
 pub mod chars;
 pub mod check;
 pub mod cli;
@@ -25,6 +25,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod fonts;
 pub mod fsio;
+pub mod location;
 pub mod manifest;
 pub mod minisign;
 pub mod output;
@@ -32,6 +33,7 @@ pub mod package;
 pub mod pdftext;
 pub mod render;
 pub mod seal;
+pub mod set;
 pub mod sshsig;
 pub mod typeset;
 pub mod verify;

@@ -36,12 +36,15 @@ use serde::{Deserialize, Serialize};
 use crate::chars::{forbidden, visible, Shown};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
+use crate::fsio;
 use crate::minisign::PublicKey;
 
 /// Value of the `format` field.
 pub const FORMAT: &str = "accord-manifest/1";
 /// File name of the manifest inside a package.
 pub const FILE_NAME: &str = "manifest.json";
+/// Largest manifest read: a manifest of a package takes a few KB.
+pub const MAX_BYTES: u64 = 1 << 20;
 /// Role recorded in the trusted comment of manifest signatures.
 pub const ROLE: &str = "manifest";
 /// Role recorded in the trusted comment of the signatures of `SHA256SUMS`.
@@ -119,6 +122,14 @@ pub struct SignatureEntry {
     pub key_id: String,
     /// Signature file in the package.
     pub signature_file: String,
+}
+
+/// Reads and parses `manifest.json` of the package in `dir` (its signatures unchecked):
+/// the manifest and its bytes. The one reader of manifests.
+pub fn read(dir: &Path) -> Result<(Manifest, Vec<u8>)> {
+    let path = dir.join(FILE_NAME);
+    let bytes = fsio::read_regular(&path, "manifest", MAX_BYTES)?;
+    Ok((Manifest::parse(&bytes, &path)?, bytes))
 }
 
 impl Manifest {

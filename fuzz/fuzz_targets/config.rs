@@ -4,25 +4,27 @@
 
 use std::path::Path;
 
-use accord::catalog::Catalog;
+use accord::assemble;
 use accord::config::Loaded;
 use accord::render::{render, Mode};
+use accord::set::TemplateSet;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(loaded) = Loaded::parse(Path::new("fuzz.toml"), data.to_vec()) else { return };
-    let catalog = Catalog::get().expect("the embedded catalog");
-    let checked = accord::check::check(&loaded, catalog);
+    let set = TemplateSet::builtin().expect("the built-in template set");
+    let Ok(loaded) = Loaded::parse(Path::new("fuzz.toml"), data.to_vec(), &set.fields) else {
+        return;
+    };
+    let checked = accord::check::check(&loaded, set);
     let session = &checked.session;
     if !checked.problems.iter().any(|p| p.invalid) {
-        for doc in catalog.draft() {
-            render(doc.template, session, Mode::Draft, doc.original).expect("draft renders");
+        for doc in assemble::plan(set, session, Mode::Draft) {
+            render(set, &doc.template, session, Mode::Draft, doc.original).expect("draft renders");
         }
     }
     if checked.problems.is_empty() {
-        let originals = session.signing.originals.value.expect("checked");
-        for doc in catalog.package(originals) {
-            render(doc.template, session, Mode::Clean, doc.original).expect("renders");
+        for doc in assemble::plan(set, session, Mode::Clean) {
+            render(set, &doc.template, session, Mode::Clean, doc.original).expect("renders");
         }
     }
 });

@@ -1,5 +1,6 @@
 //! Is a config signature-ready? Lists every problem with its file:line:col and key, and turns
-//! the config into the validated [`Session`] that `render` reads.
+//! the config into the validated [`Session`] that `render` reads, by the fields its template
+//! set declares.
 //!
 //! Problems come in two kinds: *unfinished* (an unfilled placeholder, an undecided
 //! amendment, a missing value) blocks only signature-ready builds, while *invalid* (an
@@ -14,14 +15,15 @@ use std::fmt;
 use std::ops::Range;
 
 pub use placeholder::unfilled;
-pub use session::{Council, Field, Session, Signatory, Signing, WorkingGroup};
+pub use session::{Field, Session, Value, FALLBACK_DATE};
 
-use crate::catalog::Catalog;
 use crate::chars::{composed, describe, text_problem, visible};
-use crate::config::{self, Decision, Loaded, Location, Text};
+use crate::config::{Decision, Loaded, Raw, Text, AMENDMENTS, ID, SUPERSEDES};
 use crate::date::Date;
 use crate::fingerprint::Fingerprint;
 use crate::fonts;
+use crate::location::Location;
+use crate::set::{out_of_bounds, table_of, FieldSpec, Kind, Literal, TemplateSet};
 
 /// The directory of draft builds under the output directory, which no package id may name.
 pub const DRAFTS: &str = "drafts";
@@ -56,38 +58,40 @@ pub struct Checked {
     pub problems: Vec<Problem>,
 }
 
-/// Checks `loaded` against the documents of `catalog`.
-pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
+/// Checks `loaded` against the fields and documents of `set`.
+pub fn check(loaded: &Loaded, set: &TemplateSet) -> Checked {
     let mut c = Collector { loaded, problems: Vec::new() };
     let config = &loaded.config;
-    if c.text("id", &config.id).value.is_some() {
-        if let Err(why) = valid_id(config.id.get_ref()) {
-            c.push(&config.id.span(), "id", why, true);
+    let id = match &config.id {
+        Some(id) => {
+            if c.text(ID, id).value.is_some() {
+                if let Err(why) = valid_id(id.get_ref()) {
+                    c.push(&id.span(), ID, why, true);
+                }
+            }
+            id.get_ref().trim().to_string()
+        }
+        None => {
+            let why = "is missing; add it at the top, e.g. id = \"un-iom-2016\"".to_string();
+            c.push(&(0..0), ID, why, true);
+            String::new()
+        }
+    };
+    let supersedes = c.supersedes();
+    let mut fields = Vec::new();
+    for spec in set.fields.all() {
+        match config.values.get(&spec.key) {
+            Some(raw) => fields.push(c.value(&spec.key, &spec.kind, raw, spec.example.as_ref())),
+            None if spec.required => fields.push(c.missing(spec)),
+            None => {}
         }
     }
-    let supersedes = c.supersedes(config);
-    let signing = c.signing(&config.signing, catalog);
-    let united_nations = c.signatory(&config.signatories.united_nations, "united_nations");
-    let iom = c.signatory(&config.signatories.iom, "iom");
-    let (council, meeting) = c.council(config, signing.date.value);
-    let working_group = WorkingGroup {
-        meeting: c.text("working_group.meeting", &config.working_group.meeting),
-        date: c.date("working_group.date", &config.working_group.date),
-    };
-    c.draft_comes_first(&working_group.date, meeting, signing.date.value);
-    let amendments = c.amendments(config, catalog);
+    for spec in set.fields.all() {
+        c.rules(spec, &fields);
+    }
+    let amendments = c.amendments(set);
     c.problems.sort_by_key(|p| (p.location.line, p.location.col));
-    let session = Session {
-        id: config.id.get_ref().trim().to_string(),
-        supersedes,
-        signing,
-        united_nations,
-        iom,
-        council,
-        working_group,
-        amendments,
-    };
-    Checked { session, problems: c.problems }
+    Checked { session: Session { id, supersedes, fields, amendments }, problems: c.problems }
 }
 
 /// Collects problems for one loaded config.
@@ -105,12 +109,52 @@ impl Collector<'_> {
         self.problems.push(Problem { location, key: key.to_string(), message, invalid });
     }
 
-    fn field<T>(&self, key: &str, span: &Range<usize>, value: Option<T>) -> Field<T> {
+    fn field(&self, key: &str, span: &Range<usize>, value: Option<Value>) -> Field {
         Field { key: key.to_string(), location: self.loaded.locate(span), value }
     }
 
+    /// The value of `key`, of `kind`, as written in `raw`.
+    fn value(&mut self, key: &str, kind: &Kind, raw: &Raw, example: Option<&Literal>) -> Field {
+        let span = raw.span();
+        let value = match (kind, raw) {
+            (Kind::Text, Raw::Text(text)) => self.text(key, text).value,
+            (Kind::Date, Raw::Text(text)) => self.date(key, text),
+            (Kind::Choice(choices), Raw::Text(text)) => {
+                self.text(key, text).value.filter(|value| match value {
+                    Value::Text(chosen) if !choices.values.contains(chosen) => {
+                        self.push(&span, key, choices.refusal(chosen), true);
+                        false
+                    }
+                    _ => true,
+                })
+            }
+            (Kind::Integer { min, max }, Raw::Integer(n)) => {
+                match out_of_bounds(*n.get_ref(), *min, *max) {
+                    Some(why) => {
+                        self.push(&span, key, why, true);
+                        None
+                    }
+                    None => Some(Value::Integer(*n.get_ref())),
+                }
+            }
+            (Kind::YesNo, Raw::Bool(b)) => Some(Value::Bool(*b.get_ref())),
+            (Kind::List(list), Raw::List(items)) => {
+                let fields: Vec<Field> = items
+                    .get_ref()
+                    .iter()
+                    .map(|item| self.value(key, &list.items, item, None))
+                    .collect();
+                self.count(key, list, &fields, &span, example);
+                Some(Value::List(fields))
+            }
+            // The config's reader gives each kind its own raw type.
+            _ => None,
+        };
+        self.field(key, &span, value)
+    }
+
     /// A text value: filled, of sane length, and drawable by the document font.
-    fn text(&mut self, key: &str, field: &Text) -> Field<String> {
+    fn text(&mut self, key: &str, field: &Text) -> Field {
         let value = field.get_ref();
         let span = field.span();
         let problem = if let Some(why) = unfilled(value) {
@@ -139,24 +183,92 @@ impl Collector<'_> {
                 self.push(&span, key, message, invalid);
                 self.field(key, &span, None)
             }
-            None => self.field(key, &span, Some(composed(value.trim()))),
+            None => self.field(key, &span, Some(Value::Text(composed(value.trim())))),
         }
     }
 
     /// A date value: filled and a real calendar date.
-    fn date(&mut self, key: &str, field: &Text) -> Field<Date> {
+    fn date(&mut self, key: &str, field: &Text) -> Option<Value> {
         let span = field.span();
-        let date = self
-            .text(key, field)
-            .value
-            .and_then(|text| Date::parse(&text).map_err(|e| self.push(&span, key, e, true)).ok());
-        self.field(key, &span, date)
+        match self.text(key, field).value {
+            Some(Value::Text(text)) => match Date::parse(&text) {
+                Ok(date) => Some(Value::Date(date)),
+                Err(why) => {
+                    self.push(&span, key, why, true);
+                    None
+                }
+            },
+            _ => None,
+        }
+    }
+
+    /// How many items the list `key` holds, and each at most once when it must be.
+    fn count(
+        &mut self,
+        key: &str,
+        list: &crate::set::ListSpec,
+        items: &[Field],
+        span: &Range<usize>,
+        example: Option<&Literal>,
+    ) {
+        let name = &list.item_name;
+        let e_g = example.map(|e| format!("; write e.g. {}", e.to_toml())).unwrap_or_default();
+        if items.is_empty() && list.min_items > 0 {
+            self.push(span, key, format!("lists no {name}{e_g}"), false);
+        } else if items.len() < list.min_items {
+            let msg =
+                format!("lists {} {name}(s), fewer than {}{e_g}", items.len(), list.min_items);
+            self.push(span, key, msg, false);
+        } else if let Some(max) = list.max_items.filter(|max| items.len() > *max) {
+            let msg = format!("lists {} {name}(s), more than {max}; remove some", items.len());
+            self.push(span, key, msg, true);
+        }
+        if !list.unique {
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            let Some(value) = &item.value else { continue };
+            if items[..i].iter().any(|other| other.value.as_ref() == Some(value)) {
+                let shown = match value {
+                    Value::Text(text) => format!("{text:?}"),
+                    other => format!("{other:?}"),
+                };
+                let msg = format!("lists {shown} twice; list each {name} once");
+                self.push_at(item.location.clone(), key, msg, true);
+            }
+        }
+    }
+
+    /// A required field the config leaves out, placed where it belongs.
+    fn missing(&mut self, spec: &FieldSpec) -> Field {
+        let config = &self.loaded.config;
+        let mut table = spec.table();
+        let span = loop {
+            if let Some(span) = config.tables.get(table) {
+                break span.clone();
+            }
+            if table.is_empty() {
+                break 0..0;
+            }
+            table = table_of(table);
+        };
+        let under = match spec.table() {
+            "" => " at the top".to_string(),
+            table => format!(" under [{table}]"),
+        };
+        let example = spec.example.clone().or_else(|| spec.starter_value());
+        let e_g = example.map(|e| format!(", e.g. {} = {}", spec.name(), e.to_toml()));
+        let msg = format!("is missing; add it{under}{}", e_g.unwrap_or_default());
+        self.push(&span, &spec.key, msg, false);
+        self.field(&spec.key, &span, None)
     }
 
     /// The fingerprints of the earlier signings the package supersedes: each one whole and
     /// listed once (that it is not the package's own is checked when it is sealed).
-    fn supersedes(&mut self, config: &config::Config) -> Vec<Fingerprint> {
+    fn supersedes(&mut self) -> Vec<Fingerprint> {
+        let config = &self.loaded.config;
         let mut found: Vec<Fingerprint> = Vec::new();
+        let mut problems = Vec::new();
         for text in config.supersedes.iter().flat_map(|list| list.get_ref()) {
             let message = match Fingerprint::parse(text.get_ref()) {
                 Ok(fingerprint) if !found.contains(&fingerprint) => {
@@ -172,127 +284,42 @@ impl Collector<'_> {
                     visible(text.get_ref())
                 ),
             };
-            self.push(&text.span(), "supersedes", message, true);
+            problems.push((text.span(), message));
+        }
+        for (span, message) in problems {
+            self.push(&span, SUPERSEDES, message, true);
         }
         found
     }
 
-    /// The `[signing]` table: date, place, originals, languages.
-    fn signing(&mut self, s: &config::Signing, catalog: &Catalog) -> Signing {
-        let date = self.date("signing.date", &s.date);
-        let place = self.text("signing.place", &s.place);
-        let n = *s.originals.get_ref();
-        let max = catalog.max_originals;
-        let originals = if (1..=max).contains(&n) {
-            Some(n)
-        } else {
-            let msg = format!("must be from 1 to {max}, not {n}");
-            self.push(&s.originals.span(), "signing.originals", msg, true);
-            None
+    /// The rules of the date field `spec`: not before, not after, another date field.
+    fn rules(&mut self, spec: &FieldSpec, fields: &[Field]) {
+        let date = |key: &str| {
+            fields.iter().find(|f| f.key == key).and_then(|f| match f.value {
+                Some(Value::Date(date)) => Some((date, f.location.clone())),
+                _ => None,
+            })
         };
-        let originals = self.field("signing.originals", &s.originals.span(), originals);
-        if s.languages.get_ref().is_empty() {
-            let msg = "lists no language; write e.g. [\"English\"]".to_string();
-            self.push(&s.languages.span(), "signing.languages", msg, false);
-        }
-        let languages: Vec<Field<String>> =
-            s.languages.get_ref().iter().map(|l| self.text("signing.languages", l)).collect();
-        self.languages(&languages, catalog);
-        Signing { date, place, originals, languages }
-    }
-
-    /// Each language once, and only those the templates hold a text in: an original may not
-    /// claim a text it does not contain.
-    fn languages(&mut self, languages: &[Field<String>], catalog: &Catalog) {
-        for (i, field) in languages.iter().enumerate() {
-            let Some(language) = &field.value else { continue };
-            let at = field.location.clone();
-            if languages[..i].iter().any(|other| other.value.as_ref() == Some(language)) {
-                let msg = format!("lists {language:?} twice; list each language once");
-                self.push_at(at, "signing.languages", msg, true);
-            } else if !catalog.languages.contains(language) {
-                let msg = format!(
-                    "the templates hold the text of the documents in {} only, so an original \
-                     cannot say it is in {language}: a {language} text would go in templates/, \
-                     listed under `languages` in templates/catalog.toml; remove {language:?} or \
-                     add that text",
-                    catalog.languages.join(" and ")
-                );
-                self.push_at(at, "signing.languages", msg, true);
+        let Some((value, at)) = date(&spec.key) else { return };
+        for rule in &spec.rules {
+            if let Some((other, _)) =
+                date(&rule.other).filter(|(other, _)| !rule.kept(value, *other))
+            {
+                let msg = rule.message(&value.to_string(), &other.to_string());
+                self.push_at(at.clone(), &spec.key, msg, true);
             }
-        }
-    }
-
-    /// One signatory's name and title.
-    fn signatory(&mut self, who: &config::Signatory, party: &str) -> Signatory {
-        Signatory {
-            name: self.text(&format!("signatories.{party}.name"), &who.name),
-            title: self.text(&format!("signatories.{party}.title"), &who.title),
-        }
-    }
-
-    /// The `[council]` table, and the order of the signing and the Council meeting.
-    fn council(
-        &mut self,
-        config: &config::Config,
-        signed: Option<Date>,
-    ) -> (Council, Option<Date>) {
-        let council = config.council.get_ref();
-        let session = self.text("council.session", &council.session);
-        let session_symbol = self.text("council.session_symbol", &council.session_symbol);
-        let meeting = council.meeting_date.as_ref().map(|d| self.date("council.meeting_date", d));
-        let agenda_item = self.text("council.agenda_item", &council.agenda_item);
-        let revised_agenda = match &council.revised_agenda {
-            Some(flag) => self.field("council.revised_agenda", &flag.span(), Some(*flag.get_ref())),
-            None => {
-                let msg = "is missing; write revised_agenda = true or false".to_string();
-                self.push(&config.council.span(), "council.revised_agenda", msg, false);
-                self.field("council.revised_agenda", &config.council.span(), None)
-            }
-        };
-        let proposal_symbol = self.text("council.proposal_symbol", &council.proposal_symbol);
-        let meeting = meeting.and_then(|m| m.value);
-        if let (Some(signed), Some(met)) = (signed, meeting) {
-            if signed < met {
-                let msg =
-                    format!("the signing date {signed} is before the Council meeting on {met}");
-                self.push(&config.signing.date.span(), "signing.date", msg, true);
-            }
-        }
-        (Council { session, session_symbol, agenda_item, revised_agenda, proposal_symbol }, meeting)
-    }
-
-    /// The Working Group issues the draft before the Council meets and before the signing.
-    fn draft_comes_first(
-        &mut self,
-        date: &Field<Date>,
-        meeting: Option<Date>,
-        signed: Option<Date>,
-    ) {
-        let Some(drafted) = date.value else { return };
-        let later = [("Council meeting", meeting), ("signing", signed)];
-        if let Some((what, Some(when))) =
-            later.into_iter().find(|(_, when)| when.is_some_and(|w| w < drafted))
-        {
-            let msg = format!(
-                "the Working Group date {drafted} is after the {what} on {when}; the draft comes first"
-            );
-            self.push_at(date.location.clone(), &date.key, msg, true);
         }
     }
 
     /// The `[amendments]` table: a decision on every amendment the catalog lists, and no other.
-    fn amendments(
-        &mut self,
-        config: &config::Config,
-        catalog: &Catalog,
-    ) -> BTreeMap<String, Decision> {
-        let known: BTreeSet<&str> = catalog.amendments.iter().map(String::as_str).collect();
-        let table_span = config.amendments.as_ref().map_or(0..0, |a| a.span());
-        let decided = config.amendments.as_ref().map(|a| a.get_ref());
-        for id in &known {
-            let key = format!("amendments.{id}");
-            match decided.and_then(|d| d.iter().find(|(k, _)| k.get_ref() == id)) {
+    fn amendments(&mut self, set: &TemplateSet) -> BTreeMap<String, Decision> {
+        let config = &self.loaded.config;
+        let known: BTreeSet<&str> = set.catalog.amendments.iter().map(|a| a.id.as_str()).collect();
+        let table_span = config.amendments_at.clone().unwrap_or(0..0);
+        let decided = &config.amendments;
+        for amendment in &set.catalog.amendments {
+            let key = format!("{AMENDMENTS}.{}", amendment.id);
+            match decided.iter().find(|(k, _)| *k.get_ref() == amendment.id) {
                 None => {
                     let msg = "is not decided; write \"accept\" or \"reject\"".to_string();
                     self.push(&table_span, &key, msg, false);
@@ -304,14 +331,19 @@ impl Collector<'_> {
                 Some(_) => {}
             }
         }
-        for (id, _) in decided.into_iter().flatten() {
+        for (id, _) in decided {
             if !known.contains(id.get_ref().as_str()) {
-                let list = known.iter().copied().collect::<Vec<_>>().join(", ");
-                let msg = format!("is not a proposed amendment of the draft; known ids: {list}");
-                self.push(&id.span(), &format!("amendments.{}", id.get_ref()), msg, true);
+                let msg = match known.is_empty() {
+                    true => "is not a proposed amendment: this template set proposes none".into(),
+                    false => {
+                        let list = known.iter().copied().collect::<Vec<_>>().join(", ");
+                        format!("is not a proposed amendment of the draft; known ids: {list}")
+                    }
+                };
+                self.push(&id.span(), &format!("{AMENDMENTS}.{}", id.get_ref()), msg, true);
             }
         }
-        decided.into_iter().flatten().map(|(id, d)| (id.get_ref().clone(), *d.get_ref())).collect()
+        decided.iter().map(|(id, d)| (id.get_ref().clone(), *d.get_ref())).collect()
     }
 }
 
@@ -335,7 +367,20 @@ fn valid_id(id: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_id;
+    use std::path::Path;
+
+    use super::{check, valid_id, Value};
+    use crate::config::Loaded;
+    use crate::set::TemplateSet;
+
+    const EXAMPLE: &str = include_str!("../../config/un-iom-2016.toml");
+
+    fn problems(text: &str) -> Vec<String> {
+        let set = TemplateSet::builtin().unwrap();
+        let loaded =
+            Loaded::parse(Path::new("c.toml"), text.as_bytes().to_vec(), &set.fields).unwrap();
+        check(&loaded, set).problems.iter().map(ToString::to_string).collect()
+    }
 
     #[test]
     fn package_ids_cannot_escape_the_output_directory() {
@@ -343,5 +388,53 @@ mod tests {
             assert!(valid_id(bad).is_err(), "{bad:?}");
         }
         assert!(valid_id("un-iom-2016").is_ok());
+    }
+
+    #[test]
+    fn the_example_is_signature_ready_and_its_values_typed() {
+        let set = TemplateSet::builtin().unwrap();
+        let loaded = Loaded::parse(Path::new("c.toml"), EXAMPLE.into(), &set.fields).unwrap();
+        let checked = check(&loaded, set);
+        assert_eq!(checked.problems, []);
+        let session = checked.session;
+        assert_eq!(session.integer("signing.originals"), Some(2));
+        assert_eq!(session.date("council.meeting_date").unwrap().to_string(), "2016-06-30");
+        let Some(Value::List(languages)) = &session.get("signing.languages").unwrap().value else {
+            panic!("a list")
+        };
+        assert_eq!(languages[0].value, Some(Value::Text("English".into())));
+        assert_eq!(session.originals(set.catalog.originals_field.as_deref()), 2);
+        assert_eq!(session.pdf_date(&set.catalog.draft_date).to_string(), "2016-06-03");
+    }
+
+    #[test]
+    fn a_missing_key_is_unfinished_and_placed_in_its_table() {
+        let found = problems(&EXAMPLE.replacen("place = \"New York\"\n", "", 1));
+        assert_eq!(
+            found,
+            ["c.toml:12:1: signing.place: is missing; add it under [signing], e.g. place = \"New York\""]
+        );
+        let found = problems(&EXAMPLE.replacen(
+            "[working_group]\nmeeting = \"Fourteenth meeting\"\ndate = \"2016-06-03\"\n",
+            "",
+            1,
+        ));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with(
+                "c.toml:1:1: working_group.meeting: is missing; add it under [working_group]"
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn every_rule_broken_is_named() {
+        let found = problems(&EXAMPLE.replacen("\"2016-06-03\"", "\"2016-10-01\"", 1));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].ends_with("after the Council meeting on 2016-06-30; the draft comes first")
+        );
+        assert!(found[1].ends_with("after the signing on 2016-09-19; the draft comes first"));
     }
 }

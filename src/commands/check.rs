@@ -4,8 +4,7 @@
 //! whatever would stop the build (a value wider than its box, say) stops the check too, so
 //! "signature-ready" means the build will succeed.
 
-use super::build;
-use crate::catalog::Catalog;
+use crate::assemble;
 use crate::chars::Shown as _;
 use crate::check;
 use crate::cli::CheckArgs;
@@ -13,20 +12,22 @@ use crate::config::Loaded;
 use crate::error::{Exit, Result};
 use crate::output;
 use crate::render::Mode;
+use crate::set::TemplateSet;
 use crate::typeset;
 
 /// Runs `accord check`: exit 0 only when every config is signature-ready.
 pub fn run(args: &CheckArgs) -> Result<Exit> {
     typeset::preload();
-    let catalog = Catalog::get()?;
-    Ok(super::each_config(&args.configs, |path| {
-        let loaded = Loaded::read(path)?;
-        let checked = check::check(&loaded, catalog);
+    let set = TemplateSet::open(args.templates.dir.as_deref())?;
+    Ok(super::batch::each_config(&args.configs, |path| {
+        let loaded = Loaded::read(path, &set.fields)?;
+        let checked = check::check(&loaded, &set);
         let mut problems: Vec<String> = checked.problems.iter().map(|p| p.to_string()).collect();
         if problems.is_empty() {
-            let originals = checked.session.signing.originals.value.unwrap_or(1);
-            let planned = catalog.package(originals);
-            if let Err(err) = build::documents(&checked.session, &planned, Mode::Clean, None) {
+            let planned = assemble::plan(&set, &checked.session, Mode::Clean);
+            if let Err(err) =
+                assemble::documents(&set, &checked.session, &planned, Mode::Clean, None)
+            {
                 problems.push(err.message);
             }
             // typst's memo cache only grows; keep long runs' memory bounded.

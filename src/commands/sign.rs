@@ -57,7 +57,7 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
     );
     written.iter().for_each(|name| text.push_str(&format!("  {name}\n")));
     let fingerprint = Fingerprint::of_manifest(&sealed.manifest_bytes);
-    text.push_str(&format!("{}\n", super::build::fingerprint_line(&fingerprint)));
+    text.push_str(&format!("{}\n", fingerprint.publish_line()));
     output::print(&text)?;
     Ok(Exit::Success)
 }

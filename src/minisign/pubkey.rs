@@ -4,7 +4,10 @@
 
 use ed25519_dalek::VerifyingKey;
 
-use super::{encode, parse_error, split_lines, KeyId, SIG_ALG, UNTRUSTED_PREFIX};
+use super::format::{
+    comment_line, decode_exact, encode, parse_error, split_lines, KeyId, SIG_ALG,
+    UNTRUSTED_LINE_MAX, UNTRUSTED_PREFIX,
+};
 use crate::error::Result;
 
 /// Length of the decoded key.
@@ -61,7 +64,7 @@ impl PublicKey {
     /// Parses a public key file (comment line, then the key).
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
         let lines = split_lines(bytes, origin)?;
-        super::comment_line(&lines, 1, UNTRUSTED_PREFIX, super::UNTRUSTED_LINE_MAX, origin)?;
+        comment_line(&lines, 1, UNTRUSTED_PREFIX, UNTRUSTED_LINE_MAX, origin)?;
         let key =
             lines.get(1).ok_or_else(|| parse_error(origin, 2, "missing; expected the key"))?;
         if let Some(extra) = lines.iter().skip(2).position(|line| !line.trim().is_empty()) {
@@ -76,7 +79,7 @@ impl PublicKey {
     }
 
     fn decode(text: &str, origin: &str, line: usize) -> Result<Self> {
-        let bytes = super::decode_exact::<LEN>(text, "minisign public key (RW…)")
+        let bytes = decode_exact::<LEN>(text, "minisign public key (RW…)")
             .map_err(|message| parse_error(origin, line, message))?;
         Self::from_bytes(&bytes).map_err(|message| parse_error(origin, line, message))
     }

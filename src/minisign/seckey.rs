@@ -18,11 +18,13 @@ use blake2::{Blake2b, Digest as _};
 use ed25519_dalek::{Signer as _, SigningKey};
 use zeroize::Zeroizing;
 
-use super::{
-    check_comment, parse_error, split_lines, KeyId, PublicKey, Signature, CHK_BLAKE2B, KDF_NONE,
-    KDF_SCRYPT, SIG_ALG, SIG_ALG_PREHASHED, TRUSTED_LINE_MAX, TRUSTED_PREFIX, UNTRUSTED_LINE_MAX,
-    UNTRUSTED_PREFIX,
+use super::format::{
+    check_comment, comment_line, decode_line, parse_error, split_lines, KeyId, CHK_BLAKE2B,
+    KDF_NONE, KDF_SCRYPT, SIG_ALG, SIG_ALG_PREHASHED, TRUSTED_LINE_MAX, TRUSTED_PREFIX,
+    UNTRUSTED_LINE_MAX, UNTRUSTED_PREFIX,
 };
+use super::pubkey::PublicKey;
+use super::signature::Signature;
 use crate::error::{Error, Result};
 
 /// Length of the decoded key.
@@ -111,8 +113,8 @@ impl SecretKeyFile {
     /// Parses a secret key file; `origin` names it in errors.
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
         let lines = split_lines(bytes, origin)?;
-        super::comment_line(&lines, 1, UNTRUSTED_PREFIX, UNTRUSTED_LINE_MAX, origin)?;
-        let decoded = super::decode_line::<LEN>(&lines, 2, "minisign secret key", origin)?;
+        comment_line(&lines, 1, UNTRUSTED_PREFIX, UNTRUSTED_LINE_MAX, origin)?;
+        let decoded = decode_line::<LEN>(&lines, 2, "minisign secret key", origin)?;
         if let Some(extra) = lines.iter().skip(2).position(|line| !line.trim().is_empty()) {
             return Err(parse_error(origin, extra + 3, "unexpected text after the key"));
         }
@@ -399,7 +401,7 @@ mod tests {
         let mut bytes =
             base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &lines[1]).unwrap();
         bytes[100] ^= 1; // inside the public half
-        lines[1] = super::super::encode(&bytes);
+        lines[1] = super::super::format::encode(&bytes);
         let err = SecretKeyFile::parse(lines.join("\n").as_bytes(), "k").unwrap().unlock(None);
         assert!(err.err().unwrap().message.contains("corrupt"));
         let err = SecretKeyFile::parse(b"untrusted comment: c\nRWQAAE==\n", "k").err().unwrap();

@@ -14,10 +14,11 @@ use std::fmt;
 
 use ed25519_dalek::{Signature as Ed25519Signature, VerifyingKey};
 
-use super::{
-    comment_line, encode, parse_error, split_lines, KeyId, PublicKey, SIG_ALG, SIG_ALG_PREHASHED,
+use super::format::{
+    comment_line, decode_line, encode, parse_error, split_lines, KeyId, SIG_ALG, SIG_ALG_PREHASHED,
     TRUSTED_LINE_MAX, TRUSTED_PREFIX, UNTRUSTED_LINE_MAX, UNTRUSTED_PREFIX,
 };
+use super::pubkey::PublicKey;
 use crate::error::Result;
 
 /// Length of the decoded second line.
@@ -75,7 +76,7 @@ impl Signature {
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
         let lines = split_lines(bytes, origin)?;
         let untrusted = comment_line(&lines, 1, UNTRUSTED_PREFIX, UNTRUSTED_LINE_MAX, origin)?;
-        let decoded = super::decode_line::<LEN>(&lines, 2, "minisign signature (RU…)", origin)?;
+        let decoded = decode_line::<LEN>(&lines, 2, "minisign signature (RU…)", origin)?;
         let mut algorithm = [0u8; 2];
         algorithm.copy_from_slice(&decoded[ALG]);
         if algorithm != SIG_ALG_PREHASHED && algorithm != SIG_ALG {
@@ -85,7 +86,7 @@ impl Signature {
         if let Some(c) = trusted.chars().find(|&c| c != '\t' && c.is_control()) {
             return Err(parse_error(origin, 3, format!("control character {c:?} in the comment")));
         }
-        let global = super::decode_line::<64>(&lines, 4, "global signature", origin)?;
+        let global = decode_line::<64>(&lines, 4, "global signature", origin)?;
         if let Some(extra) = lines.iter().skip(4).position(|line| !line.trim().is_empty()) {
             return Err(parse_error(origin, extra + 5, "unexpected text after the signature"));
         }

@@ -1,6 +1,8 @@
 //! `verify.html`: the page in every signed package that checks copies in a browser, with
-//! nothing to install. The page is a template of `templates/`; accord fills it with the
-//! package's data as JSON (format `accord-page/1`): the manifest's bytes and its
+//! nothing to install. The page is accord's own, not a document of a template set: its
+//! program checks signatures, so every package carries the one accord's tests check in a
+//! browser, whatever set made its documents. It is the template `verify.html.j2` next to this
+//! file, embedded in the binary; accord fills it with the package's data as JSON (format `accord-page/1`): the manifest's bytes and its
 //! signatures, each document's signatures, and the signers with their full public keys. The
 //! page checks everything itself, as `minisign -Vm` does; a page whose data was altered
 //! says INVALID.
@@ -12,7 +14,6 @@ use base64::Engine as _;
 use minijinja::{context, Environment};
 use serde_json::{json, Value};
 
-use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::manifest::{self, Manifest};
@@ -20,6 +21,10 @@ use crate::minisign::PublicKey;
 use crate::package::layout::PAGE;
 use crate::sshsig::SshPublicKey;
 
+/// The page template.
+const TEMPLATE: &str = include_str!("verify.html.j2");
+/// Its name, in errors.
+const TEMPLATE_NAME: &str = "verify.html.j2";
 /// Value of the data's `format` field.
 const FORMAT: &str = "accord-page/1";
 /// Largest signature file embedded (a minisign signature takes about 500 bytes).
@@ -79,11 +84,10 @@ pub fn write(
 
 /// The page template filled with `data`.
 fn render(data: &Value) -> Result<String> {
-    let catalog = Catalog::get()?;
     let mut env = Environment::new();
-    let fail = |e: minijinja::Error| Error::typesetting(format!("templates/{}: {e}", catalog.page));
-    env.add_template(&catalog.page, catalog.page_source()).map_err(fail)?;
-    env.get_template(&catalog.page)
+    let fail = |e: minijinja::Error| Error::typesetting(format!("{TEMPLATE_NAME}: {e}"));
+    env.add_template(TEMPLATE_NAME, TEMPLATE).map_err(fail)?;
+    env.get_template(TEMPLATE_NAME)
         .and_then(|t| t.render(context! { package => data }))
         .map_err(fail)
 }

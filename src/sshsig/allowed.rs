@@ -16,7 +16,7 @@
 //! Any line accord cannot read this way is an error naming the file and the line.
 
 use super::key::{looks_like_key_type, SshPublicKey};
-use super::{line_error, Parse, KEY_TYPE, SPACE};
+use super::wire::{line_error, Parse, KEY_TYPE, SPACE};
 use crate::error::{Error, Result};
 
 /// Longest principal or namespace accepted (OpenSSH stops matching patterns at 1023).

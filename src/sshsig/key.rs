@@ -6,8 +6,7 @@
 
 use ed25519_dalek::VerifyingKey;
 
-use super::wire::{decode, encode, put_string, Wire};
-use super::{Parse, KEY_TYPE, SPACE};
+use super::wire::{decode, encode, put_string, Parse, Wire, KEY_TYPE, SPACE};
 use crate::error::{Error, Result};
 
 /// An Ed25519 public key in OpenSSH's formats.

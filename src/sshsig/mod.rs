@@ -36,14 +36,10 @@ pub use allowed::{allowed_signer_line, check_principal, parse_allowed_signers, A
 pub use key::SshPublicKey;
 
 use crate::error::{Error, Result};
-use wire::{decode, encode, is_base64, put_string, Wire};
+use wire::{decode, encode, is_base64, line_error, put_string, Parse, Wire, KEY_TYPE};
 
-/// Name of Ed25519 keys and signatures in SSH formats.
-const KEY_TYPE: &str = "ssh-ed25519";
 /// How an OpenSSH public key line of any type begins (`ssh-ed25519`, `ssh-rsa`, …).
 pub const KEY_PREFIX: &str = "ssh-";
-/// Field separators of `allowed_signers` and public key lines.
-const SPACE: [char; 2] = [' ', '\t'];
 /// First six bytes of a signature blob and of the data it signs.
 const MAGIC: &[u8; 6] = b"SSHSIG";
 /// The signature format version (the only one).
@@ -56,9 +52,6 @@ const END: &str = "-----END SSH SIGNATURE-----";
 const WRAP: usize = 70;
 /// Largest signature file accepted (an ed25519 one is about 300 bytes).
 const FILE_MAX: usize = 8192;
-
-/// Result of the internal parsers: the error is a message, to which callers add the origin.
-type Parse<T> = std::result::Result<T, String>;
 
 /// Hash of the file that a signature signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,11 +293,6 @@ fn signed_data(namespace: &str, hash: HashAlgorithm, digest: &[u8]) -> Vec<u8> {
     put_string(&mut data, hash.name().as_bytes());
     put_string(&mut data, digest);
     data
-}
-
-/// A parse error (exit 2) naming where the text came from and the line.
-fn line_error(origin: &str, line: usize, message: impl fmt::Display) -> Error {
-    Error::malformed(format!("{origin}, line {line}: {message}"))
 }
 
 #[cfg(test)]

@@ -2,10 +2,25 @@
 //! reader and one writer, so that every field is bounds-checked in one place and a truncated
 //! or oversized blob is an error naming the field, never a panic.
 
+use std::fmt;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-use super::Parse;
+use crate::error::Error;
+
+/// Name of Ed25519 keys and signatures in SSH formats.
+pub(super) const KEY_TYPE: &str = "ssh-ed25519";
+/// Field separators of `allowed_signers` and public key lines.
+pub(super) const SPACE: [char; 2] = [' ', '\t'];
+
+/// Result of the internal parsers: the error is a message, to which callers add the origin.
+pub(super) type Parse<T> = std::result::Result<T, String>;
+
+/// A parse error (exit 2) naming where the text came from and the line.
+pub(super) fn line_error(origin: &str, line: usize, message: impl fmt::Display) -> Error {
+    Error::malformed(format!("{origin}, line {line}: {message}"))
+}
 
 /// Reads SSH wire fields; each error names the field that was cut short.
 pub(super) struct Wire<'a>(pub(super) &'a [u8]);

@@ -14,14 +14,15 @@
 //! source position.
 
 use std::fmt;
+use std::ops::Range;
 
 use typst::foundations::{Label, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Abs, Frame, FrameItem, Point};
-use typst::syntax::{ast, Span};
+use typst::syntax::Span;
 use typst::text::{Glyph, TextItem};
 use typst::utils::{Numeric, PicoStr};
-use typst::World;
+use typst::{World as _, WorldExt as _};
 use typst_layout::PagedDocument;
 
 use super::world::SealedWorld;
@@ -39,9 +40,9 @@ pub struct Flaw {
     pub page: usize,
     /// The text shown wrong: the word that does not fit, or the letter with its marks.
     pub text: String,
-    /// The whole value the text belongs to, when it comes from a string literal of the
-    /// document (every config value is written as one, trimmed); `None` for template text.
-    pub value: Option<String>,
+    /// The bytes of the document's source the text comes from (the string literal of a
+    /// value, or the template text); `None` when it comes from the style.
+    pub source: Option<Range<usize>>,
     /// What is wrong with it.
     pub kind: FlawKind,
 }
@@ -205,10 +206,12 @@ impl Finder<'_> {
     }
 
     fn push(&mut self, text: String, span: Option<(Span, u16)>, kind: FlawKind) {
-        let known = |f: &Flaw| f.page == self.page && f.text == text && f.kind == kind;
+        let source = span.and_then(|(span, _)| main_range(self.world, span));
+        let known = |f: &Flaw| {
+            f.page == self.page && f.text == text && f.kind == kind && f.source == source
+        };
         if !self.flaws.iter().any(known) {
-            let value = span.and_then(|(span, _)| literal(self.world, span));
-            self.flaws.push(Flaw { page: self.page, text, value, kind });
+            self.flaws.push(Flaw { page: self.page, text, source, kind });
         }
     }
 }
@@ -253,9 +256,7 @@ fn word_at(text: &TextItem, at: usize) -> (String, Abs) {
     (s[start..end].to_string(), width)
 }
 
-/// The value of the string literal at `span` in the document's source, if it is one.
-fn literal(world: &SealedWorld, span: Span) -> Option<String> {
-    let source = world.source(span.id()?).ok()?;
-    let node = source.find(span)?;
-    node.cast::<ast::Str>().map(|s| s.get().to_string())
+/// The bytes of the document's own source (not the style's) that `span` covers.
+fn main_range(world: &SealedWorld, span: Span) -> Option<Range<usize>> {
+    (span.id()? == world.main()).then(|| world.range(span)).flatten()
 }

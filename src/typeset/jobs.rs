@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{layout, Flaw, Typeset};
+use super::document::{layout, Outcome, Style};
 use crate::date::Date;
 use crate::error::{Error, Result};
 
@@ -17,16 +17,7 @@ pub struct Job<'a> {
     pub group: &'a str,
 }
 
-/// What typesetting one document gave.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Its PDF: every text prints as written.
-    Printed(Typeset),
-    /// What does not print as written (see [`Flaw`]); no PDF is made.
-    Flawed(Vec<Flaw>),
-}
-
-/// Typesets `jobs`, all dated `date`, on one thread per core, each thread typesetting one
+/// Typesets `jobs`, all importing `style` and dated `date`, on one thread per core, each thread typesetting one
 /// document after another: each one's PDF, or its flaws, in the order of `jobs`; any other
 /// failure (a typst error, a character the font cannot draw) is the error.
 ///
@@ -35,13 +26,13 @@ pub enum Outcome {
 /// original, started once another document is done, reads most of its layout from what the
 /// first has made by then (starting it earlier only recomputes what is not made yet;
 /// BENCHMARKS.md).
-pub fn typeset_each(jobs: &[Job<'_>], date: Date) -> Result<Vec<Outcome>> {
+pub fn typeset_each(jobs: &[Job<'_>], style: Style<'_>, date: Date) -> Result<Vec<Outcome>> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| (jobs[..i].iter().any(|job| job.group == jobs[i].group), i));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
     let next = AtomicUsize::new(0);
     let (order, next) = (&order, &next);
-    let work = |job: &Job<'_>| layout(&job.name, job.source, date)?.outcome();
+    let work = |job: &Job<'_>| layout(&job.name, job.source, style, date)?.outcome();
     let work = &work;
     let mut done: Vec<(usize, Result<Outcome>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)

@@ -86,6 +86,7 @@
 //! ```
 
 mod diagnose;
+mod findings;
 mod keys;
 mod package;
 mod report;
@@ -110,16 +111,7 @@ use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::package::VerifiedPackage;
 use crate::worker::Reader;
-
-/// What checking the copies found, before the verdict.
-struct Findings {
-    /// The keys in use.
-    keys: Vec<Key>,
-    /// The package's report (with `--package`).
-    package: Option<PackageReport>,
-    /// Each file's report.
-    files: Vec<FileReport>,
-}
+use findings::Findings;
 
 /// What to verify, and with which keys.
 #[derive(Debug, Default)]

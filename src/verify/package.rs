@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::VerifyingKey;
 
 use super::diagnose::{self, SignedDocument};
+use super::findings::Findings;
 use super::keys::{self, Key};
 use super::report::{
     FileReport, MissingKey, OtherSigning, PackageReport, SignatureKind, SignatureReport,
     SignatureStatus, Status,
 };
 use super::signatures::{self, Expect, Found, Signing};
-use super::Findings;
 use crate::attestation::Attestation;
 use crate::digest::FileDigest;
 use crate::error::Result;
@@ -36,8 +36,6 @@ use crate::worker::Reader;
 pub const BEYOND_LIMITS: &str = "accord could not read this copy within its limits (it may have \
                                  been made to exhaust a PDF reader); it is not a signed document";
 
-/// Largest manifest read: a manifest of a package takes a few KB.
-const MAX_MANIFEST: u64 = 1 << 20;
 /// Largest `SHA256SUMS` read: one line of about 100 bytes per document.
 const MAX_SHA256SUMS: u64 = 1 << 20;
 
@@ -75,8 +73,9 @@ impl ThisSigning {
 }
 
 /// Each file against the documents of the package in `dir`, with the `trusted` keys (none:
-/// the package's own, untrusted); with `expected`, the package must be that signing; copies
-/// that are no document are read by `reader`.
+/// the package's own, untrusted); with `expected`, the package must be that signing. No
+/// file: the package's own documents, as its verified manifest lists them. Copies that are no
+/// document are read by `reader`.
 pub fn verify(
     files: &[PathBuf],
     dir: &Path,
@@ -85,6 +84,11 @@ pub fn verify(
     reader: Option<&Reader>,
 ) -> Result<Findings> {
     let mut opened = open(dir, trusted)?;
+    let own: Vec<PathBuf> = match (files.is_empty(), &opened.manifest) {
+        (true, Some((manifest, _))) => manifest.files.iter().map(|f| dir.join(&f.name)).collect(),
+        _ => Vec::new(),
+    };
+    let files = if files.is_empty() { &own } else { files };
     let mut reports = Vec::with_capacity(files.len());
     for path in files {
         let digest = FileDigest::of_file(path)?;
@@ -236,6 +240,7 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
         missing: Vec::new(),
         sha256sums_signatures: Vec::new(),
         problems: Vec::new(),
+        manifest: None,
     };
     let untrusted = trusted.is_none();
     let mut keys = match trusted {
@@ -277,6 +282,7 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
         intact = check_documents(&listing, manifest, &mut report)?;
         report.ok = intact;
     }
+    report.manifest = manifest.as_ref().map(|(manifest, _)| manifest.clone());
     Ok(Opened { listing, keys, report, manifest, signing, signed: None, intact })
 }
 
@@ -316,9 +322,7 @@ fn check_manifest(
     report: &mut PackageReport,
     signing: &mut ThisSigning,
 ) -> Result<(Manifest, Vec<u8>)> {
-    let path = listing.dir.join(manifest::FILE_NAME);
-    let bytes = fsio::read_regular(&path, "manifest", MAX_MANIFEST)?;
-    let manifest = Manifest::parse(&bytes, &path)?;
+    let (manifest, bytes) = manifest::read(&listing.dir)?;
     let digest = FileDigest::of_bytes(&bytes);
     let fingerprint = Fingerprint::of_manifest(&bytes);
     report.fingerprint = Some(fingerprint.to_string());

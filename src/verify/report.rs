@@ -121,6 +121,10 @@ pub struct PackageReport {
     pub sha256sums_signatures: Vec<SignatureReport>,
     /// Other reasons the package does not verify.
     pub problems: Vec<String>,
+    /// The manifest, once its signatures verified with the keys in use (what `--rebuild`
+    /// compares with); not part of the JSON report.
+    #[serde(skip)]
+    pub manifest: Option<manifest::Manifest>,
 }
 
 /// The result for one file.

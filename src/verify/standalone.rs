@@ -7,10 +7,10 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::findings::Findings;
 use super::keys::{self, Key};
 use super::report::{FileReport, OtherSigning, Status};
 use super::signatures::{self, Expect, Signing};
-use super::Findings;
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};

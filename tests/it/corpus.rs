@@ -15,7 +15,7 @@
 //! exit = 2                          # expected exit code
 //! message = "case.toml:1:8: "       # fragment expected in stdout or stderr
 //! absent = ["expected value"]       # optional fragments that must appear in neither
-//! setup = ["example"]               # optional; see `Setup`
+//! setup = ["example"]               # optional; see `Setup` (e.g. "second-set")
 //! files = { "pass" = "wrong\n" }    # optional other files: path = text
 //! remove = ["out/x/manifest.json"]  # optional files to delete after the setup
 //! file = "case.toml"                # the payload's path (default case.toml), written from:
@@ -105,6 +105,12 @@ enum Setup {
     /// `encrypted.key` (mode 0600): a secret key encrypted with the passphrase `right`, as
     /// [`Generate::EncryptedKey`] makes it.
     EncryptedKey,
+    /// `set/`: the built-in template set (a copy of `templates/`), and `session.toml`: the
+    /// example config.
+    BuiltinSet,
+    /// `set/`: the second template set of the tests (`tests/fixtures/template-sets/
+    /// host-agreement/`), and `session.toml`: its ready config.
+    SecondSet,
 }
 
 /// Payloads too big or too computed to write in a case file.
@@ -181,6 +187,16 @@ impl Case {
                     let path = dir.join("encrypted.key");
                     fs::write(&path, generate(Generate::EncryptedKey)).unwrap();
                     fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+                }
+                Setup::BuiltinSet => {
+                    copy_dir(&root().join("templates"), &dir.join("set"));
+                    fs::copy(root().join("config/un-iom-2016.toml"), dir.join("session.toml"))
+                        .unwrap();
+                }
+                Setup::SecondSet => {
+                    let sets = root().join("tests/fixtures/template-sets");
+                    copy_dir(&sets.join("host-agreement"), &dir.join("set"));
+                    fs::copy(sets.join("host-agreement.toml"), dir.join("session.toml")).unwrap();
                 }
             }
         }
@@ -327,5 +343,9 @@ fn every_bad_input_gets_its_exit_code_and_one_plain_message_and_changes_nothing(
         }
     }
     eprintln!("corpus cases run per category: {per_category:?}");
+    assert!(
+        per_category.get("sets").is_some_and(|n| *n >= 8),
+        "broken template sets: {per_category:?}"
+    );
     assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n\n"));
 }

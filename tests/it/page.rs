@@ -894,10 +894,10 @@ fn inline_hash(html: &str, open: &str, close: &str) -> String {
 /// edited page with stale hashes fails here (Chromium would refuse to run it).
 #[test]
 fn csp_hashes_match_the_inline_script_and_style() {
-    let template = fs::read_to_string(root().join("templates").join(format!("{PAGE}.j2"))).unwrap();
+    let template = fs::read_to_string(root().join("src/seal").join(format!("{PAGE}.j2"))).unwrap();
     let written = fs::read_to_string(fixtures().cosigned.join(PAGE)).unwrap();
     for (what, html) in
-        [("templates/verify.html.j2", &template), ("the page accord wrote", &written)]
+        [("src/seal/verify.html.j2", &template), ("the page accord wrote", &written)]
     {
         for (directive, open, close) in
             [("script-src", "<script>", "</script>"), ("style-src", "<style>", "</style>")]

@@ -5,12 +5,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use accord::catalog::Catalog;
 use accord::check::{check, Session};
 use accord::config::Loaded;
 use accord::date::Date;
 use accord::render::{render, typst_string, Mode};
-use accord::typeset::{self, Flaw, FlawKind};
+use accord::set::TemplateSet;
+use accord::typeset::{self, Flaw, FlawKind, Style};
 use hayro_interpret::font::Glyph;
 use hayro_interpret::hayro_cmap::BfString;
 use hayro_interpret::hayro_syntax::object::{Dict, Name, Object, ObjectIdentifier};
@@ -25,12 +25,25 @@ use crate::util::{pdf_pages, require_tool, root};
 
 const DATE: Date = Date { year: 2016, month: 9, day: 19 };
 
+/// The built-in template set.
+fn set() -> &'static TemplateSet {
+    TemplateSet::builtin().unwrap()
+}
+
+/// The built-in set's style.
+fn style() -> Style<'static> {
+    let (name, source) = set().style();
+    Style { name, source }
+}
+
 /// The example config's session with `edit` applied to the config's text; it must pass
 /// `check` (the values tested here are ones `check` accepts).
 fn session(edit: impl FnOnce(String) -> String) -> Session {
     let example = std::fs::read_to_string(root().join("config/un-iom-2016.toml")).unwrap();
-    let loaded = Loaded::parse(Path::new("session.toml"), edit(example).into_bytes()).unwrap();
-    let checked = check(&loaded, Catalog::get().unwrap());
+    let loaded =
+        Loaded::parse(Path::new("session.toml"), edit(example).into_bytes(), &set().fields)
+            .unwrap();
+    let checked = check(&loaded, set());
     let problems: Vec<String> = checked.problems.iter().map(ToString::to_string).collect();
     assert!(problems.is_empty(), "check refuses the config: {problems:#?}");
     checked.session
@@ -42,18 +55,23 @@ fn with_value(from: &str, to: &str) -> Session {
 }
 
 /// The flaws of `template` (an original of the agreement when it is the agreement), rendered
-/// for `session`.
-fn flaws(session: &Session, template: &'static str, mode: Mode) -> Vec<Flaw> {
+/// for `session`, each with the key of the field its text comes from.
+fn flaws(session: &Session, template: &'static str, mode: Mode) -> Vec<(Flaw, Option<String>)> {
     let original = (template == "agreement.typ.j2").then_some((1, 2));
-    let source = render(template, session, mode, original).unwrap().source;
-    typeset::layout(template, &source, DATE).unwrap().flaws().to_vec()
+    let rendered = render(set(), template, session, mode, original).unwrap();
+    let laidout = typeset::layout(template, &rendered.source, style(), DATE).unwrap();
+    let field = |flaw: &Flaw| {
+        let at = flaw.source.as_ref()?.start;
+        rendered.value_at(at).map(|placed| placed.key.clone())
+    };
+    laidout.flaws().iter().map(|flaw| (flaw.clone(), field(flaw))).collect()
 }
 
 /// The PDF of `template` for `session` (original 1 of 2 of the agreement).
 fn pdf(session: &Session, template: &'static str, mode: Mode) -> Vec<u8> {
     let original = (template == "agreement.typ.j2").then_some((1, 2));
-    let source = render(template, session, mode, original).unwrap().source;
-    typeset::typeset(&format!("typesetting/{template}"), &source, DATE).unwrap().pdf
+    let source = render(set(), template, session, mode, original).unwrap().source;
+    typeset::typeset(&format!("typesetting/{template}"), &source, style(), DATE).unwrap().pdf
 }
 
 /// The PDF of original 1 of 2 of the agreement for `session`.
@@ -106,7 +124,7 @@ fn every_character_check_accepts_is_drawn_by_the_font_in_every_face() {
     }
     // Any missing glyph, any character the rule refuses, any typst error fails here, and so
     // does anything the PDF/A-2a and PDF/UA-1 export refuses.
-    let laidout = typeset::layout("every-character", &source, DATE).unwrap();
+    let laidout = typeset::layout("every-character", &source, style(), DATE).unwrap();
     let pdf = laidout.pdf().unwrap().pdf;
     // And poppler's pdftotext, a reader independent of accord, gets every character back.
     require_tool("pdftotext", "poppler-utils");
@@ -131,12 +149,13 @@ fn the_example_prints_every_word_in_its_space() {
     assert_eq!(flaws(&example, "working-group-draft.typ.j2", Mode::Draft), []);
 }
 
-/// The one flaw found for the example with the value `from` replaced by `to`, in `template`.
-fn one_overflow(from: &str, to: &str, template: &'static str) -> Flaw {
+/// The one flaw found for the example with the value `from` of the field `key` replaced by
+/// `to`, in `template`, which must come from that field.
+fn one_overflow(key: &str, from: &str, to: &str, template: &'static str) -> Flaw {
     let found = flaws(&with_value(from, to), template, Mode::Clean);
     assert_eq!(found.len(), 1, "{found:#?}");
-    let flaw = found.into_iter().next().unwrap();
-    assert_eq!(flaw.value.as_deref(), Some(to), "{flaw:?}");
+    let (flaw, field) = found.into_iter().next().unwrap();
+    assert_eq!(field.as_deref(), Some(key), "{flaw:?}");
     let FlawKind::Overflow { width, room } = flaw.kind else { panic!("{flaw:?}") };
     assert!(width > room, "{flaw:?}");
     flaw
@@ -145,7 +164,7 @@ fn one_overflow(from: &str, to: &str, template: &'static str) -> Flaw {
 #[test]
 fn a_word_wider_than_the_page_is_found_with_its_value() {
     let place = format!("New{}York", "o".repeat(120));
-    let flaw = one_overflow("New York", &place, "agreement.typ.j2");
+    let flaw = one_overflow("signing.place", "New York", &place, "agreement.typ.j2");
     assert_eq!(flaw.text, place);
     assert_eq!(flaw.page, 6);
     let message = flaw.to_string();
@@ -157,27 +176,35 @@ fn a_word_wider_than_the_page_is_found_with_its_value() {
 fn a_name_or_title_wider_than_its_column_is_found_before_it_reaches_the_other_party() {
     // 60 letters: narrower than the page, wider than one party's column.
     let name = format!("Ban{}", "k".repeat(57));
-    let flaw = one_overflow("Ban Ki-moon", &format!("{name} Ki-moon"), "agreement.typ.j2");
+    let flaw = one_overflow(
+        "signatories.united_nations.name",
+        "Ban Ki-moon",
+        &format!("{name} Ki-moon"),
+        "agreement.typ.j2",
+    );
     assert_eq!(flaw.text, name);
     let FlawKind::Overflow { room, .. } = flaw.kind else { unreachable!() };
     assert!(room < 250.0, "the column, not the page: {room} pt");
 
     let title = format!("Director{}General", "_".repeat(80));
-    assert_eq!(one_overflow("Director General", &title, "agreement.typ.j2").text, title);
+    let key = "signatories.iom.title";
+    assert_eq!(one_overflow(key, "Director General", &title, "agreement.typ.j2").text, title);
 }
 
 #[test]
 fn a_council_symbol_wider_than_its_column_is_found() {
     let symbol = format!("C/Sp/5/{}", "9".repeat(50));
-    let flaw = one_overflow("C/Sp/5", &symbol, "council-resolution.typ.j2");
+    let flaw =
+        one_overflow("council.session_symbol", "C/Sp/5", &symbol, "council-resolution.typ.j2");
     assert_eq!((flaw.text.as_str(), flaw.page), (symbol.as_str(), 1));
 }
 
 #[test]
 fn a_flawed_document_is_refused_with_its_flaws_named() {
     let session = with_value("New York", &"N".repeat(200));
-    let source = render("agreement.typ.j2", &session, Mode::Clean, Some((1, 2))).unwrap().source;
-    let err = typeset::typeset("x/agreement.pdf", &source, DATE).unwrap_err();
+    let source =
+        render(set(), "agreement.typ.j2", &session, Mode::Clean, Some((1, 2))).unwrap().source;
+    let err = typeset::typeset("x/agreement.pdf", &source, style(), DATE).unwrap_err();
     assert_eq!(err.kind, accord::error::Kind::Failed);
     assert!(err.message.contains("x/agreement.pdf: page 6: the word \"NNN"), "{err}");
 }
@@ -185,21 +212,24 @@ fn a_flawed_document_is_refused_with_its_flaws_named() {
 #[test]
 fn typesetting_a_package_gives_each_document_its_pdf_or_its_flaws() {
     let wide = with_value("C/Sp/5", &format!("C/Sp/5/{}", "9".repeat(80)));
-    let sources: Vec<String> = ["agreement.typ.j2", "council-resolution.typ.j2"]
+    let sources: Vec<accord::render::Rendered> = ["agreement.typ.j2", "council-resolution.typ.j2"]
         .into_iter()
-        .map(|t| render(t, &wide, Mode::Clean, (t == "agreement.typ.j2").then_some((1, 2))))
-        .map(|r| r.unwrap().source)
+        .map(|t| render(set(), t, &wide, Mode::Clean, (t == "agreement.typ.j2").then_some((1, 2))))
+        .map(|r| r.unwrap())
         .collect();
     let jobs: Vec<typeset::Job<'_>> = sources
         .iter()
         .zip(["a/agreement.pdf", "a/resolution.pdf"])
-        .map(|(source, name)| typeset::Job { name: name.to_string(), source, group: name })
+        .map(|(r, name)| typeset::Job { name: name.to_string(), source: &r.source, group: name })
         .collect();
-    let outcomes = typeset::typeset_each(&jobs, DATE).unwrap();
+    let outcomes = typeset::typeset_each(&jobs, style(), DATE).unwrap();
     assert!(matches!(&outcomes[0], typeset::Outcome::Printed(t) if t.pages == 6));
     let typeset::Outcome::Flawed(flaws) = &outcomes[1] else { panic!("{:?}", outcomes[1]) };
     assert_eq!(flaws.len(), 1);
-    assert!(flaws[0].value.as_deref().is_some_and(|v| v.starts_with("C/Sp/5/999")));
+    let at = flaws[0].source.as_ref().unwrap().start;
+    let placed = sources[1].value_at(at).unwrap();
+    assert_eq!(placed.key, "council.session_symbol");
+    assert!(sources[1].source[placed.range.clone()].starts_with("#\"C/Sp/5/999"));
 }
 
 #[test]
@@ -212,13 +242,11 @@ fn combining_marks_drawn_apart_from_their_letter_are_found() {
     );
     let found =
         flaws(&with_value("Ban Ki-moon", "Ban Iq\u{301}bal"), "agreement.typ.j2", Mode::Clean);
-    let expected = Flaw {
-        page: 6,
-        text: "q\u{301}".to_string(),
-        value: Some("Ban Iq\u{301}bal".to_string()),
-        kind: FlawKind::ScatteredMarks,
-    };
-    assert_eq!(found, [expected]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let (flaw, field) = &found[0];
+    assert_eq!((flaw.page, flaw.text.as_str()), (6, "q\u{301}"));
+    assert_eq!(flaw.kind, FlawKind::ScatteredMarks);
+    assert_eq!(field.as_deref(), Some("signatories.united_nations.name"));
 }
 
 #[test]

@@ -26,12 +26,12 @@ mod worddiff;
 use std::path::Path;
 
 use super::report::{Closest, Difference, PageCount};
-use crate::catalog::{Catalog, StructureSpec};
 use crate::digest::sha256_hex;
 use crate::fsio;
 use crate::manifest::{FileEntry, Manifest};
 use crate::pdftext::observe::Facts;
 use crate::pdftext::{Reading, Text};
+use crate::set::{StructureSpec, TemplateSet};
 use crate::worker::{Reader, Refused};
 use structure::Structure;
 use worddiff::{diff, similarity, Hunk};
@@ -150,7 +150,7 @@ pub fn explain(
         }));
     }
     let copy = copy?;
-    let catalog = Catalog::get().ok();
+    let catalog = TemplateSet::builtin().ok().map(|set| &set.catalog);
     let plain = StructureSpec::default();
     let documents: Vec<SignedText<'_>> = signed
         .iter()

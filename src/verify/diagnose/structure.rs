@@ -8,8 +8,8 @@
 //! or "Article 15 of this Agreement." never count. Only the signed documents are divided: they
 //! are accord's own layout, where headings and paragraph numbers always begin a line.
 
-use crate::catalog::{PartSpec, StructureSpec};
 use crate::pdftext::Text;
+use crate::set::{PartSpec, StructureSpec};
 
 /// Stands for the part's number in `starts` and in labels.
 const NUMBER: &str = "{n}";

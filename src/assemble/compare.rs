@@ -1,78 +1,56 @@
-//! Rebuilding a signed package from its config and comparing the bytes: how `accord verify
-//! --rebuild` proves a package is exactly what its config produces, and how `accord build`
-//! tells a package that is up to date from one that would change.
+//! Comparing documents built from a config with a signed package, byte for byte: how `accord
+//! verify --rebuild` proves a package is exactly what its config produces, and how `accord
+//! build` tells a package that is up to date from one that would change.
 //!
 //! When a document is not reproduced, the reason is looked for in what the manifest records
-//! of the inputs (the config's SHA-256, each template's, the accord and typst versions); when
-//! they are all the same, different bytes are a reproducibility bug, and said so plainly.
+//! of the inputs (the config's SHA-256, each file of the template set's, the accord and typst
+//! versions); when they are all the same, different bytes are a reproducibility bug, and said
+//! so plainly.
 
 use std::path::Path;
 
-use super::build;
-use crate::catalog::{Catalog, TEMPLATES};
+use super::documents;
 use crate::chars::Shown as _;
 use crate::config::Loaded;
 use crate::digest::sha256_hex;
 use crate::error::Result;
-use crate::fingerprint::Fingerprint;
 use crate::fsio;
-use crate::manifest::{self, Manifest};
+use crate::manifest::Manifest;
 use crate::package::Document;
 use crate::render::Mode;
-use crate::typeset::{self, TYPST_VERSION};
-use crate::verify::{self, RebuildReport, RebuiltDocument, Report};
+use crate::set::TemplateSet;
+use crate::typeset::TYPST_VERSION;
+use crate::verify::{self, RebuildReport, RebuiltDocument};
 use crate::worker::Reader;
 
-/// Largest manifest read: a manifest of a package takes a few KB.
-const MAX_MANIFEST: u64 = 1 << 20;
-
-/// Reads the manifest of the package in `dir`, and the package's fingerprint.
-pub fn read_manifest(dir: &Path) -> Result<(Manifest, Fingerprint)> {
-    let path = dir.join(manifest::FILE_NAME);
-    let bytes = fsio::read_regular(&path, "manifest", MAX_MANIFEST)?;
-    Ok((Manifest::parse(&bytes, &path)?, Fingerprint::of_manifest(&bytes)))
-}
-
-/// Rebuilds the package in `dir` (described by `manifest`) from `config` and adds the
-/// comparison to `report`, which is then ok only if every document was reproduced.
-pub fn check(
-    report: &mut Report,
+/// Rebuilds, in memory, the package that `config` makes with `set`, and compares it with the
+/// package in `dir` that `manifest` (verified) describes; documents are read by `reader`.
+pub fn rebuild(
+    set: &TemplateSet,
     config: &Path,
     dir: &Path,
     manifest: &Manifest,
     reader: &Reader,
-) -> Result<()> {
-    let loaded = Loaded::read(config)?;
-    let catalog = Catalog::get()?;
-    typeset::preload();
-    let session = build::checked_session(&loaded, catalog, Mode::Clean)?;
-    let planned = catalog.package(session.signing.originals.value.unwrap_or(1));
-    let docs = build::documents(&session, &planned, Mode::Clean, None)?;
-    let rebuilt = compare(&loaded, &docs, dir, manifest, reader);
-    if !rebuilt.ok {
-        report.ok = false;
-        let failed = rebuilt.documents.iter().filter(|d| !d.reproduced).count();
-        let why = format!("{failed} document(s) not reproduced from {}", config.shown());
-        report.reason = Some(match report.reason.take() {
-            Some(reason) => format!("{reason}; {why}"),
-            None => why,
-        });
-    }
-    report.rebuild = Some(rebuilt);
-    Ok(())
+) -> Result<RebuildReport> {
+    let loaded = Loaded::read(config, &set.fields)?;
+    let session = documents::session(&loaded, set, Mode::Clean)?;
+    let planned = documents::plan(set, &session, Mode::Clean);
+    let docs = documents::documents(set, &session, &planned, Mode::Clean, None)?;
+    Ok(compare(set, &loaded, &docs, dir, manifest, reader))
 }
 
-/// Compares the documents `docs`, built from `loaded`, with the signed package in `dir`
-/// described by `manifest`; the package's documents and the rebuilt ones that differ from
-/// them are read by `reader`.
+/// Compares the documents `docs`, built from `loaded` with `set`, with the signed package in
+/// `dir` described by `manifest`; the package's documents and the rebuilt ones that differ
+/// from them are read by `reader`.
 pub fn compare(
+    set: &TemplateSet,
     loaded: &Loaded,
     docs: &[Document],
     dir: &Path,
     manifest: &Manifest,
     reader: &Reader,
 ) -> RebuildReport {
-    let inputs = changed_inputs(loaded, manifest);
+    let inputs = changed_inputs(set, loaded, manifest);
     let same = |doc: &Document| {
         let path = dir.join(&doc.file_name);
         fsio::read_regular(&path, "document", verify::MAX_PDF).is_ok_and(|b| b == doc.pdf)
@@ -145,7 +123,7 @@ fn compare_one(
 }
 
 /// What differs between the inputs of this build and those `manifest` records.
-fn changed_inputs(loaded: &Loaded, manifest: &Manifest) -> Vec<String> {
+fn changed_inputs(set: &TemplateSet, loaded: &Loaded, manifest: &Manifest) -> Vec<String> {
     let mut changed = Vec::new();
     let config = sha256_hex(loaded.text.as_bytes());
     if config != manifest.config_sha256 {
@@ -156,18 +134,24 @@ fn changed_inputs(loaded: &Loaded, manifest: &Manifest) -> Vec<String> {
             manifest.config_sha256
         ));
     }
-    for (name, text) in TEMPLATES {
-        let recorded = manifest.templates.iter().find(|t| t.name == *name);
-        match recorded {
-            None => changed.push(format!("template {name} is new since the package was built")),
-            Some(t) if t.sha256 != sha256_hex(text.as_bytes()) => {
-                changed.push(format!("template {name} has changed since the package was built"))
-            }
+    let now = set.hashes();
+    let mut files = Vec::new();
+    for (name, sha256) in &now {
+        match manifest.templates.iter().find(|t| t.name == *name) {
+            None => files.push(format!("{name} is new")),
+            Some(t) if t.sha256 != *sha256 => files.push(format!("{name} has changed")),
             Some(_) => {}
         }
     }
-    for t in manifest.templates.iter().filter(|t| !TEMPLATES.iter().any(|(n, _)| *n == t.name)) {
-        changed.push(format!("template {} was removed since the package was built", t.name));
+    for t in manifest.templates.iter().filter(|t| !now.iter().any(|(n, _)| *n == t.name)) {
+        files.push(format!("{} was removed", t.name));
+    }
+    if !files.is_empty() {
+        changed.push(format!(
+            "{} is not the one the package was built from: {}",
+            set.describe(),
+            files.join(", ")
+        ));
     }
     let versions = [
         ("accord", env!("CARGO_PKG_VERSION"), &manifest.accord_version),
