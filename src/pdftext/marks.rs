@@ -9,7 +9,7 @@ use hayro_interpret::hayro_syntax::object::{Array, Dict, Name, String as PdfStri
 use hayro_interpret::hayro_syntax::page::Page;
 use hayro_interpret::hayro_syntax::Pdf;
 
-use super::Field;
+use super::reading::Field;
 
 /// Most annotations read on a page, and most form fields read.
 const MAX_MARKS: usize = 10_000;

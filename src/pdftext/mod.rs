@@ -22,36 +22,32 @@
 //! which form it is), and a glyph or work budget that runs out stops the interpretation there
 //! (unwinding out of hayro, caught here), not just the collecting.
 
-use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 mod drawing;
 mod guard;
+mod limits;
 mod marks;
 pub mod observe;
+mod open;
 mod reading;
 mod render;
+mod text;
+mod unreadable;
 
 use hayro_interpret::font::Glyph;
-use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
 use hayro_interpret::{
     interpret_page, BlendMode, ClipPath, Context, Device, GlyphDrawMode, Image, InterpreterCache,
     InterpreterSettings, Paint, PathDrawMode, SoftMask, TransformExt,
 };
 use kurbo::{Affine, BezPath, Point, Rect, Shape as _};
-use serde::{Deserialize, Serialize};
 
-pub use guard::{MAX_NESTING, MAX_PAGES};
+pub use limits::{MAX_GLYPHS, MAX_NESTING, MAX_PAGES, MAX_PDF, MAX_WORK};
+use open::{guarded, open, Opened};
 pub use reading::{Field, PageView, Reading, Render};
+pub use text::{Text, Word};
+pub use unreadable::Unreadable;
 
-/// Largest PDF read: far above any document accord typesets.
-pub const MAX_PDF: u64 = 64 << 20;
-/// Most glyphs read in a whole document (an accord page holds about 3,000).
-pub const MAX_GLYPHS: usize = 600_000;
-/// Most work interpreting a document's pages may take, in units of about a byte of content
-/// interpreted: each glyph, path segment and image costs a few units, and each form drawn by
-/// `Do` the size of the largest stream of the file.
-pub const MAX_WORK: u64 = 64 << 20;
 /// A horizontal gap wider than this fraction of the font size separates two words.
 pub const WORD_GAP_EM: f64 = 0.15;
 /// Glyphs whose baselines differ by less than this fraction of the font size share a line.
@@ -83,87 +79,6 @@ const ROTATED_SINE: f64 = 0.1;
 /// Stands for a glyph that has no Unicode mapping.
 pub const UNMAPPED: char = '\u{FFFD}';
 
-/// One word of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Word {
-    /// The word's characters (ligatures spelled out).
-    pub text: String,
-    /// Page number, from 1.
-    pub page: usize,
-    /// Line number within the whole document, from 0, in reading order.
-    pub line: usize,
-    /// Whether the word sits in the page's footer area.
-    pub footer: bool,
-}
-
-/// The text of a document: its words in reading order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    /// Number of pages read.
-    pub pages: usize,
-    /// Every word, page by page, line by line.
-    pub words: Vec<Word>,
-}
-
-impl Text {
-    /// The words' texts, in order.
-    pub fn tokens(&self) -> Vec<&str> {
-        self.words.iter().map(|w| w.text.as_str()).collect()
-    }
-}
-
-/// Why a file cannot be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unreadable {
-    /// The file is not a PDF hayro can parse.
-    NotPdf,
-    /// The file is encrypted.
-    Encrypted,
-    /// More pages than [`MAX_PAGES`].
-    TooManyPages(usize),
-    /// More glyphs than [`MAX_GLYPHS`].
-    TooManyGlyphs,
-    /// Arrays, dictionaries or `q` nested deeper than the guard allows.
-    TooDeep,
-    /// Streams that decode beyond the guard's caps.
-    TooLarge,
-    /// Drawing its pages takes more than [`MAX_WORK`], or scanning it more than its size allows.
-    TooComplex,
-    /// The reader failed on it.
-    Failed,
-}
-
-impl Unreadable {
-    /// Whether the file exceeded a limit, as a file made to exhaust a reader does.
-    pub fn exceeds_limits(self) -> bool {
-        !matches!(self, Unreadable::NotPdf | Unreadable::Encrypted)
-    }
-}
-
-impl fmt::Display for Unreadable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unreadable::NotPdf => f.write_str("it is not a readable PDF"),
-            Unreadable::Encrypted => f.write_str("it is encrypted"),
-            Unreadable::TooManyPages(n) => write!(f, "it has {n} pages, more than {MAX_PAGES}"),
-            Unreadable::TooManyGlyphs => write!(f, "it shows more than {MAX_GLYPHS} characters"),
-            Unreadable::TooDeep => write!(
-                f,
-                "it nests objects more than {MAX_NESTING} deep, or graphics states more than {}",
-                guard::MAX_SAVE_NESTING
-            ),
-            Unreadable::TooLarge => f.write_str("its streams decode to too many bytes"),
-            Unreadable::TooComplex => f.write_str("its pages take too much work to draw"),
-            Unreadable::Failed => f.write_str("the PDF reader failed on it"),
-        }
-    }
-}
-
-impl std::error::Error for Unreadable {}
-
 /// A glyph placed on its page: text, baseline start and end, font size (points, y down).
 #[derive(Debug, Clone)]
 struct Placed {
@@ -179,30 +94,6 @@ struct Placed {
 
 /// Interpretation stopped: a budget ran out.
 struct Exhausted(Unreadable);
-
-/// A PDF opened by hayro once the guard let it through.
-struct Opened {
-    pdf: Pdf,
-    census: guard::Census,
-}
-
-/// Checks `bytes` and opens them with hayro.
-fn open(bytes: &[u8]) -> Result<Opened, Unreadable> {
-    let census = guard::check(bytes)?;
-    let pdf = Pdf::new(bytes.to_vec()).map_err(|e| match e {
-        LoadPdfError::Decryption(_) => Unreadable::Encrypted,
-        LoadPdfError::Invalid => Unreadable::NotPdf,
-    })?;
-    let pages = pdf.pages();
-    if pages.len() > MAX_PAGES {
-        return Err(Unreadable::TooManyPages(pages.len()));
-    }
-    let content: u64 = pages.iter().map(|p| census.page_content(p)).sum();
-    if content > guard::MAX_PAGE_CONTENT {
-        return Err(Unreadable::TooComplex);
-    }
-    Ok(Opened { pdf, census })
-}
 
 /// Reads the words of a PDF.
 pub fn extract(bytes: &[u8]) -> Result<Text, Unreadable> {
@@ -231,11 +122,6 @@ pub fn read(bytes: &[u8], renders: bool) -> Result<Reading, Unreadable> {
     let fields = guarded(|| marks::fields(&opened.pdf))?;
     let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;
     Ok(Reading { text, pages: views, fields, facts })
-}
-
-/// Runs `f`, turning a panic in hayro into [`Unreadable::Failed`].
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, Unreadable> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|_| Unreadable::Failed)
 }
 
 /// The words of an opened PDF, and the largest image (in pixels) each page draws.

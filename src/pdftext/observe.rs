@@ -11,6 +11,8 @@ use hayro_interpret::hayro_syntax::object::{Dict, Stream};
 use hayro_interpret::hayro_syntax::Pdf;
 use serde::{Deserialize, Serialize};
 
+use super::open::{guarded, open};
+
 /// How far from the start a linearization dictionary must be (it is the first object).
 const LINEARIZED_WITHIN: usize = 1024;
 /// Most bytes an XMP packet may inflate to.
@@ -49,7 +51,7 @@ pub struct Facts {
 impl Facts {
     /// Reads the facts of a PDF; an unreadable file gives facts with `readable` false.
     pub fn of(bytes: &[u8]) -> Self {
-        match super::guarded(|| super::open(bytes)) {
+        match guarded(|| open(bytes)) {
             Ok(Ok(opened)) => Self::of_pdf(bytes, &opened.pdf),
             _ => Self::of_bytes(bytes),
         }

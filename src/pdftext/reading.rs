@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::{MAX_GLYPHS, MAX_PAGES};
 use super::observe::Facts;
-use super::{Text, MAX_GLYPHS, MAX_PAGES};
+use super::text::Text;
 
 /// Longest word, annotation type, field name or signer name accepted in an answer, in bytes.
 const MAX_STRING: usize = 4096;
@@ -139,7 +140,7 @@ mod base64_bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdftext::Word;
+    use crate::pdftext::text::Word;
 
     #[test]
     fn answers_out_of_shape_are_refused() {

@@ -7,8 +7,8 @@ use hayro::{RenderCache, RenderSettings};
 use hayro_interpret::hayro_syntax::page::Page;
 use hayro_interpret::InterpreterSettings;
 
+use super::reading::Render;
 use super::reading::MAX_RENDER_SIDE;
-use super::Render;
 
 /// Resolution of the renders, in dots per inch: an A4 page is 298 × 421 pixels, where a 10 pt
 /// word is 5 pixels high (BENCHMARKS.md has what it costs and how far re-saved copies drift).

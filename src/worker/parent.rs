@@ -8,8 +8,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::answer::{decode, Answer, MAX_ANSWER};
-use super::{Refused, RENDER, SUBCOMMAND};
+use super::protocol::{decode, Answer, MAX_ANSWER, RENDER, SUBCOMMAND};
+use super::refused::Refused;
 use crate::pdftext::Reading;
 
 /// How long a worker may take, start to answer. Its CPU limit is what stops a worker that

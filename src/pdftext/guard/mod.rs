@@ -19,7 +19,10 @@ use hayro_interpret::hayro_syntax::object::dict::keys::CONTENTS;
 use hayro_interpret::hayro_syntax::object::{Array, Stream};
 use hayro_interpret::hayro_syntax::page::Page;
 
-use super::Unreadable;
+use super::limits::{
+    MAX_NESTING, MAX_PAGES, MAX_SAVE_NESTING, MAX_STREAM_BYTES, MAX_SYNTAX_BYTES, MAX_TOTAL_BYTES,
+};
+use super::unreadable::Unreadable;
 
 mod filters;
 mod lexer;
@@ -29,22 +32,6 @@ use filters::{Decoded, Predictor};
 use lexer::{Lexer, Token};
 use objects::{Id, Object};
 
-/// Deepest nesting of arrays and dictionaries accepted (real files nest a few levels).
-pub const MAX_NESTING: usize = 4096;
-/// Deepest nesting of `q` in one content stream (hayro copies the graphics state at each, and
-/// forms nest 50 deep; real content nests a dozen).
-pub const MAX_SAVE_NESTING: usize = 256;
-/// Most bytes one stream may decode to: far above an accord page's content (BENCHMARKS.md).
-pub const MAX_STREAM_BYTES: u64 = 32 * 1024 * 1024;
-/// Most bytes all streams together may decode to, every layer of every chain counted.
-pub const MAX_TOTAL_BYTES: u64 = 128 * 1024 * 1024;
-/// Most bytes of PDF syntax (content, forms, object streams) all streams may decode to.
-pub const MAX_SYNTAX_BYTES: u64 = 16 * 1024 * 1024;
-/// Most bytes of content the pages may have together, a stream counted on every page that
-/// shows it (hayro decodes and interprets it again for each).
-pub const MAX_PAGE_CONTENT: u64 = 16 * 1024 * 1024;
-/// Most pages read; accord's documents have at most a dozen.
-pub const MAX_PAGES: usize = 200;
 /// Most dictionaries with `/Contents` (hayro takes each for a page when the page tree is broken).
 const MAX_CONTENT_HOLDERS: usize = 10 * MAX_PAGES;
 /// Stream subtypes not parsed as PDF syntax: images, font programs, XML metadata.

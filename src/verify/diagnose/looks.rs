@@ -2,7 +2,7 @@
 //! annotation or form field the signed document lacks, and pages that, rendered at low
 //! resolution, differ by no more than anti-aliasing does. What differs is said, and where.
 
-use crate::pdftext::{Reading, Render};
+use crate::pdftext::{Field, Reading, Render};
 
 use super::super::report::PageDifference;
 
@@ -69,7 +69,7 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
             fields.remove(at);
         }
     }
-    looks.added.extend(super::revisions::fields(&fields));
+    looks.added.extend(form_fields(&fields));
     looks
 }
 
@@ -152,6 +152,33 @@ pub fn drift(a: &Render, b: &Render) -> u32 {
         return 255;
     }
     tiles(a, b).into_iter().map(|t| t.1).max().unwrap_or(0)
+}
+
+/// The signatures among `fields` that `before` lacks: "a PDF signature by CN=…".
+pub fn signatures(fields: &[Field], before: &[Field]) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|f| f.kind == "Sig" && f.filled && !before.contains(f))
+        .map(|f| match &f.signer {
+            Some(name) => format!("a PDF signature by CN={name}"),
+            None => "a PDF signature".to_string(),
+        })
+        .collect()
+}
+
+/// Form fields in words: "a PDF signature by CN=…", "2 form fields (Tx)".
+fn form_fields(fields: &[Field]) -> Vec<String> {
+    let mut out = signatures(fields, &[]);
+    let others: Vec<&Field> = fields.iter().filter(|f| !(f.kind == "Sig" && f.filled)).collect();
+    let mut kinds: Vec<&str> = others.iter().map(|f| f.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    match others.len() {
+        0 => {}
+        1 => out.push(format!("a form field ({})", kinds.join(", "))),
+        n => out.push(format!("{n} form fields ({})", kinds.join(", "))),
+    }
+    out
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use super::super::report::LaterRevisions;
 use super::looks;
 use crate::digest::sha256_hex;
-use crate::pdftext::{Field, Reading};
+use crate::pdftext::Reading;
 use crate::worker::Refused;
 
 /// Marks the end of a revision.
@@ -35,7 +35,7 @@ pub fn describe(
         Ok(reading) => {
             let empty = Reading::default();
             let signed = signed.unwrap_or(&empty);
-            let mut adds = signatures(&reading.fields, &signed.fields);
+            let mut adds = looks::signatures(&reading.fields, &signed.fields);
             let mut looks = looks::compare(signed, &reading, false);
             looks.added.retain(|a| !a.contains("signature"));
             adds.extend(looks.added);
@@ -60,36 +60,10 @@ fn pages(n: usize) -> String {
     }
 }
 
-/// The signatures among `fields` that `before` lacks: "a PDF signature by CN=…".
-fn signatures(fields: &[Field], before: &[Field]) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|f| f.kind == "Sig" && f.filled && !before.contains(f))
-        .map(|f| match &f.signer {
-            Some(name) => format!("a PDF signature by CN={name}"),
-            None => "a PDF signature".to_string(),
-        })
-        .collect()
-}
-
-/// Form fields in words: "a PDF signature by CN=…", "2 form fields (Tx)".
-pub fn fields(fields: &[Field]) -> Vec<String> {
-    let mut out = signatures(fields, &[]);
-    let others: Vec<&Field> = fields.iter().filter(|f| !(f.kind == "Sig" && f.filled)).collect();
-    let mut kinds: Vec<&str> = others.iter().map(|f| f.kind.as_str()).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    match others.len() {
-        0 => {}
-        1 => out.push(format!("a form field ({})", kinds.join(", "))),
-        n => out.push(format!("{n} form fields ({})", kinds.join(", "))),
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdftext::Field;
 
     #[test]
     fn a_signed_prefix_and_what_follows() {

@@ -1,8 +1,17 @@
-//! The worker's answer: JSON of [`Answer`], at most [`MAX_ANSWER`] bytes, checked on receipt.
+//! What the parent and the worker say to each other: the worker is started with
+//! [`SUBCOMMAND`] and given one byte ([`RENDER`] or not) and the PDF on its standard input; it
+//! answers JSON of [`Answer`], at most [`MAX_ANSWER`] bytes, checked on receipt.
 
 use serde::{Deserialize, Serialize};
 
 use crate::pdftext::{Reading, Unreadable};
+
+/// The hidden subcommand that runs the worker.
+pub const SUBCOMMAND: &str = "read-pdf";
+/// The byte before the PDF on the worker's input that asks for renders of its pages (any
+/// other asks for none: rendering is most of what reading costs, and only a copy whose words
+/// are the signed document's needs it).
+pub const RENDER: u8 = b'r';
 
 /// Longest answer read from a worker: room for 200 pages of dense text and their renders.
 pub const MAX_ANSWER: usize = 64 << 20;
