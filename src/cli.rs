@@ -1,6 +1,7 @@
 //! Command-line interface: the argument definitions only, importing nothing from the crate
 //! (dispatch lives in `commands`).
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -20,6 +21,15 @@ Exit codes:
   0  every file matches a signed document, with valid signatures by every trusted key
   1  a file does not match, a signature is missing or invalid, or no trusted key was given
   2  usage or I/O error (bad arguments, unreadable or malformed file, two keys with one key id)";
+
+const SERVE_HELP: &str = "\
+The first line printed is the address to open in a browser on this machine,
+http://127.0.0.1:PORT/?token=TOKEN; the token is new on every run and is what lets your
+browser in. Ctrl-C stops the workbench.
+
+Exit codes:
+  0  stopped with Ctrl-C
+  2  usage or I/O error (the directory is missing, the port is taken)";
 
 /// Turn a reviewed draft agreement into a signature-ready, verifiable signing package.
 #[derive(Debug, Parser)]
@@ -54,6 +64,9 @@ pub enum Command {
     /// Check that copies match a signed original, and say which one.
     #[command(after_help = VERIFY_HELP)]
     Verify(VerifyArgs),
+    /// Open the workbench: prepare, build, sign and check sessions in a web browser.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// Read a PDF from standard input within limits and describe it (accord's own worker).
     #[command(name = "read-pdf", hide = true)]
     ReadPdf,
@@ -211,6 +224,30 @@ pub struct VerifyArgs {
     /// Print a stable machine-readable JSON report instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `accord serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Directory of the session configs (TOML) to work on.
+    #[arg(value_name = "DIR", default_value = "config")]
+    pub configs: PathBuf,
+    /// The template set.
+    #[command(flatten)]
+    pub templates: TemplatesArgs,
+    /// Output directory holding the packages.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Port to listen on (default: a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Open the workbench in the default web browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Listen on this address instead of the loopback address 127.0.0.1, which lets other
+    /// machines reach the workbench (each still needs the token).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<IpAddr>,
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub mod package;
 pub mod pdftext;
 pub mod render;
 pub mod seal;
+pub mod serve;
 pub mod set;
 pub mod sshsig;
 pub mod typeset;

@@ -44,6 +44,10 @@ pub enum Mode {
     Draft,
     /// Signature-ready: the text resulting from the decisions; nothing may be unfilled.
     Clean,
+    /// The workbench's preview of a signature-ready document still being filled: the text
+    /// resulting from the decisions made, undecided changes in red, unfilled values
+    /// highlighted as in the draft.
+    Preview,
 }
 
 /// One rendered document: its template, the Typst source it produced, and where each value
@@ -131,8 +135,9 @@ impl Decisions {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_string());
         match (self.mode, self.decided.get(id)) {
             (Mode::Draft, _) => Ok("draft"),
-            (Mode::Clean, Some(Decision::Accept)) => Ok("accept"),
-            (Mode::Clean, Some(Decision::Reject)) => Ok("reject"),
+            (Mode::Clean | Mode::Preview, Some(Decision::Accept)) => Ok("accept"),
+            (Mode::Clean | Mode::Preview, Some(Decision::Reject)) => Ok("reject"),
+            (Mode::Preview, _) => Ok("draft"),
             (Mode::Clean, _) => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
                 format!("amendment {id} is not decided (accept or reject)"),

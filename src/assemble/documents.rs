@@ -29,7 +29,7 @@ pub fn session(loaded: &Loaded, set: &TemplateSet, mode: Mode) -> Result<Session
         return Ok(checked.session);
     }
     let what = match mode {
-        Mode::Clean => "is not signature-ready",
+        Mode::Clean | Mode::Preview => "is not signature-ready",
         Mode::Draft => "has invalid values",
     };
     Err(Error::failed(format!(
@@ -44,7 +44,7 @@ pub fn session(loaded: &Loaded, set: &TemplateSet, mode: Mode) -> Result<Session
 pub fn plan(set: &TemplateSet, session: &Session, mode: Mode) -> Vec<Planned> {
     match mode {
         Mode::Draft => set.catalog.draft(),
-        Mode::Clean => {
+        Mode::Clean | Mode::Preview => {
             set.catalog.package(session.originals(set.catalog.originals_field.as_deref()))
         }
     }
@@ -54,7 +54,7 @@ pub fn plan(set: &TemplateSet, session: &Session, mode: Mode) -> Vec<Planned> {
 pub fn pdf_date(set: &TemplateSet, session: &Session, mode: Mode) -> crate::date::Date {
     match mode {
         Mode::Draft => session.pdf_date(&set.catalog.draft_date),
-        Mode::Clean => session.pdf_date(&set.catalog.package_date),
+        Mode::Clean | Mode::Preview => session.pdf_date(&set.catalog.package_date),
     }
 }
 

@@ -79,7 +79,7 @@ fn build_one(
     let session = assemble::session(&loaded, set, mode)?;
     let target = match mode {
         Mode::Draft => args.out.join(check::DRAFTS).join(&session.id),
-        Mode::Clean => args.out.join(&session.id),
+        Mode::Clean | Mode::Preview => args.out.join(&session.id),
     };
     let signed = mode == Mode::Clean && package::is_signed(&target);
     if !signed {

@@ -6,6 +6,7 @@ pub mod check;
 pub mod init;
 pub mod keygen;
 pub mod schema;
+pub mod serve;
 pub mod sign;
 pub mod verify;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli, reader: &Reader) -> Result<Exit> {
         Command::Keygen(args) => keygen::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Verify(args) => verify::run(&args, reader),
+        Command::Serve(args) => serve::run(&args, reader),
         Command::ReadPdf => Ok(worker::serve()),
     }
 }

@@ -32,6 +32,19 @@ pub enum PassphraseSource {
     Environment,
     /// A prompt on the terminal.
     Terminal,
+    /// Typed by the user elsewhere (the workbench's page), held only in memory, zeroed when
+    /// dropped.
+    Given(Typed),
+}
+
+/// A passphrase typed by the user, which no debug output shows.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Typed(pub Zeroizing<String>);
+
+impl std::fmt::Debug for Typed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Typed(…)")
+    }
 }
 
 impl PassphraseSource {
@@ -57,6 +70,7 @@ impl PassphraseSource {
                     .map_err(|_| Error::usage(format!("{PASSPHRASE_ENV} is not valid UTF-8")))?;
                 one_line(Zeroizing::new(text), PASSPHRASE_ENV)?
             }
+            Self::Given(Typed(text)) => text.clone(),
             Self::Terminal => {
                 let first = ask(prompt)?;
                 if confirm && *ask("Passphrase (again): ")? != *first {

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use cosign::cosign;
-pub use keys::{load_signer, PassphraseSource, MAX_PASSPHRASE, PASSPHRASE_ENV};
+pub use keys::{load_signer, PassphraseSource, Typed, MAX_PASSPHRASE, PASSPHRASE_ENV};
 pub use signer::{Signer, ToSign};
 
 use crate::chars::Shown as _;

@@ -75,14 +75,29 @@ pub struct Laidout {
 /// The first half of [`typeset`]: lays out the pages, refusing any warning, missing glyph or
 /// character the font's rule ([`undrawable_char`]) refuses, and finds the [`Flaw`]s.
 pub fn layout(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<Laidout> {
-    let today = Datetime::from_ymd(i32::from(date.year), date.month, date.day)
-        .ok_or_else(|| Error::internal(format!("{name}: invalid document date {date}")))?;
-    let world = SealedWorld::new(source, style.name, style.source, today)
-        .map_err(|e| Error::typesetting(format!("{name}: {e}")))?;
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-    let document = output.map_err(|errors| diagnostics(&world, name, &errors))?;
+    let world = world(name, source, style, date)?;
+    let (document, flaws) = compile(&world, name)?;
+    Ok(Laidout { name: name.to_string(), world, document, flaws })
+}
+
+/// The sealed World of the document `name` with `source` and `style`, dated `date`.
+pub(super) fn world(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<SealedWorld> {
+    SealedWorld::new(source, style.name, style.source, today(name, date)?)
+        .map_err(|e| Error::typesetting(format!("{name}: {e}")))
+}
+
+/// `date` as Typst's `today`.
+pub(super) fn today(name: &str, date: Date) -> Result<Datetime> {
+    Datetime::from_ymd(i32::from(date.year), date.month, date.day)
+        .ok_or_else(|| Error::internal(format!("{name}: invalid document date {date}")))
+}
+
+/// Lays out the main file of `world`, refusing what [`layout`] refuses, and finds its flaws.
+pub(super) fn compile(world: &SealedWorld, name: &str) -> Result<(PagedDocument, Vec<Flaw>)> {
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
+    let document = output.map_err(|errors| diagnostics(world, name, &errors))?;
     if !warnings.is_empty() {
-        return Err(diagnostics(&world, name, &warnings));
+        return Err(diagnostics(world, name, &warnings));
     }
     for page in document.pages() {
         if let Some(c) = undrawn(&page.frame) {
@@ -93,8 +108,8 @@ pub fn layout(name: &str, source: &str, style: Style<'_>, date: Date) -> Result<
             )));
         }
     }
-    let flaws = flaws::find(&document, &world);
-    Ok(Laidout { name: name.to_string(), world, document, flaws })
+    let flaws = flaws::find(&document, world);
+    Ok((document, flaws))
 }
 
 impl Laidout {

@@ -6,9 +6,11 @@
 mod document;
 mod flaws;
 mod jobs;
+mod preview;
 mod world;
 
 pub use document::{layout, typeset, Laidout, Outcome, Style, Typeset, TYPST_VERSION};
 pub use flaws::{Flaw, FlawKind};
 pub use jobs::{typeset_each, Job};
+pub use preview::{Preview, PreviewPage, Previewer, ValueBox};
 pub use world::preload;

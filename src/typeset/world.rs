@@ -46,6 +46,15 @@ impl SealedWorld {
     }
 }
 
+impl SealedWorld {
+    /// Puts `source` in place of the main file and dates the document `today`; typst reparses
+    /// only the part of the text that changed.
+    pub fn replace(&mut self, source: &str, today: Datetime) {
+        self.main.replace(source);
+        self.today = today;
+    }
+}
+
 fn file_id(path: &str) -> FileResult<FileId> {
     let vpath = VirtualPath::new(path).map_err(|_| FileError::Other(Some(path.into())))?;
     Ok(FileId::new(RootedPath::new(VirtualRoot::Project, vpath)))

@@ -92,6 +92,7 @@ mod package;
 mod report;
 mod signatures;
 mod standalone;
+mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -106,6 +107,7 @@ pub use report::{
 
 pub use diagnose::{drift, explain, read_signed, SignedDocument, MAX_PDF};
 pub use package::BEYOND_LIMITS;
+pub use text::text;
 
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;

@@ -21,6 +21,7 @@ mod page;
 mod pinned;
 mod secrets;
 mod seed;
+mod serve;
 mod sets;
 mod signing;
 mod sshsig;

@@ -343,6 +343,16 @@ impl Element<'_> {
         self.browser.cmd("POST", &path, json!({ "text": text })).map(drop)
     }
 
+    /// Clicks it.
+    pub fn click(&self) -> Result<()> {
+        self.browser.cmd("POST", &format!("element/{}/click", self.id), json!({})).map(drop)
+    }
+
+    /// Empties an input.
+    pub fn clear(&self) -> Result<()> {
+        self.browser.cmd("POST", &format!("element/{}/clear", self.id), json!({})).map(drop)
+    }
+
     /// Its rendered text.
     pub fn text(&self) -> Result<String> {
         let value = self.browser.cmd("GET", &format!("element/{}/text", self.id), Value::Null)?;

@@ -1,0 +1,335 @@
+//! The live preview of an open session: a worker thread lays the document out again after
+//! each edit, always the newest one. An edit that arrives while a layout is under way
+//! supersedes it: its result is dropped unseen and no queue of stale previews forms. Pages
+//! are known by the hash of their frame, and only a page with a new hash is drawn (SVG) and
+//! kept, so the page fetches the pictures of the pages that changed only.
+//!
+//! A signature-ready session is rendered exactly as `build` renders it; one still being
+//! filled shows its decisions made, undecided changes in red and unfilled values highlighted.
+//! typst's caches stay warm between edits (one World per document, edited in place) and
+//! bounded: entries unused for a few layouts are evicted after each one.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::assemble;
+use crate::check::Session;
+use crate::render::{self, Mode, Rendered};
+use crate::set::{Planned, TemplateSet};
+use crate::typeset::{Preview, Previewer, Style};
+
+/// How many layouts typst's memoized results may go unused before they are evicted.
+const CACHE_AGE: usize = 4;
+/// Page pictures kept (each some 100 KB).
+const PICTURES: usize = 96;
+/// How long the preview's worker waits for the next edit before it ends. While a person
+/// edits, one long-lived thread keeps the documents laid out (typst's Worlds) and allocates
+/// from one arena of the C allocator: a worker started anew for each edit spreads the
+/// layouts over many arenas, each keeping its peak (see BENCHMARKS.md).
+const IDLE: Duration = Duration::from_secs(600);
+/// Longest a request waits for its preview.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The preview of one session: what to lay out next and the newest result.
+#[derive(Default)]
+pub struct Engine {
+    shared: Arc<(Mutex<State>, Condvar)>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The newest edit waiting to be laid out.
+    wanted: Option<Job>,
+    /// Whether the worker thread runs.
+    running: bool,
+    /// The newest preview of each document, by document index.
+    shown: BTreeMap<usize, Arc<Shown>>,
+    /// The revision of the newest edit asked for.
+    newest: u64,
+    /// The newest (revision, document) asked for, so that asking again does nothing.
+    asked: Option<(u64, usize)>,
+}
+
+/// An edit to lay out.
+struct Job {
+    set: Arc<TemplateSet>,
+    revision: u64,
+    document: usize,
+    session: Session,
+    ready: bool,
+    /// When the edit arrived (to measure the server's part of the latency).
+    since: Instant,
+}
+
+/// A preview as the page receives it.
+#[derive(Debug, Serialize)]
+pub struct Shown {
+    /// The edit it shows.
+    pub revision: u64,
+    /// Which document of the package (index into [`documents`]).
+    pub document: usize,
+    /// Its pages.
+    pub pages: Vec<PageView>,
+    /// Why it cannot be shown, or what a build would refuse in it.
+    pub problems: Vec<String>,
+    /// Whether it is the signature-ready document, exactly as a build makes it.
+    pub exact: bool,
+    /// Milliseconds from the edit's arrival to the pictures being ready.
+    pub server_ms: f64,
+}
+
+/// One page of a preview.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    /// Hash of the page: the name of its picture, `/api/pages/HASH.svg`.
+    pub hash: String,
+    /// Size in points.
+    pub width: f64,
+    /// Size in points.
+    pub height: f64,
+    /// Where a filled value is printed, and its key.
+    pub values: Vec<ValueView>,
+    /// The page's text.
+    pub text: String,
+}
+
+/// A value's place on a page.
+#[derive(Debug, Serialize)]
+pub struct ValueView {
+    /// Config key of the value.
+    pub key: String,
+    /// Box in points from the page's top left corner.
+    pub x: f64,
+    /// Box in points.
+    pub y: f64,
+    /// Box in points.
+    pub w: f64,
+    /// Box in points.
+    pub h: f64,
+}
+
+/// The pictures of pages, by hash, shared by every session, and which picture each recent
+/// frame drew.
+#[derive(Default)]
+pub struct Pictures(Mutex<VecDeque<(String, Arc<String>)>>, Mutex<VecDeque<(u128, String)>>);
+
+impl Pictures {
+    /// The SVG picture of the page with `hash`, if it is kept.
+    pub fn get(&self, hash: &str) -> Option<Arc<String>> {
+        let pictures = lock(&self.0);
+        pictures.iter().find(|(h, _)| h == hash).map(|(_, svg)| Arc::clone(svg))
+    }
+
+    fn has(&self, hash: &str) -> bool {
+        lock(&self.0).iter().any(|(h, _)| h == hash)
+    }
+
+    fn put(&self, hash: String, svg: String) {
+        let mut pictures = lock(&self.0);
+        if pictures.len() >= PICTURES {
+            pictures.pop_front();
+        }
+        pictures.push_back((hash, Arc::new(svg)));
+    }
+
+    /// The hash of the picture the frame with hash `frame` drew, if it is still kept.
+    fn drawn(&self, frame: u128) -> Option<String> {
+        let hash = lock(&self.1).iter().find(|(f, _)| *f == frame).map(|(_, h)| h.clone())?;
+        self.has(&hash).then_some(hash)
+    }
+
+    fn remember(&self, frame: u128, hash: &str) {
+        let mut frames = lock(&self.1);
+        if frames.len() >= PICTURES {
+            frames.pop_front();
+        }
+        frames.push_back((frame, hash.to_string()));
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The documents a session's package holds, one per template (the first original stands for
+/// the others, which differ only in their footer note).
+pub fn documents(set: &TemplateSet, session: &Session) -> Vec<Planned> {
+    let mut planned = assemble::plan(set, session, Mode::Clean);
+    planned.dedup_by(|b, a| a.template == b.template);
+    planned
+}
+
+impl Engine {
+    /// Asks for the preview of `document` after edit `revision`; a newer edit replaces an
+    /// older one not yet begun, and makes one under way be dropped when it ends.
+    pub fn want(
+        &self,
+        set: &Arc<TemplateSet>,
+        revision: u64,
+        document: usize,
+        session: Session,
+        ready: bool,
+        pictures: &Arc<Pictures>,
+    ) {
+        let (state, wake) = &*self.shared;
+        let mut state = lock(state);
+        if state.asked == Some((revision, document)) {
+            return;
+        }
+        state.asked = Some((revision, document));
+        state.newest = state.newest.max(revision);
+        let set = Arc::clone(set);
+        state.wanted = Some(Job { set, revision, document, session, ready, since: Instant::now() });
+        if !state.running {
+            state.running = true;
+            let (shared, pictures) = (Arc::clone(&self.shared), Arc::clone(pictures));
+            std::thread::spawn(move || work(&shared, &pictures));
+        }
+        wake.notify_all();
+    }
+
+    /// The preview of `document` showing edit `revision` or a newer one, once made.
+    pub fn wait(&self, revision: u64, document: usize) -> Option<Arc<Shown>> {
+        let (state, wake) = &*self.shared;
+        let deadline = Instant::now() + WAIT;
+        let mut state = lock(state);
+        loop {
+            if let Some(shown) = state.shown.get(&document) {
+                if shown.revision >= revision.min(state.newest) {
+                    return Some(Arc::clone(shown));
+                }
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            state = wake.wait_timeout(state, left).unwrap_or_else(PoisonError::into_inner).0;
+        }
+    }
+}
+
+/// The worker: lays out the wanted edits one after another, and ends once none came for
+/// [`IDLE`].
+fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
+    let (state, wake) = &**shared;
+    let mut previewers: BTreeMap<String, Previewer> = BTreeMap::new();
+    loop {
+        let job = {
+            let (mut state, _) = wake
+                .wait_timeout_while(lock(state), IDLE, |s| s.wanted.is_none())
+                .unwrap_or_else(PoisonError::into_inner);
+            match state.wanted.take() {
+                Some(job) => job,
+                None => {
+                    state.running = false;
+                    return;
+                }
+            }
+        };
+        // A layout that panics (a typst bug) must not leave the worker for dead.
+        let made =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(&job, &mut previewers)))
+                .unwrap_or_else(|_| {
+                    previewers.clear();
+                    Err("the preview could not be made (an internal error); edit again".to_string())
+                });
+        let superseded = lock(state).wanted.is_some();
+        typst::comemo::evict(CACHE_AGE);
+        if superseded {
+            continue;
+        }
+        let shown = match made {
+            Ok((preview, rendered, exact)) => show(&job, &preview, &rendered, exact, pictures),
+            Err(problem) => Shown {
+                revision: job.revision,
+                document: job.document,
+                pages: Vec::new(),
+                problems: vec![problem],
+                exact: false,
+                server_ms: job.since.elapsed().as_secs_f64() * 1000.0,
+            },
+        };
+        lock(state).shown.insert(job.document, Arc::new(shown));
+        wake.notify_all();
+    }
+}
+
+/// Renders and lays out the job's document; whether it is the exact signature-ready one.
+fn make(
+    job: &Job,
+    previewers: &mut BTreeMap<String, Previewer>,
+) -> Result<(Preview, Rendered, bool), String> {
+    let set = &job.set;
+    let planned = documents(set, &job.session);
+    let doc = planned.get(job.document).ok_or("no such document in the package")?;
+    let mode = if job.ready { Mode::Clean } else { Mode::Preview };
+    let rendered = render::render(set, &doc.template, &job.session, mode, doc.original)
+        .map_err(|e| e.message)?;
+    let previewer = previewers.entry(doc.template.clone()).or_insert_with(|| {
+        let (name, source) = set.style();
+        Previewer::new(&format!("{}/{}", job.session.id, doc.file_name), Style { name, source })
+    });
+    let date = assemble::pdf_date(set, &job.session, Mode::Clean);
+    let preview = previewer.lay_out(&rendered.source, date).map_err(|e| e.message)?;
+    Ok((preview, rendered, job.ready))
+}
+
+/// The page's view of a preview: each page with its new pictures drawn, and where each
+/// value is printed, named by its key.
+fn show(
+    job: &Job,
+    preview: &Preview,
+    rendered: &Rendered,
+    exact: bool,
+    pictures: &Pictures,
+) -> Shown {
+    let pages = preview
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| {
+            // A page is known by its picture: its frame's hash also covers the places in the
+            // source its text came from, which an edit earlier in the source moves.
+            // A frame seen before is not drawn again.
+            let hash = pictures.drawn(page.frame).unwrap_or_else(|| {
+                let svg = preview.svg(index).unwrap_or_default();
+                let hash = format!("{:032x}", typst::utils::hash128(&svg));
+                if !pictures.has(&hash) {
+                    pictures.put(hash.clone(), svg);
+                }
+                pictures.remember(page.frame, &hash);
+                hash
+            });
+            let values = page
+                .values
+                .iter()
+                .filter_map(|b| {
+                    let placed = rendered.value_at(b.source.start)?;
+                    Some(ValueView {
+                        key: placed.key.clone(),
+                        x: b.x,
+                        y: b.y,
+                        w: b.width,
+                        h: b.height,
+                    })
+                })
+                .collect();
+            PageView {
+                hash,
+                width: page.width,
+                height: page.height,
+                values,
+                text: page.text.clone(),
+            }
+        })
+        .collect();
+    let problems = preview.flaws.iter().map(ToString::to_string).collect();
+    Shown {
+        revision: job.revision,
+        document: job.document,
+        pages,
+        problems,
+        exact,
+        server_ms: job.since.elapsed().as_secs_f64() * 1000.0,
+    }
+}
