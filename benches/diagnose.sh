@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Whole-process timings of `accord verify --package`: a byte-identical copy (the
-# MATCH path, which must not read any text), and copies that are not the signed file and
-# are explained (re-saved, forged), against the example's 3-document package.
+# Whole-process timings of `accord verify --package`: a byte-identical copy (the MATCH path,
+# which must not read any PDF), and copies that are not the signed file and are explained
+# (re-saved by qpdf, mutool and Ghostscript, printed to PDF by pdftocairo, forged), against the example's 3-document package:
+# each PDF read by a worker process, pages rendered when a copy's words are the signed ones.
 #
 #   bash benches/diagnose.sh            # ~1 min once accord is built
 #
-# Not part of CI. Needs hyperfine and qpdf (installed with apt-get when missing). Results go
+# Not part of CI. Needs hyperfine, qpdf, poppler-utils, mupdf-tools and ghostscript (installed
+# with apt-get when missing); prints the load average before and after, since other work on the
+# machine stretches every figure. Results go
 # to $RESULTS (default target/bench-results/diagnose), never committed; BENCHMARKS.md has
 # the figures.
 set -euo pipefail
@@ -15,6 +18,9 @@ RESULTS=${RESULTS:-$ROOT/target/bench-results/diagnose}
 need=()
 command -v hyperfine >/dev/null || need+=(hyperfine)
 command -v qpdf >/dev/null || need+=(qpdf)
+command -v pdftocairo >/dev/null || need+=(poppler-utils)
+command -v mutool >/dev/null || need+=(mupdf-tools)
+command -v gs >/dev/null || need+=(ghostscript)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq || true
@@ -28,16 +34,24 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"; cd "$RESULTS"
 PKG=pkgs/un-iom-2016
 cp "$PKG/agreement-original-1.pdf" identical.pdf
 qpdf --linearize identical.pdf resaved.pdf
+mutool clean identical.pdf mutool.pdf
+gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -sOutputFile=ghostscript.pdf identical.pdf
+pdftocairo -pdf identical.pdf printed.pdf
 sed 's/art2-1-crucial = "reject"/art2-1-crucial = "accept"/' "$ROOT/config/un-iom-2016.toml" > forged.toml
 "$ACCORD" build forged.toml --out forged >/dev/null
 cp forged/un-iom-2016/agreement-original-1.pdf forged.pdf
 V="$ACCORD verify --package $PKG --key keys/bench.pub"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine -N -i --warmup 5 --runs 40 --export-json timings.json \
   -n match "$V identical.pdf" \
   -n re-saved "$V resaved.pdf" \
+  -n mutool "$V mutool.pdf" \
+  -n ghostscript "$V ghostscript.pdf" \
+  -n printed "$V printed.pdf" \
   -n forged "$V forged.pdf"
 python3 - <<'PY'
 import json
 for r in json.load(open("timings.json"))["results"]:
-    print(f"{r['command']:10} median {r['median']*1000:6.1f} ms  (min {r['min']*1000:.1f}, max {r['max']*1000:.1f})")
+    print(f"{r['command']:12} median {r['median']*1000:6.1f} ms  (min {r['min']*1000:.1f}, max {r['max']*1000:.1f})")
 PY
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

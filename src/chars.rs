@@ -114,6 +114,33 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
     escape(text, |c| c != '\n' && forbidden(c).is_some())
 }
 
+/// A file name as it starts a verdict line: as it is when it holds only letters, digits,
+/// `._-+/@,=~` and U+FFFD (a byte that is not UTF-8), else in single quotes with `'` and `\\` escaped and [`forbidden`] characters
+/// written as escapes, so that no name (`x.pdf: MATCH …`, a line break, a bidi control) can
+/// make its line read like another verdict.
+pub fn quoted_name(name: &str) -> Cow<'_, str> {
+    let plain = |c: char| c.is_alphanumeric() || "._-+/@,=~\u{FFFD}".contains(c);
+    if !name.is_empty() && name.chars().all(plain) {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('\'');
+    for c in name.chars() {
+        match c {
+            '\'' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if forbidden(c).is_some() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    Cow::Owned(out)
+}
+
 /// `json` (serialized JSON) with the [`forbidden`] characters serde leaves raw written as
 /// JSON escapes (`\u202e`); they only occur inside strings (serde escapes control
 /// characters there, so a raw line break is the layout of pretty JSON and stays), so the
@@ -154,7 +181,18 @@ fn escape(text: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{composed, forbidden, json_safe, text_problem, visible, visible_lines};
+    use super::{
+        composed, forbidden, json_safe, quoted_name, text_problem, visible, visible_lines,
+    };
+
+    #[test]
+    fn names_that_could_forge_a_verdict_are_quoted() {
+        assert_eq!(quoted_name("out/copy-1.pdf"), "out/copy-1.pdf");
+        assert_eq!(quoted_name("Zoë.pdf"), "Zoë.pdf");
+        assert_eq!(quoted_name("x.pdf: MATCH agreement.pdf"), "'x.pdf: MATCH agreement.pdf'");
+        assert_eq!(quoted_name("a'b\nMATCH\u{202e}"), "'a\\'b\\u{a}MATCH\\u{202e}'");
+        assert_eq!(quoted_name(""), "''");
+    }
 
     #[test]
     fn combining_runs_are_bounded_and_values_composed() {

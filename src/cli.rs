@@ -67,6 +67,9 @@ pub enum Command {
     /// Open the workbench: prepare, build, sign and check sessions in a web browser.
     #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
+    /// Read a PDF from standard input within limits and describe it (accord's own worker).
+    #[command(name = "read-pdf", hide = true)]
+    ReadPdf,
 }
 
 /// Which template set to use.

@@ -38,3 +38,4 @@ pub mod set;
 pub mod sshsig;
 pub mod typeset;
 pub mod verify;
+pub mod worker;

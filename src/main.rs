@@ -23,7 +23,9 @@ fn main() -> ExitCode {
             };
         }
     };
-    match accord::commands::run(cli) {
+    // Untrusted PDFs are read by this executable again, as a worker process that limits itself.
+    let reader = accord::worker::Reader::Worker(std::env::current_exe().unwrap_or_default());
+    match accord::commands::run(cli, &reader) {
         Ok(exit) => exit.into(),
         Err(err) => {
             accord::output::eprintln(&format!("error: {err}"));

@@ -21,35 +21,47 @@ use crate::render::Mode;
 use crate::set::TemplateSet;
 use crate::typeset::TYPST_VERSION;
 use crate::verify::{self, RebuildReport, RebuiltDocument};
+use crate::worker::Reader;
 
 /// Rebuilds, in memory, the package that `config` makes with `set`, and compares it with the
-/// package in `dir` that `manifest` (verified) describes.
+/// package in `dir` that `manifest` (verified) describes; documents are read by `reader`.
 pub fn rebuild(
     set: &TemplateSet,
     config: &Path,
     dir: &Path,
     manifest: &Manifest,
+    reader: &Reader,
 ) -> Result<RebuildReport> {
     let loaded = Loaded::read(config, &set.fields)?;
     let session = documents::session(&loaded, set, Mode::Clean)?;
     let planned = documents::plan(set, &session, Mode::Clean);
     let docs = documents::documents(set, &session, &planned, Mode::Clean, None)?;
-    Ok(compare(set, &loaded, &docs, dir, manifest))
+    Ok(compare(set, &loaded, &docs, dir, manifest, reader))
 }
 
 /// Compares the documents `docs`, built from `loaded` with `set`, with the signed package in
-/// `dir` described by `manifest`.
+/// `dir` described by `manifest`; the package's documents and the rebuilt ones that differ
+/// from them are read by `reader`.
 pub fn compare(
     set: &TemplateSet,
     loaded: &Loaded,
     docs: &[Document],
     dir: &Path,
     manifest: &Manifest,
+    reader: &Reader,
 ) -> RebuildReport {
     let inputs = changed_inputs(set, loaded, manifest);
-    let signed = verify::read_signed(dir, manifest);
+    let same = |doc: &Document| {
+        let path = dir.join(&doc.file_name);
+        fsio::read_regular(&path, "document", verify::MAX_PDF).is_ok_and(|b| b == doc.pdf)
+    };
+    // The signed documents are read only when one of them differs from its rebuilt bytes.
+    let signed = match docs.iter().all(same) {
+        true => Vec::new(),
+        false => verify::read_signed(dir, manifest, reader),
+    };
     let mut documents: Vec<RebuiltDocument> =
-        docs.iter().map(|doc| compare_one(doc, dir, manifest, &inputs, &signed)).collect();
+        docs.iter().map(|doc| compare_one(doc, dir, manifest, &inputs, &signed, reader)).collect();
     for entry in manifest.files.iter().filter(|e| !docs.iter().any(|d| d.file_name == e.name)) {
         documents.push(RebuiltDocument {
             document: entry.name.clone(),
@@ -71,6 +83,7 @@ fn compare_one(
     manifest: &Manifest,
     inputs: &[String],
     signed: &[verify::SignedDocument],
+    reader: &Reader,
 ) -> RebuiltDocument {
     let mut rebuilt = RebuiltDocument {
         document: doc.file_name.clone(),
@@ -101,7 +114,8 @@ fn compare_one(
             .into(),
     });
     let same_name: Vec<_> = signed.iter().filter(|s| s.name() == doc.file_name).cloned().collect();
-    if let Ok(Some(closest)) = verify::explain(&doc.pdf, &same_name) {
+    let read = reader.read(&doc.pdf, false);
+    if let Ok(Some(closest)) = verify::explain(&doc.pdf, read, &same_name, reader) {
         rebuilt.differences = closest.differences;
         rebuilt.more_differences = closest.more_differences;
     }

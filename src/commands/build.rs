@@ -18,10 +18,12 @@ use crate::render::Mode;
 use crate::seal::{self, PassphraseSource, Signer};
 use crate::set::TemplateSet;
 use crate::typeset;
+use crate::worker::Reader;
 
 /// Runs `accord build` on every config given; the exit code is the worst of them. Each
-/// package is written while the next config's documents are typeset.
-pub fn run(args: &BuildArgs) -> Result<Exit> {
+/// package is written while the next config's documents are typeset; a signed package
+/// already there is read by `reader` when it differs from what was built.
+pub fn run(args: &BuildArgs, reader: &Reader) -> Result<Exit> {
     typeset::preload();
     let set = TemplateSet::open(args.templates.dir.as_deref())?;
     let signer = match &args.key {
@@ -33,7 +35,7 @@ pub fn run(args: &BuildArgs) -> Result<Exit> {
     };
     let (set, signer) = (&set, signer.as_ref());
     Ok(super::batch::each_config_overlapped(&args.configs, |path, pending| {
-        let built = build_one(path, args, set, signer, pending);
+        let built = build_one(path, args, set, signer, reader, pending);
         // typst's memo cache only grows; keep batch builds' memory bounded.
         typst::comemo::evict(10);
         built
@@ -47,6 +49,7 @@ fn build_one<'a>(
     args: &BuildArgs,
     set: &TemplateSet,
     signer: Option<&'a Signer>,
+    reader: &Reader,
     pending: &mut Pending<'_>,
 ) -> Result<Rest<'a>> {
     let loaded = Loaded::read(path, &set.fields)?;
@@ -75,7 +78,7 @@ fn build_one<'a>(
         })?;
     let dir = target.clone();
     if signed {
-        let fingerprint = up_to_date(set, &loaded, &docs, &target, signer)?;
+        let fingerprint = up_to_date(set, &loaded, &docs, &target, signer, reader)?;
         let line = format!(
             "{}: up to date: rebuilt and identical to the signed package {}; nothing was \
              changed",
@@ -118,9 +121,10 @@ fn up_to_date(
     docs: &[Document],
     target: &Path,
     signer: Option<&Signer>,
+    reader: &Reader,
 ) -> Result<Fingerprint> {
     let (manifest, bytes) = manifest::read(target)?;
-    let report = assemble::compare(set, loaded, docs, target, &manifest);
+    let report = assemble::compare(set, loaded, docs, target, &manifest, reader);
     let mut why: Vec<String> = if report.ok { Vec::new() } else { report.inputs.clone() };
     for doc in report.documents.iter().filter(|d| !d.reproduced) {
         why.push(format!("{}: {}", doc.document, doc.reason.as_deref().unwrap_or("differs")));

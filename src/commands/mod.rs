@@ -12,17 +12,19 @@ pub mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Exit, Result};
+use crate::worker::{self, Reader};
 
-/// Runs the subcommand of the parsed command line.
-pub fn run(cli: Cli) -> Result<Exit> {
+/// Runs the subcommand of the parsed command line; untrusted PDFs are read by `reader`.
+pub fn run(cli: Cli, reader: &Reader) -> Result<Exit> {
     match cli.command {
         Command::Init(args) => init::run(&args),
         Command::Check(args) => check::run(&args),
-        Command::Build(args) => build::run(&args),
+        Command::Build(args) => build::run(&args, reader),
         Command::Schema(args) => schema::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Sign(args) => sign::run(&args),
-        Command::Verify(args) => verify::run(&args),
-        Command::Serve(args) => serve::run(&args),
+        Command::Verify(args) => verify::run(&args, reader),
+        Command::Serve(args) => serve::run(&args, reader),
+        Command::ReadPdf => Ok(worker::serve()),
     }
 }

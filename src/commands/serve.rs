@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use crate::serve::{self, Options};
 use crate::set::TemplateSet;
+use crate::worker::Reader;
 
-/// Runs `accord serve` until Ctrl-C.
-pub fn run(args: &ServeArgs) -> Result<Exit> {
+/// Runs `accord serve` until Ctrl-C; the copies it is given to check are read by `reader`.
+pub fn run(args: &ServeArgs, reader: &Reader) -> Result<Exit> {
     let set = TemplateSet::open(args.templates.dir.as_deref())?;
     serve::run(Options {
         set: Arc::new(set.into_owned()),
@@ -18,5 +19,6 @@ pub fn run(args: &ServeArgs) -> Result<Exit> {
         port: args.port,
         open: args.open,
         listen: args.listen,
+        reader: reader.clone(),
     })
 }

@@ -15,9 +15,10 @@ use crate::output;
 use crate::set::TemplateSet;
 use crate::typeset;
 use crate::verify::{self, Report, Request};
+use crate::worker::Reader;
 
-/// Runs `accord verify`.
-pub fn run(args: &VerifyArgs) -> Result<Exit> {
+/// Runs `accord verify`; copies and the package's documents are read by `reader`.
+pub fn run(args: &VerifyArgs, reader: &Reader) -> Result<Exit> {
     // Read first, so that a broken set is refused before any work.
     let set = match &args.rebuild {
         Some(_) => Some(TemplateSet::open(args.templates.as_deref())?),
@@ -37,10 +38,11 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         allowed_signers: args.allowed_signers.as_deref(),
         package_id: args.package_id.as_deref(),
         fingerprint: fingerprint.as_ref(),
+        reader: Some(reader),
     };
     let mut report = verify::verify(&request)?;
     if let (Some(config), Some(dir), Some(set)) = (&args.rebuild, &args.package, &set) {
-        rebuild(&mut report, set, config, dir)?;
+        rebuild(&mut report, set, config, dir, reader)?;
     }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
@@ -54,8 +56,15 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
 
 /// Rebuilds the package in `dir` from `config` with `set` and adds the comparison to
 /// `report`, which is then ok only if every document was reproduced. The comparison is with
-/// the manifest the verification checked; a package that does not verify is not rebuilt.
-fn rebuild(report: &mut Report, set: &TemplateSet, config: &Path, dir: &Path) -> Result<()> {
+/// the manifest the verification checked; a package that does not verify is not rebuilt. The
+/// package's documents that differ from the rebuilt ones are read by `reader`.
+fn rebuild(
+    report: &mut Report,
+    set: &TemplateSet,
+    config: &Path,
+    dir: &Path,
+    reader: &Reader,
+) -> Result<()> {
     let Some(manifest) = report.package.as_ref().and_then(|p| p.manifest.clone()) else {
         report.ok = false;
         let why = format!(
@@ -71,7 +80,7 @@ fn rebuild(report: &mut Report, set: &TemplateSet, config: &Path, dir: &Path) ->
         return Ok(());
     };
     typeset::preload();
-    let rebuilt = assemble::rebuild(set, config, dir, &manifest)?;
+    let rebuilt = assemble::rebuild(set, config, dir, &manifest, reader)?;
     if !rebuilt.ok {
         report.ok = false;
         let failed = rebuilt.documents.iter().filter(|d| !d.reproduced).count();

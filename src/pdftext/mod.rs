@@ -12,23 +12,42 @@
 //! first word of the next line, hyphen kept. Lines whose baseline lies in the bottom margin are
 //! marked as footer (the "Original 1 of 2" note and the page number).
 
-use std::fmt;
+//!
+//! Text is read as it is seen: glyphs in fonts the file does not embed are drawn with hayro's
+//! standard fonts, and a glyph that an opaque box painted later covers is left out (a word
+//! painted over with white, another written on top, reads as the word on top).
+//!
+//! What hayro interprets is bounded as it interprets: every call to the device spends work
+//! (a form drawn by `Do` the size of the file's largest stream, since the device cannot tell
+//! which form it is), and a glyph or work budget that runs out stops the interpretation there
+//! (unwinding out of hayro, caught here), not just the collecting.
 
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+
+mod drawing;
 mod guard;
+mod limits;
+mod marks;
 pub mod observe;
+mod open;
+mod reading;
+mod render;
+mod text;
+mod unreadable;
 
 use hayro_interpret::font::Glyph;
-use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
 use hayro_interpret::{
     interpret_page, BlendMode, ClipPath, Context, Device, GlyphDrawMode, Image, InterpreterCache,
-    InterpreterSettings, Paint, SoftMask, TransformExt,
+    InterpreterSettings, Paint, PathDrawMode, SoftMask, TransformExt,
 };
-use kurbo::{Affine, BezPath, Point, Rect};
+use kurbo::{Affine, BezPath, Point, Rect, Shape as _};
 
-/// Most pages read; accord's documents have at most a dozen.
-pub const MAX_PAGES: usize = 200;
-/// Most glyphs read in a whole document (an accord page holds about 3,000).
-pub const MAX_GLYPHS: usize = 600_000;
+pub use limits::{MAX_GLYPHS, MAX_NESTING, MAX_PAGES, MAX_PDF, MAX_WORK};
+use open::{guarded, open, Opened};
+pub use reading::{Field, PageView, Reading, Render};
+pub use text::{Text, Word};
+pub use unreadable::Unreadable;
+
 /// A horizontal gap wider than this fraction of the font size separates two words.
 pub const WORD_GAP_EM: f64 = 0.15;
 /// Glyphs whose baselines differ by less than this fraction of the font size share a line.
@@ -39,80 +58,26 @@ pub const FOOTER_MARGIN_PT: f64 = 2.5 / 2.54 * 72.0;
 const DEFAULT_ADVANCE_EM: f64 = 0.5;
 /// Two glyphs with the same text closer than this (in ems) are one glyph drawn twice.
 const DUPLICATE_EM: f64 = 0.05;
+/// The band above the baseline (in ems) a box must cover to hide a glyph: a strike-through
+/// or an underline covers far less.
+const COVERED_EM: (f64, f64) = (0.05, 0.5);
+/// The part of its bounding box a filled path must fill to be taken for a box that hides
+/// the glyphs under it (a diagonal bar across the page does not hide those its box holds).
+const BOX_FILL: f64 = 0.9;
+/// How far (in ems) a glyph's origin and advance may stick out of a box that hides it: glyphs
+/// are drawn a little inside them.
+const COVERED_SLACK_EM: f64 = 0.1;
+/// Work units of a glyph, of a path segment, and of any other device call.
+const GLYPH_WORK: u64 = 32;
+const SEGMENT_WORK: u64 = 16;
+const CALL_WORK: u64 = 64;
+/// Work units of drawing a form, besides its content: hayro decodes its stream and saves the
+/// graphics state at each `Do` (some 4,000 forms a document at most).
+const FORM_WORK: u64 = 16 << 10;
+/// A glyph whose baseline rises or falls by more than this sine (6°) is rotated text.
+const ROTATED_SINE: f64 = 0.1;
 /// Stands for a glyph that has no Unicode mapping.
 pub const UNMAPPED: char = '\u{FFFD}';
-
-/// One word of a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    /// The word's characters (ligatures spelled out).
-    pub text: String,
-    /// Page number, from 1.
-    pub page: usize,
-    /// Line number within the whole document, from 0, in reading order.
-    pub line: usize,
-    /// Whether the word sits in the page's footer area.
-    pub footer: bool,
-}
-
-/// The text of a document: its words in reading order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Text {
-    /// Number of pages read.
-    pub pages: usize,
-    /// Every word, page by page, line by line.
-    pub words: Vec<Word>,
-}
-
-impl Text {
-    /// The words' texts, in order.
-    pub fn tokens(&self) -> Vec<&str> {
-        self.words.iter().map(|w| w.text.as_str()).collect()
-    }
-}
-
-/// Why a file's text cannot be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unreadable {
-    /// The file is not a PDF hayro can parse.
-    NotPdf,
-    /// The file is encrypted.
-    Encrypted,
-    /// More pages than [`MAX_PAGES`].
-    TooManyPages(usize),
-    /// More glyphs than [`MAX_GLYPHS`].
-    TooManyGlyphs,
-    /// Arrays or dictionaries nested deeper than [`guard::MAX_NESTING`].
-    TooDeep,
-    /// Streams that inflate beyond [`guard::MAX_STREAM_BYTES`] or [`guard::MAX_TOTAL_BYTES`].
-    TooLarge,
-}
-
-impl fmt::Display for Unreadable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unreadable::NotPdf => f.write_str("it is not a readable PDF"),
-            Unreadable::Encrypted => f.write_str("it is encrypted"),
-            Unreadable::TooManyPages(n) => write!(f, "it has {n} pages, more than {MAX_PAGES}"),
-            Unreadable::TooManyGlyphs => write!(f, "it shows more than {MAX_GLYPHS} characters"),
-            Unreadable::TooDeep => {
-                write!(f, "it nests objects more than {} deep", guard::MAX_NESTING)
-            }
-            Unreadable::TooLarge => f.write_str("its streams inflate to too many bytes"),
-        }
-    }
-}
-
-impl std::error::Error for Unreadable {}
-
-impl From<guard::Refused> for Unreadable {
-    fn from(refused: guard::Refused) -> Self {
-        match refused {
-            guard::Refused::TooDeep => Unreadable::TooDeep,
-            guard::Refused::TooLarge => Unreadable::TooLarge,
-        }
-    }
-}
 
 /// A glyph placed on its page: text, baseline start and end, font size (points, y down).
 #[derive(Debug, Clone)]
@@ -122,50 +87,118 @@ struct Placed {
     x1: f64,
     y: f64,
     size: f64,
+    /// Whether its baseline is not horizontal: then `x0`, `x1` and `y` are measured along
+    /// and across its baseline (a stamp across the page reads as its own line).
+    rotated: bool,
 }
 
+/// Interpretation stopped: a budget ran out.
+struct Exhausted(Unreadable);
+
 /// Reads the words of a PDF.
-pub fn extract(pdf: &[u8]) -> Result<Text, Unreadable> {
-    guard::check_syntax(pdf)?;
-    let bytes = pdf;
-    let pdf = Pdf::new(pdf.to_vec()).map_err(|e| match e {
-        LoadPdfError::Decryption(_) => Unreadable::Encrypted,
-        LoadPdfError::Invalid => Unreadable::NotPdf,
-    })?;
-    let pages = pdf.pages();
-    if pages.len() > MAX_PAGES {
-        return Err(Unreadable::TooManyPages(pages.len()));
+pub fn extract(bytes: &[u8]) -> Result<Text, Unreadable> {
+    let opened = guarded(|| open(bytes))??;
+    Ok(guarded(|| words(&opened))??.0)
+}
+
+/// Reads everything accord says of a PDF: its words, its pages (size, annotations, and with
+/// `renders` a render at low resolution), its form fields and its facts. This is the work of
+/// the worker process (the `worker` module); a panic in hayro is an answer too.
+pub fn read(bytes: &[u8], renders: bool) -> Result<Reading, Unreadable> {
+    let opened = guarded(|| open(bytes))??;
+    let (text, images) = guarded(|| words(&opened))??;
+    let pages = opened.pdf.pages();
+    let renders = match renders {
+        true => guarded(|| render::pages(pages, &images))?,
+        false => vec![None; pages.len()],
+    };
+    let mut views = Vec::with_capacity(pages.len());
+    for (page, render) in pages.iter().zip(renders) {
+        let (width, height) = page.render_dimensions();
+        let annotations = marks::annotations(page);
+        let drawing = guarded(|| drawing::digest(page))?;
+        views.push(PageView { width, height, annotations, render, drawing });
     }
-    guard::check_streams(&pdf, bytes)?;
+    let fields = guarded(|| marks::fields(&opened.pdf))?;
+    let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;
+    Ok(Reading { text, pages: views, fields, facts })
+}
+
+/// The words of an opened PDF, and the largest image (in pixels) each page draws.
+fn words(opened: &Opened) -> Result<(Text, Vec<u64>), Unreadable> {
+    let pages = opened.pdf.pages();
     let settings = InterpreterSettings::default();
     let cache = InterpreterCache::new();
     let mut text = Text { pages: pages.len(), words: Vec::new() };
-    let mut budget = MAX_GLYPHS;
+    let mut images = Vec::with_capacity(pages.len());
+    let (mut glyphs, mut work) = (MAX_GLYPHS, MAX_WORK);
     for (index, page) in pages.iter().enumerate() {
         let (width, height) = page.render_dimensions();
         let (width, height) = (f64::from(width), f64::from(height));
         let transform = page.initial_transform(true).to_kurbo();
         let bbox = Rect::new(0.0, 0.0, width, height);
         let mut context = Context::new(transform, bbox, &cache, page.xref(), settings.clone());
-        let mut collector = Collector { glyphs: Vec::new(), budget };
-        interpret_page(page, &mut context, &mut collector);
-        if collector.budget == 0 {
-            return Err(Unreadable::TooManyGlyphs);
+        let mut collector = Collector::new(glyphs, work, opened.census.largest);
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            interpret_page(page, &mut context, &mut collector);
+        }));
+        if let Err(payload) = run {
+            return Err(payload.downcast::<Exhausted>().map_or(Unreadable::Failed, |e| e.0));
         }
-        budget = collector.budget;
+        (glyphs, work) = (collector.glyph_budget, collector.work);
+        images.push(collector.largest_image);
         let footer_from = height - FOOTER_MARGIN_PT;
-        lay_out(collector.glyphs, index + 1, footer_from, &mut text.words);
+        let (rotated, level): (Vec<Placed>, Vec<Placed>) =
+            collector.glyphs.into_iter().filter(|g| !g.1).map(|g| g.0).partition(|g| g.rotated);
+        lay_out(level, index + 1, footer_from, &mut text.words);
+        lay_out(rotated, index + 1, f64::INFINITY, &mut text.words);
     }
-    Ok(text)
+    Ok((text, images))
 }
 
-/// Collects the glyphs drawn on a page, ignoring everything else.
+/// Collects the glyphs drawn on a page, and the boxes painted over them; stops the
+/// interpretation when a budget runs out.
 struct Collector {
-    glyphs: Vec<Placed>,
-    budget: usize,
+    /// Each glyph, and whether an opaque box was painted over it since.
+    glyphs: Vec<(Placed, bool)>,
+    glyph_budget: usize,
+    work: u64,
+    /// What a form drawn by `Do` costs.
+    form_work: u64,
+    /// Whether the last call set the blend mode, as hayro does just before a form's clip.
+    form_next: bool,
+    /// Whether what is painted now is opaque, group by group.
+    opaque: Vec<bool>,
+    soft_mask: bool,
+    blend_normal: bool,
+    /// The largest image drawn, in pixels.
+    largest_image: u64,
 }
 
 impl Collector {
+    fn new(glyph_budget: usize, work: u64, form_work: u64) -> Self {
+        Self {
+            glyphs: Vec::new(),
+            glyph_budget,
+            work,
+            form_work,
+            form_next: false,
+            opaque: vec![true],
+            soft_mask: false,
+            blend_normal: true,
+            largest_image: 0,
+        }
+    }
+
+    /// Spends `units` of work; stops the interpretation when none is left.
+    fn spend(&mut self, units: u64) {
+        self.form_next = false;
+        match self.work.checked_sub(units) {
+            Some(left) => self.work = left,
+            None => resume_unwind(Box::new(Exhausted(Unreadable::TooComplex))),
+        }
+    }
+
     fn push(&mut self, glyph: &Glyph<'_>, full: Affine) {
         let origin = full * Point::ZERO;
         let up = full * Point::new(0.0, 1000.0);
@@ -177,12 +210,25 @@ impl Collector {
             Glyph::Outline(g) => g.advance_width().map(f64::from),
             Glyph::Type3(_) => None,
         };
-        let x1 = match advance {
-            Some(a) if a.is_finite() => (full * Point::new(a, 0.0)).x,
-            _ => origin.x + DEFAULT_ADVANCE_EM * size,
+        let along = full * Point::new(1000.0, 0.0) - origin;
+        let length = along.hypot();
+        let (dx, dy) = (along.x / length, along.y / length);
+        let rotated = length.is_finite() && length > 0.0 && dy.abs() > ROTATED_SINE;
+        let end = match advance {
+            Some(a) if a.is_finite() => full * Point::new(a, 0.0),
+            _ => origin + along * (DEFAULT_ADVANCE_EM * size / length.max(f64::MIN_POSITIVE)),
         };
+        // Rotated text is measured in its own frame: along its baseline, and across it.
+        let (x0, x1, y) = match rotated {
+            true => {
+                let on = |p: Point| p.x * dx + p.y * dy;
+                (on(origin), on(end), origin.y * dx - origin.x * dy)
+            }
+            false => (origin.x, end.x, origin.y),
+        };
+        let origin = Point::new(x0, y);
         let text = glyph_text(glyph);
-        if let Some(last) = self.glyphs.last() {
+        if let Some((last, _)) = self.glyphs.last() {
             let near = DUPLICATE_EM * size;
             if last.text == text
                 && (last.x0 - origin.x).abs() < near
@@ -191,8 +237,111 @@ impl Collector {
                 return; // fill then stroke, or overprinted (fake bold)
             }
         }
-        self.budget = self.budget.saturating_sub(1);
-        self.glyphs.push(Placed { text, x0: origin.x, x1: x1.max(origin.x), y: origin.y, size });
+        if self.glyph_budget == 0 {
+            resume_unwind(Box::new(Exhausted(Unreadable::TooManyGlyphs)));
+        }
+        self.glyph_budget -= 1;
+        let placed = Placed { text, x0, x1: x1.max(x0), y, size, rotated };
+        self.glyphs.push((placed, false));
+    }
+
+    /// Marks the glyphs an opaque fill of `area` covers.
+    fn cover(&mut self, area: Rect) {
+        self.spend(self.glyphs.len() as u64 / 8);
+        for (g, hidden) in self.glyphs.iter_mut().filter(|(g, hidden)| !*hidden && !g.rotated) {
+            let (low, high) = (g.y - COVERED_EM.0 * g.size, g.y - COVERED_EM.1 * g.size);
+            let slack = COVERED_SLACK_EM * g.size;
+            *hidden = area.x0 <= g.x0.min(g.x1) + slack
+                && g.x1.max(g.x0) - slack <= area.x1
+                && area.y0 <= high.min(low)
+                && low.max(high) <= area.y1;
+        }
+    }
+
+    /// Whether `paint` covers what lies below it.
+    fn paints_opaque(&self, paint: &Paint<'_>) -> bool {
+        let color = match paint {
+            Paint::Color(c) => c.to_rgba().components()[3] >= 1.0,
+            Paint::Pattern(_) => false,
+        };
+        color && !self.soft_mask && self.blend_normal && self.opaque.last() == Some(&true)
+    }
+}
+
+impl<'a> Device<'a> for Collector {
+    fn set_soft_mask(&mut self, mask: Option<SoftMask<'a>>) {
+        let form_next = self.form_next;
+        self.spend(1);
+        self.form_next = form_next;
+        self.soft_mask = mask.is_some();
+    }
+    fn set_blend_mode(&mut self, mode: BlendMode) {
+        self.spend(1);
+        self.blend_normal = matches!(mode, BlendMode::Normal);
+        self.form_next = true;
+    }
+    fn draw_path(
+        &mut self,
+        path: &BezPath,
+        transform: Affine,
+        paint: &Paint<'a>,
+        mode: &PathDrawMode,
+    ) {
+        self.spend(CALL_WORK + SEGMENT_WORK * path.elements().len() as u64);
+        if matches!(mode, PathDrawMode::Fill(_)) && self.paints_opaque(paint) {
+            // A box: a path that fills (nearly) all of its bounding box.
+            let placed = transform * path.clone();
+            let area = placed.bounding_box();
+            let boxed = placed.area().abs() >= BOX_FILL * area.area();
+            if area.is_finite() && boxed && !self.glyphs.is_empty() {
+                self.cover(area);
+            }
+        }
+    }
+    fn push_clip_path(&mut self, clip: &ClipPath) {
+        let form = self.form_next;
+        self.spend(CALL_WORK + SEGMENT_WORK * clip.path.elements().len() as u64);
+        if form {
+            self.spend(FORM_WORK + self.form_work);
+        }
+    }
+    fn push_transparency_group(
+        &mut self,
+        opacity: f32,
+        mask: Option<SoftMask<'a>>,
+        mode: BlendMode,
+    ) {
+        self.spend(CALL_WORK);
+        let opaque = self.opaque.last() == Some(&true)
+            && opacity >= 1.0
+            && mask.is_none()
+            && matches!(mode, BlendMode::Normal);
+        self.opaque.push(opaque);
+    }
+    fn draw_glyph(
+        &mut self,
+        glyph: &Glyph<'a>,
+        transform: Affine,
+        glyph_transform: Affine,
+        _: &Paint<'a>,
+        _: &GlyphDrawMode,
+    ) {
+        self.spend(GLYPH_WORK);
+        self.push(glyph, transform * glyph_transform);
+    }
+    fn draw_image(&mut self, image: Image<'a, '_>, _: Affine) {
+        self.spend(CALL_WORK);
+        let pixels = u64::from(image.width()) * u64::from(image.height());
+        self.largest_image = self.largest_image.max(pixels);
+    }
+    fn pop_clip_path(&mut self) {
+        self.spend(1);
+    }
+    fn pop_transparency_group(&mut self) {
+        self.spend(1);
+        if self.opaque.len() > 1 {
+            self.opaque.pop();
+        }
     }
 }
 
@@ -218,36 +367,6 @@ fn glyph_text(glyph: &Glyph<'_>) -> String {
         }
     }
     out
-}
-
-impl<'a> Device<'a> for Collector {
-    fn set_soft_mask(&mut self, _: Option<SoftMask<'a>>) {}
-    fn set_blend_mode(&mut self, _: BlendMode) {}
-    fn draw_path(
-        &mut self,
-        _: &BezPath,
-        _: Affine,
-        _: &Paint<'a>,
-        _: &hayro_interpret::PathDrawMode,
-    ) {
-    }
-    fn push_clip_path(&mut self, _: &ClipPath) {}
-    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
-    fn draw_glyph(
-        &mut self,
-        glyph: &Glyph<'a>,
-        transform: Affine,
-        glyph_transform: Affine,
-        _: &Paint<'a>,
-        _: &GlyphDrawMode,
-    ) {
-        if self.budget > 0 {
-            self.push(glyph, transform * glyph_transform);
-        }
-    }
-    fn draw_image(&mut self, _: Image<'a, '_>, _: Affine) {}
-    fn pop_clip_path(&mut self) {}
-    fn pop_transparency_group(&mut self) {}
 }
 
 /// Groups a page's glyphs into lines and words, and appends the words to `words`.
@@ -322,7 +441,7 @@ mod tests {
     use super::*;
 
     fn glyph(text: &str, x0: f64, x1: f64, y: f64) -> Placed {
-        Placed { text: text.to_string(), x0, x1, y, size: 10.0 }
+        Placed { text: text.to_string(), x0, x1, y, size: 10.0, rotated: false }
     }
 
     #[test]

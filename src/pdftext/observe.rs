@@ -9,8 +9,9 @@
 use hayro_interpret::hayro_syntax::object::dict::keys::{MARK_INFO, METADATA, STRUCT_TREE_ROOT};
 use hayro_interpret::hayro_syntax::object::{Dict, Stream};
 use hayro_interpret::hayro_syntax::Pdf;
+use serde::{Deserialize, Serialize};
 
-use super::guard;
+use super::open::{guarded, open};
 
 /// How far from the start a linearization dictionary must be (it is the first object).
 const LINEARIZED_WITHIN: usize = 1024;
@@ -24,7 +25,8 @@ pub const UNMARKED: &str = "it was re-saved by a tool that left no other mark";
 const MARKED: &[u8] = b"Marked";
 
 /// What the bytes of a PDF say about how it was made.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Facts {
     /// hayro could parse the file.
     pub readable: bool,
@@ -49,17 +51,27 @@ pub struct Facts {
 impl Facts {
     /// Reads the facts of a PDF; an unreadable file gives facts with `readable` false.
     pub fn of(bytes: &[u8]) -> Self {
-        let mut facts = Facts {
-            linearized: contains(&bytes[..bytes.len().min(LINEARIZED_WITHIN)], b"/Linearized"),
-            object_streams: contains(bytes, b"/ObjStm"),
-            ..Facts::default()
-        };
-        let sections = count(bytes, b"startxref");
-        facts.updates = sections.saturating_sub(1 + usize::from(facts.linearized));
-        if guard::check_syntax(bytes).is_err() {
-            return facts;
+        match guarded(|| open(bytes)) {
+            Ok(Ok(opened)) => Self::of_pdf(bytes, &opened.pdf),
+            _ => Self::of_bytes(bytes),
         }
-        let Ok(pdf) = Pdf::new(bytes.to_vec()) else { return facts };
+    }
+
+    /// The facts the bytes alone give.
+    fn of_bytes(bytes: &[u8]) -> Self {
+        let linearized = contains(&bytes[..bytes.len().min(LINEARIZED_WITHIN)], b"/Linearized");
+        let sections = count(bytes, b"startxref");
+        Facts {
+            linearized,
+            object_streams: contains(bytes, b"/ObjStm"),
+            updates: sections.saturating_sub(1 + usize::from(linearized)),
+            ..Facts::default()
+        }
+    }
+
+    /// The facts of `bytes`, opened by hayro as `pdf` (after the guard's checks).
+    pub(super) fn of_pdf(bytes: &[u8], pdf: &Pdf) -> Self {
+        let mut facts = Self::of_bytes(bytes);
         facts.readable = true;
         let info = pdf.metadata();
         facts.producer = info.producer.as_deref().map(text_string);
@@ -68,9 +80,8 @@ impl Facts {
         let Some(catalog) = xref.get::<Dict<'_>>(xref.root_id()) else { return facts };
         let marked = catalog.get::<Dict<'_>>(MARK_INFO).and_then(|m| m.get::<bool>(MARKED));
         facts.tagged = marked == Some(true) && catalog.contains_key(STRUCT_TREE_ROOT);
-        let xmp =
-            catalog.get::<Stream<'_>>(METADATA).and_then(|s| guard::inflate(&s, XMP_MAX).ok());
-        if let Some(xmp) = xmp {
+        let xmp = catalog.get::<Stream<'_>>(METADATA).and_then(|s| s.decoded().ok());
+        if let Some(xmp) = xmp.filter(|x| x.len() as u64 <= XMP_MAX) {
             let xmp = String::from_utf8_lossy(&xmp);
             let part = xmp_value(&xmp, "pdfaid:part");
             let conformance = xmp_value(&xmp, "pdfaid:conformance").unwrap_or_default();

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use super::guard::Guard;
 use super::{copies, preview, sessions, workspace};
 use crate::set::TemplateSet;
+use crate::worker::Reader;
 
 /// What every request handler shares: where the sessions and packages are, the guard, and
 /// the sessions open for editing.
@@ -23,4 +24,6 @@ pub struct App {
     pub set: Arc<TemplateSet>,
     /// Held while a package is built: one build at a time.
     pub building: Mutex<()>,
+    /// How the copies given to check are read (a worker process that limits itself).
+    pub reader: Reader,
 }

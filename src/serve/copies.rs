@@ -15,6 +15,7 @@ use super::guard::Refusal;
 use super::sessions::plain_name;
 use crate::fsio;
 use crate::verify::{self, Report, Request};
+use crate::worker::Reader;
 
 /// The copies received, each in a folder of its own under one private temporary folder,
 /// removed when the workbench stops.
@@ -57,13 +58,15 @@ impl Received {
     }
 
     /// Checks the copy `bytes`, named `name`, against the package in `package` with the
-    /// trusted `keys` (one-line public keys).
+    /// trusted `keys` (one-line public keys); a copy that is no document of it is read by
+    /// `reader` to explain it.
     pub fn check(
         &self,
         name: &str,
         bytes: &[u8],
         package: PathBuf,
         keys: &[String],
+        reader: &Reader,
     ) -> Result<Checked, Refusal> {
         plain_name(name)?;
         let dir = self.root()?.join(self.count.fetch_add(1, Ordering::Relaxed).to_string());
@@ -76,8 +79,13 @@ impl Received {
             .map_err(|e| Refusal::new(500, e.message))
             .and_then(|()| {
                 let files = [path.clone()];
-                let request =
-                    Request { files: &files, package: Some(&package), keys, ..Request::default() };
+                let request = Request {
+                    files: &files,
+                    package: Some(&package),
+                    keys,
+                    reader: Some(reader),
+                    ..Request::default()
+                };
                 verify::verify(&request).map_err(|e| Refusal::new(422, e.message))
             });
         let _ = fs::remove_dir_all(&dir);

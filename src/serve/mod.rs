@@ -35,6 +35,7 @@ use crate::chars::Shown as _;
 use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::set::TemplateSet;
+use crate::worker::Reader;
 
 use app::App;
 use guard::Guard;
@@ -59,6 +60,8 @@ pub struct Options {
     pub listen: Option<IpAddr>,
     /// The template set the sessions are filled for.
     pub set: Arc<TemplateSet>,
+    /// How the copies given to check are read.
+    pub reader: Reader,
 }
 
 /// Runs the workbench until Ctrl-C (or SIGTERM), then lets the requests under way finish.
@@ -79,6 +82,7 @@ pub fn run(options: Options) -> Result<Exit> {
         pictures: Arc::default(),
         set: Arc::clone(&options.set),
         building: std::sync::Mutex::new(()),
+        reader: options.reader.clone(),
     });
     output::println(&address)?;
     output::eprintln(&format!(

@@ -141,7 +141,7 @@ fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {
                 query(&url, "key").into_iter().filter(|k| !k.trim().is_empty()).collect();
             let dir = app.places.package(&id)?;
             let bytes = body(request, MAX_COPY)?;
-            let checked = app.copies.check(&name, &bytes, dir, &keys)?;
+            let checked = app.copies.check(&name, &bytes, dir, &keys, &app.reader)?;
             Ok(reply::json(200, &checked))
         }
         (Method::Get, ["packages", id, file]) => package::file(app, id, file),

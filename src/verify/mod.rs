@@ -15,9 +15,12 @@
 //! manifest's own signatures verify and `SHA256SUMS` agrees with it: a package without a
 //! signed manifest never verifies. Every signature must be of the signing the manifest is
 //! (its trusted comment names the package's fingerprint); `--fingerprint` names the signing
-//! the copies must be documents of, with a package or without. A copy that is no document of the package is explained
-//! ([`diagnose`]): the closest document, and whether it was re-saved or where its text
-//! differs. Malformed needed files (keys, the signer's own signature, the manifest) and I/O
+//! the copies must be documents of, with a package or without. A copy that is no document of
+//! the package is explained ([`diagnose`]): the closest document, and whether it was re-saved
+//! (same words and same looks), where its text or its pages differ, or that it is a signed
+//! document with later revisions. Every PDF read for that is read by a [`crate::worker`]
+//! process that limits itself; a copy it cannot read within its limits is NO MATCH, said
+//! plainly. Malformed needed files (keys, the signer's own signature, the manifest) and I/O
 //! errors are errors (exit 2); everything else ends up in the [`Report`], whose `ok` decides
 //! between exit 0 and 1.
 //!
@@ -65,7 +68,12 @@
 //!       "differences": [{ "where": "Article 2, paragraph 1",
 //!                         "before": "an organization with a global",
 //!                         "after": "an organization with a crucial global" }],
-//!       "more_differences": 0, "damaged_text_layer": null, "observations": []
+//!       "more_differences": 0, "damaged_text_layer": null, "observations": [],
+//!       "pages": { "signed": 6, "copy": 6 },
+//!       "looks_different": [{ "page": 1, "where": "between 7.2 and 9.0 cm from the top" }],
+//!       "added": ["2 annotations (Text) on page 1"],  // annotations, form fields
+//!       "later_revisions": null   // or { "signed_bytes": 70768, "revisions": 1,
+//!                                 //      "adds": ["a PDF signature by CN=…"] }
 //!     }
 //!   }],
 //!   "rebuild": {                                  // null without --rebuild
@@ -92,17 +100,19 @@ use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
 pub use report::{
-    Closest, Difference, FileReport, KeyInfo, MissingKey, OtherSigning, PackageReport,
-    RebuildReport, RebuiltDocument, Report, SignatureKind, SignatureReport, SignatureStatus,
-    Status, FORMAT,
+    Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey, OtherSigning,
+    PackageReport, PageCount, PageDifference, RebuildReport, RebuiltDocument, Report,
+    SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
 };
 
-pub use diagnose::{explain, read_signed, SignedDocument, MAX_PDF};
+pub use diagnose::{drift, explain, read_signed, SignedDocument, MAX_PDF};
+pub use package::BEYOND_LIMITS;
 pub use text::text;
 
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::package::VerifiedPackage;
+use crate::worker::Reader;
 use findings::Findings;
 
 /// What to verify, and with which keys.
@@ -120,6 +130,9 @@ pub struct Request<'a> {
     pub package_id: Option<&'a str>,
     /// The signing the copies must be documents of (its fingerprint).
     pub fingerprint: Option<&'a Fingerprint>,
+    /// How untrusted PDFs are read (copies to explain, the package's documents); without it,
+    /// a copy that is no document of the package is not explained.
+    pub reader: Option<&'a Reader>,
 }
 
 impl Request<'_> {
@@ -140,7 +153,9 @@ pub fn verify(request: &Request<'_>) -> Result<Report> {
     let keys_given = trusted.is_some();
     let keys_trusted = keys_given && inside.is_none();
     let mut findings = match request.package {
-        Some(dir) => package::verify(request.files, dir, trusted, request.fingerprint)?,
+        Some(dir) => {
+            package::verify(request.files, dir, trusted, request.fingerprint, request.reader)?
+        }
         None => {
             let attested = standalone::Attested {
                 package_id: request.package_id,

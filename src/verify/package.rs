@@ -30,6 +30,11 @@ use crate::manifest::{self, Manifest};
 use crate::minisign::PublicKey;
 use crate::package::layout::{self, Listing, SHA256SUMS, SIG_SUFFIX, SSH_SUFFIX};
 use crate::package::VerifiedPackage;
+use crate::worker::Reader;
+
+/// Said of a copy the reader could not read within its limits.
+pub const BEYOND_LIMITS: &str = "accord could not read this copy within its limits (it may have \
+                                 been made to exhaust a PDF reader); it is not a signed document";
 
 /// Largest `SHA256SUMS` read: one line of about 100 bytes per document.
 const MAX_SHA256SUMS: u64 = 1 << 20;
@@ -44,6 +49,8 @@ struct Opened {
     signing: ThisSigning,
     /// The signed documents' texts, read on the first copy that is not one of them.
     signed: Option<Vec<SignedDocument>>,
+    /// Whether every document the manifest signs is in the package, as signed.
+    intact: bool,
 }
 
 /// What the manifest says of the signing: its fingerprint and the signer names it gives keys.
@@ -67,12 +74,14 @@ impl ThisSigning {
 
 /// Each file against the documents of the package in `dir`, with the `trusted` keys (none:
 /// the package's own, untrusted); with `expected`, the package must be that signing. No
-/// file: the package's own documents, as its verified manifest lists them.
+/// file: the package's own documents, as its verified manifest lists them. Copies that are no
+/// document are read by `reader`.
 pub fn verify(
     files: &[PathBuf],
     dir: &Path,
     trusted: Option<Vec<Key>>,
     expected: Option<&Fingerprint>,
+    reader: Option<&Reader>,
 ) -> Result<Findings> {
     let mut opened = open(dir, trusted)?;
     let own: Vec<PathBuf> = match (files.is_empty(), &opened.manifest) {
@@ -86,7 +95,9 @@ pub fn verify(
         let mut report = match_copy(&mut opened, path.display().to_string(), &digest)?;
         if report.status == Status::NoMatch {
             other_signing(&opened, path, &digest, &mut report);
-            explain(&mut opened, path, &mut report);
+            if let Some(reader) = reader {
+                explain(&mut opened, path, &mut report, reader);
+            }
         }
         reports.push(report);
     }
@@ -194,20 +205,10 @@ pub fn whole(
     let mut documents = Vec::with_capacity(manifest.files.len());
     for entry in &manifest.files {
         if !opened.listing.contains(&entry.name) {
-            opened.report.problems.push(format!("{} is missing", entry.name));
-            continue;
+            continue; // reported by `open`
         }
         let path = dir.join(&entry.name);
         let digest = FileDigest::of_file(&path)?;
-        if digest.sha256_hex() != entry.sha256 {
-            opened.report.problems.push(format!(
-                "{} no longer matches {} (sha256 {}, expected {})",
-                entry.name,
-                manifest::FILE_NAME,
-                digest.sha256_hex(),
-                entry.sha256
-            ));
-        }
         reports.push(match_copy(&mut opened, path.display().to_string(), &digest)?);
         documents.push(digest);
     }
@@ -275,8 +276,41 @@ fn open(dir: &Path, trusted: Option<Vec<Key>>) -> Result<Opened> {
     };
     report.ok = report.ok && report.problems.is_empty() && report.missing.is_empty();
     let manifest = manifest.filter(|_| report.ok);
+    let mut intact = true;
+    if let Some((manifest, _)) = &manifest {
+        // Before anything is said of a copy: the package's own documents as signed.
+        intact = check_documents(&listing, manifest, &mut report)?;
+        report.ok = intact;
+    }
     report.manifest = manifest.as_ref().map(|(manifest, _)| manifest.clone());
-    Ok(Opened { listing, keys, report, manifest, signing, signed: None })
+    Ok(Opened { listing, keys, report, manifest, signing, signed: None, intact })
+}
+
+/// Checks that every document the verified `manifest` signs is in the package with the bytes
+/// it signs, into `report`; whether they all are.
+fn check_documents(
+    listing: &Listing,
+    manifest: &Manifest,
+    report: &mut PackageReport,
+) -> Result<bool> {
+    let before = report.problems.len();
+    for entry in &manifest.files {
+        if !listing.contains(&entry.name) {
+            report.problems.push(format!("{} is missing", entry.name));
+            continue;
+        }
+        let digest = FileDigest::of_file(&listing.dir.join(&entry.name))?;
+        if digest.sha256_hex() != entry.sha256 {
+            report.problems.push(format!(
+                "{} no longer matches {} (sha256 {}, expected {})",
+                entry.name,
+                manifest::FILE_NAME,
+                digest.sha256_hex(),
+                entry.sha256
+            ));
+        }
+    }
+    Ok(report.problems.len() == before)
 }
 
 /// Reads `manifest.json` and checks its signatures into `report`; `signing` learns what it
@@ -420,18 +454,52 @@ fn match_copy(opened: &mut Opened, path: String, digest: &FileDigest) -> Result<
     Ok(report)
 }
 
-/// Says in `report` what the copy at `path`, which is no document of the package, is.
-fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport) {
+/// Says in `report` what the copy at `path`, which is no document of the package, is. The
+/// signed documents are read (once) while the copy is.
+fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport, reader: &Reader) {
     let Some((manifest, _)) = &opened.manifest else { return };
-    let signed =
-        opened.signed.get_or_insert_with(|| diagnose::read_signed(&opened.listing.dir, manifest));
-    let bytes = fsio::read_regular(path, "copy", diagnose::MAX_PDF);
-    match bytes.map_err(|err| err.message).and_then(|bytes| diagnose::explain(&bytes, signed)) {
+    if !opened.intact {
+        report.problems.push(
+            "the package's documents are not all as its manifest signs them (above), so accord \
+             does not say what this copy is"
+                .into(),
+        );
+        return;
+    }
+    let bytes = match fsio::read_regular(path, "copy", diagnose::MAX_PDF) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            report.problems.push(format!(
+                "its text cannot be read ({}), so accord cannot say what it is",
+                err.message
+            ));
+            return;
+        }
+    };
+    let dir = &opened.listing.dir;
+    let unread = opened.signed.is_none();
+    let (read_now, copy) = std::thread::scope(|scope| {
+        let signed = unread.then(|| scope.spawn(|| diagnose::read_signed(dir, manifest, reader)));
+        let copy = reader.read(&bytes, false);
+        (signed.map(|s| s.join().unwrap_or_default()), copy)
+    });
+    let package = manifest.package.clone();
+    let signed = opened.signed.get_or_insert_with(|| read_now.unwrap_or_default());
+    match diagnose::explain(&bytes, copy, signed, reader) {
         Ok(Some(closest)) => report.closest = Some(closest),
-        Ok(None) => report.problems.push(format!(
-            "its text is not close to that of any document of package {}: it is not one of them",
-            manifest.package
-        )),
+        Ok(None) => match signed.iter().find_map(|doc| Some((doc.name(), doc.unread()?))) {
+            None => report.problems.push(format!(
+                "its text is not close to that of any document of package {package}: it is not \
+                 one of them"
+            )),
+            Some((name, why)) => report.problems.push(format!(
+                "its text is not close to that of the documents of package {package} accord \
+                 could read, but {name} could not be read ({why}), so accord cannot say what it is"
+            )),
+        },
+        Err(why) if why.exceeds_limits() => {
+            report.problems.push(format!("{BEYOND_LIMITS} (what stopped it: {why})"));
+        }
         Err(why) => report
             .problems
             .push(format!("its text cannot be read ({why}), so accord cannot say what it is")),

@@ -181,7 +181,7 @@ pub struct OtherSigning {
 }
 
 /// The document of a package closest to a copy that is not byte for byte one of them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Closest {
     /// File name of the signed document.
     pub document: String,
@@ -197,6 +197,45 @@ pub struct Closest {
     pub damaged_text_layer: Option<String>,
     /// What can be seen of how the copy was re-saved ("it has been linearized").
     pub observations: Vec<String>,
+    /// Pages of the signed document and of the copy.
+    pub pages: PageCount,
+    /// The pages that look different from the signed document's (rendered at low
+    /// resolution), and where.
+    pub looks_different: Vec<PageDifference>,
+    /// Annotations and form fields the copy has and the signed document lacks, in words.
+    pub added: Vec<String>,
+    /// When the copy is the signed document byte for byte followed by later revisions.
+    pub later_revisions: Option<LaterRevisions>,
+}
+
+/// How many pages the signed document and the copy have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PageCount {
+    /// The signed document's.
+    pub signed: usize,
+    /// The copy's.
+    pub copy: usize,
+}
+
+/// A page of a copy that does not look like the signed document's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageDifference {
+    /// Page number, from 1.
+    pub page: usize,
+    /// Where on the page ("between 7.2 and 8.0 cm from the top"), or why it differs.
+    #[serde(rename = "where")]
+    pub where_: String,
+}
+
+/// A signed document followed by revisions saved on top of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LaterRevisions {
+    /// How many bytes at the start of the copy are the signed document.
+    pub signed_bytes: u64,
+    /// How many revisions follow.
+    pub revisions: usize,
+    /// What they add, in words ("a PDF signature by CN=…", "2 annotations (Text)").
+    pub adds: Vec<String>,
 }
 
 /// One difference between a signed document and a copy.

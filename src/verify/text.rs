@@ -6,7 +6,7 @@ use super::report::{
     Closest, Difference, FileReport, OtherSigning, PackageReport, RebuildReport, Report,
     SignatureReport, SignatureStatus, Status,
 };
-use crate::chars::visible;
+use crate::chars::{quoted_name, visible};
 use crate::typeset::TYPST_VERSION;
 
 /// The report as text for people, as `accord verify` prints it.
@@ -113,7 +113,7 @@ fn package_lines(package: &PackageReport, out: &mut Lines) {
 /// The lines of one file of `report`; `untrusted` says where the keys in use were found, if
 /// they are not trusted.
 fn file_lines(file: &FileReport, report: &Report, untrusted: Option<&str>, out: &mut Lines) {
-    let path = visible(&file.path);
+    let path = quoted_name(&file.path);
     let mut what = match (&file.document, &file.role) {
         (Some(document), Some(role)) => format!("{} ({})", visible(document), visible(role)),
         (Some(document), None) => visible(document).into_owned(),
@@ -235,8 +235,9 @@ fn other_signing(other: &OtherSigning, report: &Report, untrusted: Option<&str>)
     }
 }
 
-/// What a copy that is no signed document of the package is: re-saved, or changed where;
-/// `other` when it is a document of another signing.
+/// What a copy that is no signed document of the package is: re-saved, changed where, looking
+/// different where, or a signed document with later revisions; `other` when it is a document
+/// of another signing.
 fn closest_lines(closest: &Closest, other: bool, out: &mut Lines) {
     let doc = format!("{} ({})", visible(&closest.document), visible(&closest.role));
     if other {
@@ -245,6 +246,21 @@ fn closest_lines(closest: &Closest, other: bool, out: &mut Lines) {
             false => out.line(format!("  its text differs from that of {doc} of this package:")),
         }
         difference_lines(&closest.differences, closest.more_differences, out);
+        return;
+    }
+    if let Some(later) = &closest.later_revisions {
+        let adds: Vec<_> = later.adds.iter().map(|a| visible(a)).collect();
+        let plural = if later.revisions == 1 { "revision that adds" } else { "revisions that add" };
+        out.line(format!(
+            "  it is the signed {doc}, byte for byte, followed by {} later {plural}: {}",
+            later.revisions,
+            adds.join(", ")
+        ));
+        out.line(format!(
+            "  The signed part is its first {} bytes (head -c {} gives it; check that file). The \
+             whole file is not a signed document.",
+            later.signed_bytes, later.signed_bytes
+        ));
         return;
     }
     let seen = match closest.observations.as_slice() {
@@ -259,16 +275,44 @@ fn closest_lines(closest: &Closest, other: bool, out: &mut Lines) {
         out.line(format!("  its text is word for word that of {doc}, but {resaved}"));
         return;
     }
+    let looks = looks_lines(closest);
+    if closest.differences.is_empty() && closest.damaged_text_layer.is_none() {
+        out.line(format!(
+            "  its text layer reads word for word as {doc}, but the copy does not look the same:"
+        ));
+        looks.into_iter().for_each(|line| out.line(line));
+        out.line("  It is not a signed document.".into());
+        return;
+    }
     if let Some(damage) = &closest.damaged_text_layer {
         out.line(format!("  {}", visible(damage)));
-        if closest.differences.is_empty() {
+        if closest.differences.is_empty() && looks.is_empty() {
             out.line(format!("  It is {doc} as far as can be read, but {resaved}"));
             return;
         }
     }
     out.line(format!("  its text differs from that of {doc}, the closest signed document:"));
     difference_lines(&closest.differences, closest.more_differences, out);
+    looks.into_iter().for_each(|line| out.line(line));
     out.line("  It is not a signed document: its text was changed.".into());
+}
+
+/// How a copy's pages differ from the signed document's, one a line.
+fn looks_lines(closest: &Closest) -> Vec<String> {
+    let mut out = Vec::new();
+    let (signed, copy) = (closest.pages.signed, closest.pages.copy);
+    if copy > signed {
+        out.push(format!("    it has {} page(s) more ({copy}, not {signed})", copy - signed));
+    } else if copy < signed {
+        out.push(format!("    it has {} page(s) fewer ({copy}, not {signed})", signed - copy));
+    }
+    for page in &closest.looks_different {
+        out.push(format!("    page {} looks different: {}", page.page, visible(&page.where_)));
+    }
+    for added in &closest.added {
+        out.push(format!("    it adds {}", visible(added)));
+    }
+    out
 }
 
 fn valid_signers(signatures: &[SignatureReport]) -> Vec<String> {

@@ -14,6 +14,8 @@ mod explain;
 mod fidelity;
 mod fingerprint;
 mod hardening;
+mod hostile;
+mod hostile_pdfs;
 mod output;
 mod page;
 mod pinned;

@@ -9,23 +9,34 @@
 //! (`e昀昀orts` for "efforts"). A word of the copy that differs from the signed word only by
 //! characters the signed text never uses, standing one for one on the letters of a ligature
 //! ("ff", "fi", …), is counted as damage to the text layer, not as a change of wording.
+//!
+//! Same words are not enough to say "the same text, re-saved": the copy must also look like
+//! the signed document ([`looks`]: page count, annotations, form fields, pages rendered at
+//! low resolution). A copy that is a signed document byte for byte followed by later
+//! revisions is said to be exactly that ([`revisions`]). Every PDF is read by the
+//! [`Reader`]: in a worker process that limits itself, since nothing here is trusted yet.
 
 use std::collections::HashSet;
 
+mod looks;
+mod revisions;
 mod structure;
 mod worddiff;
 
 use std::path::Path;
 
-use super::report::{Closest, Difference};
+use super::report::{Closest, Difference, PageCount};
 use crate::digest::sha256_hex;
 use crate::fsio;
 use crate::manifest::{FileEntry, Manifest};
 use crate::pdftext::observe::Facts;
-use crate::pdftext::{self, Text};
+use crate::pdftext::{Reading, Text};
 use crate::set::{StructureSpec, TemplateSet};
+use crate::worker::{Reader, Refused};
 use structure::Structure;
 use worddiff::{diff, similarity, Hunk};
+
+pub use looks::drift;
 
 /// Least [`similarity`] at which a copy is taken for a version of a document. Distinct
 /// documents of a package score at most about 0.1 against each other (the resolution against
@@ -62,16 +73,21 @@ pub struct SignedText<'a> {
     pub spec: &'a StructureSpec,
 }
 
-/// Largest PDF read for comparing texts: far above any document accord typesets.
-pub const MAX_PDF: u64 = 64 << 20;
+pub use crate::pdftext::MAX_PDF;
 
 /// A signed document of a package, read once for comparing copies with it.
 #[derive(Debug, Clone)]
 pub struct SignedDocument {
     name: String,
     role: String,
-    text: Text,
-    facts: Facts,
+    size: u64,
+    sha256: String,
+    /// Its bytes, to render its pages when a copy has its words.
+    bytes: Vec<u8>,
+    /// Its words, pages (not rendered), fields and facts.
+    reading: Option<Reading>,
+    /// Why it could not be read, when it could not.
+    unread: Option<String>,
 }
 
 impl SignedDocument {
@@ -79,21 +95,32 @@ impl SignedDocument {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// Why it could not be read, when it could not.
+    pub fn unread(&self) -> Option<&str> {
+        self.unread.as_deref()
+    }
 }
 
-/// The documents of the package in `dir` that are as its `manifest` signs them, with their
-/// texts; a document that is missing, changed or unreadable is left out (the package check
-/// reports it). Each is read on a thread of its own: reading text is most of the time a
-/// diagnosis takes.
-pub fn read_signed(dir: &Path, manifest: &Manifest) -> Vec<SignedDocument> {
+/// The documents of the package in `dir` that are as its `manifest` signs them, read by
+/// `reader`; a document that is missing or changed is left out (the package check reports
+/// it), one that cannot be read is kept unread. Each is read on a thread of its own.
+pub fn read_signed(dir: &Path, manifest: &Manifest, reader: &Reader) -> Vec<SignedDocument> {
     let read = |entry: &FileEntry| {
         let bytes = fsio::read_regular(&dir.join(&entry.name), "document", MAX_PDF).ok()?;
         if sha256_hex(&bytes) != entry.sha256 {
             return None;
         }
-        let text = pdftext::extract(&bytes).ok()?;
-        let facts = Facts::of(&bytes);
-        Some(SignedDocument { name: entry.name.clone(), role: entry.role.clone(), text, facts })
+        let read = reader.read(&bytes, false);
+        Some(SignedDocument {
+            name: entry.name.clone(),
+            role: entry.role.clone(),
+            size: entry.size,
+            sha256: entry.sha256.clone(),
+            bytes,
+            unread: read.as_ref().err().map(ToString::to_string),
+            reading: read.ok(),
+        })
     };
     std::thread::scope(|scope| {
         let readers: Vec<_> =
@@ -102,25 +129,71 @@ pub fn read_signed(dir: &Path, manifest: &Manifest) -> Vec<SignedDocument> {
     })
 }
 
-/// What the PDF `bytes` (a copy) is, compared with the `signed` documents: `Ok(None)` when
-/// none is close, `Err` saying why its text cannot be read.
-pub fn explain(bytes: &[u8], signed: &[SignedDocument]) -> Result<Option<Closest>, String> {
-    let copy = pdftext::extract(bytes).map_err(|why| why.to_string())?;
+/// What the PDF `bytes` (a copy), read as `copy` (without renders), is, compared with the
+/// `signed` documents: `Ok(None)` when none is close, `Err` saying why it cannot be read. When
+/// its words are those of the closest document, both are read again by `reader`, rendered.
+pub fn explain(
+    bytes: &[u8],
+    copy: Result<Reading, Refused>,
+    signed: &[SignedDocument],
+    reader: &Reader,
+) -> Result<Option<Closest>, Refused> {
+    if let Some(doc) = signed.iter().find(|d| revisions::begins_with(bytes, d.size, &d.sha256)) {
+        let later = revisions::describe(bytes, doc.size, doc.reading.as_ref(), copy);
+        let pages = doc.reading.as_ref().map_or(0, |r| r.pages.len());
+        return Ok(Some(Closest {
+            document: doc.name.clone(),
+            role: doc.role.clone(),
+            pages: PageCount { signed: pages, copy: pages },
+            later_revisions: Some(later),
+            ..Closest::default()
+        }));
+    }
+    let copy = copy?;
     let catalog = TemplateSet::builtin().ok().map(|set| &set.catalog);
     let plain = StructureSpec::default();
     let documents: Vec<SignedText<'_>> = signed
         .iter()
-        .map(|doc| SignedText {
-            name: &doc.name,
-            role: &doc.role,
-            text: &doc.text,
-            spec: catalog.and_then(|c| c.structure_of(&doc.name)).unwrap_or(&plain),
+        .filter_map(|doc| {
+            Some(SignedText {
+                name: &doc.name,
+                role: &doc.role,
+                text: &doc.reading.as_ref()?.text,
+                spec: catalog.and_then(|c| c.structure_of(&doc.name)).unwrap_or(&plain),
+            })
         })
         .collect();
-    let Some(mut closest) = diagnose(&copy, &documents) else { return Ok(None) };
-    if closest.same_text || closest.differences.is_empty() {
-        if let Some(original) = signed.iter().find(|doc| doc.name == closest.document) {
-            closest.observations = Facts::changes(&original.facts, &Facts::of(bytes));
+    let Some(mut closest) = diagnose(&copy.text, &documents) else { return Ok(None) };
+    let original = signed.iter().find(|doc| doc.name == closest.document);
+    if let Some((doc, original)) = original.and_then(|doc| Some((doc, doc.reading.as_ref()?))) {
+        let same_words = closest.same_text;
+        let drawn_alike = original.pages.len() == copy.pages.len()
+            && original
+                .pages
+                .iter()
+                .zip(&copy.pages)
+                .all(|(a, b)| a.drawing.is_some() && a.drawing == b.drawing);
+        let looks = match closest.differences.is_empty() {
+            // Pages that draw the same look the same: no need to render them.
+            true if drawn_alike => looks::compare(original, &copy, false),
+            // Words alike: only the pages can tell the copy from a re-saved one.
+            true => {
+                let (signed_look, copy_look) = std::thread::scope(|scope| {
+                    let signed_look = scope.spawn(|| reader.read(&doc.bytes, true));
+                    let copy_look = reader.read(bytes, true);
+                    (signed_look.join().ok().and_then(Result::ok), copy_look.ok())
+                });
+                let signed_look = signed_look.as_ref().unwrap_or(original);
+                looks::compare(signed_look, copy_look.as_ref().unwrap_or(&copy), true)
+            }
+            false => looks::compare(original, &copy, false),
+        };
+        closest.same_text = same_words && looks.same();
+        closest.pages = PageCount { signed: looks.pages.0, copy: looks.pages.1 };
+        closest.looks_different = looks.different;
+        closest.added = looks.added;
+        if same_words || closest.differences.is_empty() {
+            closest.observations = Facts::changes(&original.facts, &copy.facts);
         }
     }
     Ok(Some(closest))
@@ -178,7 +251,7 @@ pub fn diagnose(copy: &Text, documents: &[SignedText<'_>]) -> Option<Closest> {
         more_differences: merged.len() - differences.len(),
         differences,
         damaged_text_layer,
-        observations: Vec::new(),
+        ..Closest::default()
     })
 }
 
