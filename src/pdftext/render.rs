@@ -7,6 +7,7 @@ use hayro::{RenderCache, RenderSettings};
 use hayro_interpret::hayro_syntax::page::Page;
 use hayro_interpret::InterpreterSettings;
 
+use super::open::guarded;
 use super::reading::Render;
 use super::reading::MAX_RENDER_SIDE;
 
@@ -20,38 +21,50 @@ pub const MAX_RENDERED: usize = 32;
 /// image whole before scaling it.
 pub const MAX_IMAGE_PIXELS: u64 = 16 << 20;
 
-/// A render of each page (`None` past [`MAX_RENDERED`], or when the page draws an image larger
-/// than [`MAX_IMAGE_PIXELS`]); `images` holds the largest image of each page.
-pub fn pages(pages: &[Page<'_>], images: &[u64]) -> Vec<Option<Render>> {
-    let scale = RENDER_DPI / 72.0;
-    let settings = InterpreterSettings::default();
-    let render_settings = RenderSettings {
-        x_scale: scale,
-        y_scale: scale,
-        bg_color: WHITE,
-        ..RenderSettings::default()
-    };
-    let cache = RenderCache::new();
-    pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let (width, height) = page.render_dimensions();
-            let fits = [width, height].iter().all(|s| s * scale < f32::from(MAX_RENDER_SIDE));
-            let small = images.get(i).is_some_and(|&px| px <= MAX_IMAGE_PIXELS);
-            (i < MAX_RENDERED && fits && small).then(|| {
-                let pixmap = hayro::render(page, &cache, &settings, &render_settings);
-                let gray = pixmap
-                    .data()
-                    .iter()
-                    .map(|p| {
-                        let luma =
-                            299 * u32::from(p.r) + 587 * u32::from(p.g) + 114 * u32::from(p.b);
-                        (luma / 1000) as u8
-                    })
-                    .collect();
-                Render { width: pixmap.width(), height: pixmap.height(), gray }
+/// Renders the pages of one document, one at a time, sharing what hayro caches (fonts,
+/// glyph outlines) between them.
+pub struct Renderer<'a> {
+    pages: &'a [Page<'a>],
+    /// The largest image each page draws, in pixels.
+    images: &'a [u64],
+    cache: RenderCache<'a>,
+    settings: InterpreterSettings,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer of `pages`, whose largest images `images` holds.
+    pub fn new(pages: &'a [Page<'a>], images: &'a [u64]) -> Self {
+        let settings = InterpreterSettings::default();
+        Self { pages, images, cache: RenderCache::new(), settings }
+    }
+
+    /// A render of page `index` (from 0); `None` past [`MAX_RENDERED`], when the page draws
+    /// an image larger than [`MAX_IMAGE_PIXELS`], or when hayro failed.
+    pub fn render(&self, index: usize) -> Option<Render> {
+        let page = self.pages.get(index)?;
+        let scale = RENDER_DPI / 72.0;
+        let (width, height) = page.render_dimensions();
+        let fits = [width, height].iter().all(|s| s * scale < f32::from(MAX_RENDER_SIDE));
+        let small = self.images.get(index).is_some_and(|&px| px <= MAX_IMAGE_PIXELS);
+        if index >= MAX_RENDERED || !fits || !small {
+            return None;
+        }
+        let render_settings = RenderSettings {
+            x_scale: scale,
+            y_scale: scale,
+            bg_color: WHITE,
+            ..RenderSettings::default()
+        };
+        let pixmap =
+            guarded(|| hayro::render(page, &self.cache, &self.settings, &render_settings)).ok()?;
+        let gray = pixmap
+            .data()
+            .iter()
+            .map(|p| {
+                let luma = 299 * u32::from(p.r) + 587 * u32::from(p.g) + 114 * u32::from(p.b);
+                (luma / 1000) as u8
             })
-        })
-        .collect()
+            .collect();
+        Some(Render { width: pixmap.width(), height: pixmap.height(), gray })
+    }
 }

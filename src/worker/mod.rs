@@ -1,11 +1,12 @@
 //! Untrusted PDFs are parsed only here: in a worker process (accord itself, started with the
 //! hidden subcommand `read-pdf`) that first limits its own address space, CPU time, stack and
-//! files ([`limits`]), reads the PDF from its standard input (after one byte, [`RENDER`] or
-//! not) and writes what it read as JSON
-//! ([`protocol`]). Whatever the worker does, abort, overflow its stack, run out of memory, hang or
-//! write garbage, the parent ([`Reader::read`]) gets a [`Refused`], never a crash or a hang:
-//! it hands the bytes over on a pipe (no path to re-open), kills the worker at a deadline,
-//! reaps it, and reads a bounded answer that it checks before believing it.
+//! files ([`limits`]), reads the PDF from its standard input and writes what it read as JSON
+//! ([`protocol`]), then stays to render the pages it is asked for (a copy's worker renders them
+//! all at once, in case: [`SPECULATE`]). Whatever the worker does, abort, overflow its stack,
+//! run out of memory, hang or write garbage, the parent ([`Session`]) gets a [`Refused`], never
+//! a crash or a hang: it hands the bytes over on a pipe (no path to re-open), gives up on the
+//! worker at a deadline for each answer, kills and reaps it, and reads bounded answers that it
+//! checks before believing them.
 //!
 //! Library code does not assume the running executable is accord (tests run inside a test
 //! binary): the caller names the worker's executable, or asks for [`Reader::InProcess`].
@@ -14,14 +15,16 @@ pub mod limits;
 mod parent;
 mod protocol;
 mod refused;
+mod serve;
 
 use std::path::PathBuf;
 
-use crate::error::Exit;
-use crate::pdftext::{self, Reading, Unreadable};
+use crate::pdftext::{self, Reading, Render};
 
-pub use protocol::{decode, encode, Answer, MAX_ANSWER, RENDER, SUBCOMMAND};
+pub use parent::DEADLINE;
+pub use protocol::{decode, encode, Answer, Renders, MAX_ANSWER, SPECULATE, SUBCOMMAND};
 pub use refused::Refused;
+pub use serve::serve;
 
 /// How untrusted PDFs are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,27 +38,68 @@ pub enum Reader {
 impl Reader {
     /// Reads `pdf`, rendering its pages with `renders`.
     pub fn read(&self, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
+        let mut session = self.start(pdf, renders);
+        let mut reading = session.reading()?;
+        if renders {
+            let all: Vec<usize> = (0..reading.pages.len()).collect();
+            for (page, render) in reading.pages.iter_mut().zip(session.render(&all)?) {
+                page.render = render;
+            }
+        }
+        Ok(reading)
+    }
+
+    /// Starts reading `pdf` (without renders), keeping the reader to render its pages on
+    /// request; with `speculate` it renders them all as soon as it has read the text.
+    pub fn start(&self, pdf: &[u8], speculate: bool) -> Session {
         match self {
-            Reader::InProcess => pdftext::read(pdf, renders).map_err(Refused::File),
-            Reader::Worker(exe) => parent::read(exe, pdf, renders),
+            Reader::InProcess => Session::InProcess { bytes: pdf.to_vec(), pages: 0 },
+            Reader::Worker(exe) => Session::Worker(parent::Worker::start(exe, pdf, speculate)),
         }
     }
 }
 
-/// Runs the worker: limits itself, reads a PDF from standard input, writes the answer to
-/// standard output.
-pub fn serve() -> Exit {
-    if let Err(why) = limits::apply() {
-        crate::output::eprintln(&format!("error: cannot limit the PDF reader: {why}"));
-        return Exit::Error;
+/// A PDF being read, whose reader stays to render its pages on request.
+#[derive(Debug)]
+pub enum Session {
+    /// Read by a worker process.
+    Worker(parent::Worker),
+    /// Read in this process (tests and fuzzing).
+    InProcess {
+        /// The PDF.
+        bytes: Vec<u8>,
+        /// Its number of pages, once read.
+        pages: usize,
+    },
+}
+
+impl Session {
+    /// What the reader read of the PDF (its pages not rendered): waits for it. Once only: a
+    /// second call is refused.
+    pub fn reading(&mut self) -> Result<Reading, Refused> {
+        match self {
+            Session::Worker(worker) => worker.reading(),
+            Session::InProcess { bytes, pages } => {
+                let read = pdftext::read(bytes, false).map_err(Refused::File);
+                *pages = read.as_ref().map_or(0, |r| r.pages.len());
+                read
+            }
+        }
     }
-    let answer = limits::read_input().map_or(Answer::Unreadable(Unreadable::TooLarge), |input| {
-        let renders = input.first() == Some(&RENDER);
-        limits::on_parse_thread(move || pdftext::read(input.get(1..).unwrap_or_default(), renders))
-            .map_or(Answer::Unreadable(Unreadable::Failed), Answer::from)
-    });
-    match crate::output::write_stdout(&encode(&answer)) {
-        Ok(()) => Exit::Success,
-        Err(_) => Exit::Error,
+
+    /// Renders of the pages `pages` (from 0), in that order; only after [`Session::reading`]
+    /// read the PDF.
+    pub fn render(&mut self, pages: &[usize]) -> Result<Vec<Option<Render>>, Refused> {
+        match self {
+            Session::Worker(worker) => worker.render(pages),
+            Session::InProcess { bytes, pages: count } => {
+                if pages.iter().any(|p| p >= count) {
+                    return Err(Refused::Worker("it was asked for a page it does not have".into()));
+                }
+                let (_, document) = pdftext::open_document(bytes).map_err(Refused::File)?;
+                let renderer = document.renderer();
+                Ok(pages.iter().map(|&page| renderer.render(page)).collect())
+            }
+        }
     }
 }
