@@ -42,8 +42,14 @@ pub struct Worker {
 impl Worker {
     /// Starts a worker from `exe` reading `pdf`, rendering every page at once with `speculate`.
     pub fn start(exe: &Path, pdf: &[u8], speculate: bool) -> Self {
-        let mut worker =
-            Worker { child: None, input: None, sending: None, frames: None, pages: None, failed: None };
+        let mut worker = Worker {
+            child: None,
+            input: None,
+            sending: None,
+            frames: None,
+            pages: None,
+            failed: None,
+        };
         let spawned = Command::new(exe)
             .arg(SUBCOMMAND)
             .env_clear()
@@ -117,8 +123,7 @@ impl Worker {
             let why = self.stopped("it could not be asked for renders");
             return self.fail(why);
         }
-        match self.next().and_then(|f| decode_renders(&f, count, pages).map_err(Refused::Worker))
-        {
+        match self.next().and_then(|f| decode_renders(&f, count, pages).map_err(Refused::Worker)) {
             Ok(renders) => Ok(renders),
             Err(why) => self.fail(why),
         }
@@ -218,7 +223,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let pdf = vec![b'%'; 1 << 20]; // more than a pipe holds: the worker need not read it
-        let read = |name: &str, body: &str| Worker::start(&worker(d, name, body), &pdf, true).reading();
+        let read =
+            |name: &str, body: &str| Worker::start(&worker(d, name, body), &pdf, true).reading();
         let refused = |result: Result<Reading, Refused>| match result {
             Err(Refused::Worker(why)) => why,
             other => panic!("not refused as a worker failure: {other:?}"),

@@ -80,7 +80,8 @@ fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Vec<usize>>) {
             next += 1;
             continue;
         };
-        let mut missing: Vec<usize> = pages.iter().copied().filter(|p| !done.contains_key(p)).collect();
+        let mut missing: Vec<usize> =
+            pages.iter().copied().filter(|p| !done.contains_key(p)).collect();
         missing.dedup();
         done.extend(render_pages(pdf, &document, &renderer, &missing));
         let renders: Vec<Option<Render>> =
@@ -108,12 +109,13 @@ fn render_pages(
     }
     let images = document.images().to_vec();
     std::thread::scope(|scope| {
-        let other = std::thread::Builder::new()
-            .stack_size(limits::PARSE_STACK)
-            .spawn_scoped(scope, move || {
+        let other = std::thread::Builder::new().stack_size(limits::PARSE_STACK).spawn_scoped(
+            scope,
+            move || {
                 let document = Document::reopen(pdf, images).ok()?;
                 Some(render(&document.renderer(), theirs))
-            });
+            },
+        );
         let mut out = render(renderer, mine);
         match other.ok().and_then(|thread| thread.join().ok()).flatten() {
             Some(rendered) => out.extend(rendered),
