@@ -62,7 +62,7 @@ pub fn encode(answer: &Answer) -> Vec<u8> {
 }
 
 /// Renders as the worker writes them (JSON).
-pub fn encode_renders(renders: &Renders) -> Vec<u8> {
+pub fn encode_renders(renders: &[Option<Render>]) -> Vec<u8> {
     serde_json::to_vec(renders).unwrap_or_default()
 }
 
@@ -189,6 +189,6 @@ mod tests {
         assert!(decode_renders(&bytes, 2, &[1]).is_err(), "not the pages asked for");
         assert!(decode_renders(&bytes, 2, &[5, 0]).is_err(), "no such page");
         let wrong = Render { width: 2, height: 2, gray: vec![0] };
-        assert!(decode_renders(&encode_renders(&vec![Some(wrong)]), 2, &[0]).is_err());
+        assert!(decode_renders(&encode_renders(&[Some(wrong)]), 2, &[0]).is_err());
     }
 }
