@@ -25,7 +25,14 @@ fn building_twice_gives_identical_bytes() {
     let b = session(|c| c);
     build_ok(a.path(), &[]);
     build_ok(b.path(), &["--out", "elsewhere"]);
-    for name in ["agreement-original-1.pdf", "agreement-original-2.pdf", "council-resolution.pdf"] {
+    let names = [
+        "agreement-original-1.pdf",
+        "agreement-original-2.pdf",
+        "council-resolution.pdf",
+        "notification-united-nations.pdf",
+        "notification-iom.pdf",
+    ];
+    for name in names {
         let first = fs::read(a.path().join("out/un-iom-2016").join(name)).unwrap();
         let second = fs::read(b.path().join("elsewhere/un-iom-2016").join(name)).unwrap();
         assert!(first == second, "{name} differs between two builds");
