@@ -57,7 +57,11 @@ fn every_package_document_claims_pdf_a_2a_and_pdf_ua_1() {
     assert!(names.contains(&"notification-iom.pdf".to_string()), "{names:?}");
     for name in names {
         let pdf = String::from_utf8_lossy(&fs::read(pkg.join(&name)).unwrap()).into_owned();
-        for claim in ["<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>", "<pdfuaid:part>1</pdfuaid:part>"] {
+        for claim in [
+            "<pdfaid:part>2</pdfaid:part>",
+            "<pdfaid:conformance>A</pdfaid:conformance>",
+            "<pdfuaid:part>1</pdfuaid:part>",
+        ] {
             assert!(pdf.contains(claim), "{name} does not claim {claim}");
         }
     }

@@ -147,8 +147,18 @@ fn seed_title(seed: &Seed) -> String {
 /// "2016-07-25" as the letters write it: "25 July 2016".
 fn long_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let parts: Vec<usize> = iso.split('-').map(|p| p.parse().unwrap()).collect();
     format!("{} {} {}", parts[2], MONTHS[parts[1] - 1], parts[0])
