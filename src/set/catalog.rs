@@ -334,7 +334,13 @@ mod tests {
         let names: Vec<&str> = package.iter().map(|p| p.file_name.as_str()).collect();
         assert_eq!(
             names,
-            ["agreement-original-1.pdf", "agreement-original-2.pdf", "council-resolution.pdf"]
+            [
+                "agreement-original-1.pdf",
+                "agreement-original-2.pdf",
+                "council-resolution.pdf",
+                "notification-united-nations.pdf",
+                "notification-iom.pdf"
+            ]
         );
         assert_eq!(package[1].role, "agreement, original 2 of 2");
         assert_eq!(package[1].original, Some((2, 2)));
@@ -343,5 +349,8 @@ mod tests {
         assert!(agreement.parts.iter().any(|p| p.name == "Article {n}"));
         assert_ne!(catalog.structure_of("council-resolution.pdf"), Some(agreement));
         assert_eq!(catalog.structure_of("agreement-original-.pdf"), None);
+        let letter = catalog.structure_of("notification-iom.pdf").unwrap();
+        assert_eq!(catalog.structure_of("notification-united-nations.pdf"), Some(letter));
+        assert!(letter.parts.iter().any(|p| p.name == "subject"));
     }
 }

@@ -19,16 +19,51 @@ fn pdf_words(pdf: &Path) -> String {
     words(&pdf_pages(pdf).join("\n")).join(" ")
 }
 
+/// The names of the PDFs in the package directory `pkg`, sorted.
+fn package_pdfs(pkg: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(pkg)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".pdf"))
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn building_twice_gives_identical_bytes() {
     let a = session(|c| c);
     let b = session(|c| c);
     build_ok(a.path(), &[]);
     build_ok(b.path(), &["--out", "elsewhere"]);
-    for name in ["agreement-original-1.pdf", "agreement-original-2.pdf", "council-resolution.pdf"] {
-        let first = fs::read(a.path().join("out/un-iom-2016").join(name)).unwrap();
-        let second = fs::read(b.path().join("elsewhere/un-iom-2016").join(name)).unwrap();
+    let names = package_pdfs(&a.path().join("out/un-iom-2016"));
+    assert_eq!(names.len(), 5, "the originals, the resolution and the two notifications");
+    for name in names {
+        let first = fs::read(a.path().join("out/un-iom-2016").join(&name)).unwrap();
+        let second = fs::read(b.path().join("elsewhere/un-iom-2016").join(&name)).unwrap();
         assert!(first == second, "{name} differs between two builds");
+    }
+}
+
+/// Every document of the package, the notifications included, is exported as PDF/A-2a and
+/// PDF/UA-1 (typst refuses the export of a document that breaks either) and says so in its
+/// metadata.
+#[test]
+fn every_package_document_claims_pdf_a_2a_and_pdf_ua_1() {
+    let dir = session(|c| c);
+    build_ok(dir.path(), &[]);
+    let pkg = dir.path().join("out/un-iom-2016");
+    let names = package_pdfs(&pkg);
+    assert!(names.contains(&"notification-iom.pdf".to_string()), "{names:?}");
+    for name in names {
+        let pdf = String::from_utf8_lossy(&fs::read(pkg.join(&name)).unwrap()).into_owned();
+        for claim in [
+            "<pdfaid:part>2</pdfaid:part>",
+            "<pdfaid:conformance>A</pdfaid:conformance>",
+            "<pdfuaid:part>1</pdfuaid:part>",
+        ] {
+            assert!(pdf.contains(claim), "{name} does not claim {claim}");
+        }
     }
 }
 

@@ -31,8 +31,8 @@ fn check_on_init_output_lists_every_placeholder_with_its_location() {
         ("s.toml:70:19", "council.proposal_symbol"),
         ("s.toml:77:11", "working_group.meeting"),
         ("s.toml:80:8", "working_group.date"),
-        ("s.toml:86:13", "amendments.art2-1-an"),
-        ("s.toml:102:10", "amendments.art8-3"),
+        ("s.toml:138:13", "amendments.art2-1-an"),
+        ("s.toml:154:10", "amendments.art8-3"),
     ] {
         assert!(
             report.contains(&format!("{line_col}: {key}: ")),

@@ -246,7 +246,7 @@ fn rebuild_reproduces_the_example_exactly_and_says_why_not_when_the_config_chang
     let d = dir.path();
     let report = rebuilt(d, "session.toml", 0);
     let documents = report["rebuild"]["documents"].as_array().unwrap();
-    assert_eq!(documents.len(), 3);
+    assert_eq!(documents.len(), 5);
     assert!(documents.iter().all(|doc| doc["reproduced"] == true), "{report:#}");
     let example = fs::read_to_string(d.join("session.toml")).unwrap();
     for (name, from, to, place) in [

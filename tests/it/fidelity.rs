@@ -137,6 +137,87 @@ fn working_group_draft_reproduces_every_word_of_the_seed() {
     assert_same_words("Annex II", &expected2, &actual[annex2..]);
 }
 
+/// The Agreement's title as the seed writes it in running text (its cover note cites it).
+fn seed_title(seed: &Seed) -> String {
+    let start = seed.cover.find("Agreement concerning the Relationship").expect("the title");
+    let end = start + seed.cover[start..].find("Migration").expect("its end") + "Migration".len();
+    seed.cover[start..end].to_string()
+}
+
+/// "2016-07-25" as the letters write it: "25 July 2016".
+fn long_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<usize> = iso.split('-').map(|p| p.parse().unwrap()).collect();
+    format!("{} {} {}", parts[2], MONTHS[parts[1] - 1], parts[0])
+}
+
+/// Each Article 17 notification reads, word for word, as a letter of its party citing the
+/// Agreement by the seed's title, Article 17, and its approval as the config gives it.
+#[test]
+fn each_notification_cites_the_agreement_article_17_and_its_approval_as_configured() {
+    let (_, clean, _) = example();
+    let config: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root().join("config/un-iom-2016.toml")).unwrap())
+            .unwrap();
+    let value = |path: &str| {
+        let found = path.split('.').fold(&config, |v, key| &v[key]);
+        found.as_str().unwrap_or_else(|| panic!("{path} in the example")).to_string()
+    };
+    let title = seed_title(&seed::seed());
+    assert_eq!(
+        title,
+        "Agreement concerning the Relationship between the United Nations and the International \
+         Organization for Migration"
+    );
+    let parties = [
+        ("united_nations", "United Nations", "iom", "International Organization for Migration"),
+        ("iom", "International Organization for Migration", "united_nations", "United Nations"),
+    ];
+    for (party, name, other, other_name) in parties {
+        let file = format!("notification-{}.pdf", party.replace('_', "-"));
+        let letter = |key: &str| value(&format!("notifications.{party}.{key}"));
+        let approval = |key: &str| value(&format!("approvals.{party}.{key}"));
+        let expected = format!(
+            "{head} {date} {to_name} {to_title} {other_name} \
+             Notification under Article 17, paragraph 1, of the {title} \
+             I have the honour to refer to Article 17, paragraph 1, of the {title}, which provides \
+             that the Agreement shall be approved by the General Assembly of the United Nations \
+             and by the Council of the International Organization for Migration, that the United \
+             Nations and the International Organization for Migration shall notify each other in \
+             writing of the date of such approval, and that the Agreement shall thereafter enter \
+             into force upon signature. \
+             Pursuant to that provision, I have the honour to notify the {other_name} that the \
+             {organ} approved the Agreement on {approved}, by its resolution {resolution}. \
+             Accept the assurances of my highest consideration. {signed} {signed_title}",
+            head = name.to_uppercase(),
+            date = long_date(&letter("date")),
+            to_name = value(&format!("signatories.{other}.name")),
+            to_title = value(&format!("signatories.{other}.title")),
+            organ = approval("organ"),
+            approved = long_date(&approval("date")),
+            resolution = approval("resolution"),
+            signed = letter("name"),
+            signed_title = letter("title"),
+        );
+        let pdf = clean.join(&file);
+        assert_eq!(pdf_pages(&pdf).len(), 1, "{file}: one page");
+        assert_same_words(&file, &words(&expected), &body_words(&pdf));
+    }
+}
+
 #[test]
 fn committed_seed_copy_equals_the_shared_seed() {
     let shared = root().join("../shared/seed/draft-relationship-agreement.md");

@@ -23,8 +23,13 @@ use crate::util::{
 /// The package of the [`signed_example`], signed by alice.
 const PKG: &str = "out/un-iom-2016";
 /// Its documents.
-const DOCS: [&str; 3] =
-    ["agreement-original-1.pdf", "agreement-original-2.pdf", "council-resolution.pdf"];
+const DOCS: [&str; 5] = [
+    "agreement-original-1.pdf",
+    "agreement-original-2.pdf",
+    "council-resolution.pdf",
+    "notification-united-nations.pdf",
+    "notification-iom.pdf",
+];
 /// The passphrase of [`encrypted_key`].
 const PASSPHRASE: &str = "right";
 /// Time enough for any one accord command of these tests; past it, it hangs.

@@ -167,7 +167,7 @@ fn pages(b: &Browser) -> Vec<(String, String)> {
 }
 
 /// Every field a session fills, with a value.
-const FILLED: [(&str, &str); 16] = [
+const FILLED: [(&str, &str); 28] = [
     ("id", "june-2016"),
     ("signing.date", "2016-09-19"),
     ("signing.place", "New York"),
@@ -184,6 +184,18 @@ const FILLED: [(&str, &str); 16] = [
     ("council.proposal_symbol", "C/Sp/5/3"),
     ("working_group.meeting", "Fourteenth meeting"),
     ("working_group.date", "2016-06-03"),
+    ("approvals.united_nations.organ", "General Assembly of the United Nations"),
+    ("approvals.united_nations.resolution", "70/296"),
+    ("approvals.united_nations.date", "2016-07-25"),
+    ("approvals.iom.organ", "Council of the International Organization for Migration"),
+    ("approvals.iom.resolution", "No. 1317"),
+    ("approvals.iom.date", "2016-06-30"),
+    ("notifications.united_nations.date", "2016-07-29"),
+    ("notifications.united_nations.name", "Miguel de Serpa Soares"),
+    ("notifications.united_nations.title", "Under-Secretary-General for Legal Affairs"),
+    ("notifications.iom.date", "2016-07-04"),
+    ("notifications.iom.name", "Laura Thompson"),
+    ("notifications.iom.title", "Deputy Director General"),
 ];
 
 #[test]

@@ -720,11 +720,11 @@ fn stock_tools_verify_every_signature_and_checksum_accord_writes() {
         assert_code(&out, 0);
         checked.1 += 1;
     }
-    // Three documents, manifest.json and SHA256SUMS, by alice and bob, in both formats.
-    assert_eq!(checked, (10, 10));
+    // Five documents, manifest.json and SHA256SUMS, by alice and bob, in both formats.
+    assert_eq!(checked, (14, 14));
     let out = tool(&pkg, SHA256SUM, &["-c", "--strict", "SHA256SUMS"], b"");
     assert_code(&out, 0);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).matches(": OK\n").count(), 3, "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).matches(": OK\n").count(), 5, "{}", text(&out));
 }
 
 /// The red team's false MATCH: a file named like alice's published key, holding the forger's

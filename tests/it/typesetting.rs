@@ -56,7 +56,7 @@ fn with_value(from: &str, to: &str) -> Session {
 
 /// The flaws of `template` (an original of the agreement when it is the agreement), rendered
 /// for `session`, each with the key of the field its text comes from.
-fn flaws(session: &Session, template: &'static str, mode: Mode) -> Vec<(Flaw, Option<String>)> {
+fn flaws(session: &Session, template: &str, mode: Mode) -> Vec<(Flaw, Option<String>)> {
     let original = (template == "agreement.typ.j2").then_some((1, 2));
     let rendered = render(set(), template, session, mode, original).unwrap();
     let laidout = typeset::layout(template, &rendered.source, style(), DATE).unwrap();
@@ -143,7 +143,10 @@ fn every_character_check_accepts_is_drawn_by_the_font_in_every_face() {
 #[test]
 fn the_example_prints_every_word_in_its_space() {
     let example = session(|text| text);
-    for template in ["agreement.typ.j2", "council-resolution.typ.j2"] {
+    let templates: BTreeSet<String> =
+        set().catalog.package(2).into_iter().map(|planned| planned.template).collect();
+    assert!(templates.len() >= 4, "every document of the package: {templates:?}");
+    for template in &templates {
         assert_eq!(flaws(&example, template, Mode::Clean), [], "{template}");
     }
     assert_eq!(flaws(&example, "working-group-draft.typ.j2", Mode::Draft), []);
