@@ -20,7 +20,12 @@
 //!   "files": [{ "name": "agreement-original-1.pdf", "role": "agreement, original 1 of 2",
 //!               "size": 12345, "pages": 3, "sha256": "<64 hex>",
 //!               "signatures": [{ "signer": "Alice", "key_id": "647A1C9EF8A079CB",
-//!                                "signature_file": "agreement-original-1.pdf.minisig" }] }]
+//!                                "signature_file": "agreement-original-1.pdf.minisig" }] }],
+//!   "certifies": { "package": "un-iom-2016", "fingerprint": "…",   // a certified package's
+//!                  "certifier": "…", "date": "2016-10-03",         // only (accord certify)
+//!                  "files": [{ "name": "agreement-original-1-certified-copy.pdf",
+//!                              "original": "agreement-original-1.pdf",
+//!                              "role": "agreement, original 1 of 2", "sha256": "<64 hex>" }] }
 //! }
 //! ```
 //!
@@ -72,6 +77,37 @@ pub struct Manifest {
     pub signers: Vec<SignerEntry>,
     /// The documents, in package order.
     pub files: Vec<FileEntry>,
+    /// What a certified package certifies (`accord certify`); none in a signed package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certifies: Option<Certifies>,
+}
+
+/// What a certified package certifies: the signed package, and the original of each copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certifies {
+    /// The id of the signed package.
+    pub package: String,
+    /// Its fingerprint.
+    pub fingerprint: Fingerprint,
+    /// Who certified, as the certificate names them.
+    pub certifier: String,
+    /// The date of the certification (`YYYY-MM-DD`).
+    pub date: String,
+    /// Each certified copy and its original.
+    pub files: Vec<CertifiedFile>,
+}
+
+/// A certified copy in a certified package, and the signed original it copies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertifiedFile {
+    /// The copy's file name in the certified package.
+    pub name: String,
+    /// The original's file name in the signed package.
+    pub original: String,
+    /// The original's role.
+    pub role: String,
+    /// The original's SHA-256 (lowercase hex).
+    pub sha256: String,
 }
 
 /// A template and its hash.

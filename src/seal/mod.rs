@@ -24,6 +24,7 @@ pub use cosign::cosign;
 pub use keys::{load_signer, PassphraseSource, Typed, MAX_PASSPHRASE, PASSPHRASE_ENV};
 pub use signer::{Signer, ToSign};
 
+use crate::attestation::Certifies;
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
@@ -69,6 +70,7 @@ pub fn seal(
             public_key_file: signer.key_file(),
         }],
         files,
+        certifies: prov.certifies.clone(),
     };
     let bytes = manifest.to_bytes()?;
     let fingerprint = Fingerprint::of_manifest(&bytes);
@@ -81,7 +83,15 @@ pub fn seal(
     }
     let package = prov.package_id.as_str();
     let sign = |file: &str, role: &str, digest: &FileDigest| {
-        let signed = ToSign { file, digest, role, package, fingerprint: &fingerprint };
+        let certifies = certifies(&manifest, file);
+        let signed = ToSign {
+            file,
+            digest,
+            role,
+            package,
+            fingerprint: &fingerprint,
+            certifies: certifies.as_ref(),
+        };
         signer.sign_file(dir, signed, None, write_staged)
     };
     let mut signature_files = BTreeMap::new();
@@ -104,6 +114,21 @@ pub fn seal(
     let signers = [(signer.name().to_string(), public_key)];
     page::write(dir, &bytes, &manifest, &signers, &signature_files, write_staged)?;
     Ok(fingerprint)
+}
+
+/// What the document `file` of the package `manifest` describes certifies, as its
+/// signatures attest it: for a certified true copy, its original and who certified it when.
+fn certifies(manifest: &Manifest, file: &str) -> Option<Certifies> {
+    let certifies = manifest.certifies.as_ref()?;
+    let copy = certifies.files.iter().find(|f| f.name == file)?;
+    Some(Certifies {
+        file: copy.original.clone(),
+        sha256: copy.sha256.clone(),
+        package: certifies.package.clone(),
+        fingerprint: certifies.fingerprint.clone(),
+        certifier: certifies.certifier.clone(),
+        date: certifies.date.clone(),
+    })
 }
 
 /// The manifest entries of `docs`, staged in `dir`, with the signatures `signer` will make,

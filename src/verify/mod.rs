@@ -88,6 +88,7 @@
 mod diagnose;
 mod findings;
 mod keys;
+mod original;
 mod package;
 mod report;
 mod signatures;
@@ -99,8 +100,9 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
+pub use original::{check as check_original, Original};
 pub use report::{
-    Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey, OtherSigning,
+    CertifiedCopy, Closest, OriginalText, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey, OtherSigning,
     PackageReport, PageCount, PageDifference, RebuildReport, RebuiltDocument, Report,
     SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
 };
