@@ -251,7 +251,10 @@ mod tests {
         };
         let line = certified.to_comment().unwrap();
         let plain = sample().to_comment().unwrap();
-        assert!(line.starts_with(&format!("{plain} certifies=agreement-original-1.pdf ")), "{line}");
+        assert!(
+            line.starts_with(&format!("{plain} certifies=agreement-original-1.pdf ")),
+            "{line}"
+        );
         assert!(line.ends_with(" certifier=\"Dr. Q\" certified=2016-10-03"), "{line}");
         assert_eq!(Attestation::parse(&line), Some(certified));
         // Older readers skip the added fields: the plain attestation is still there.

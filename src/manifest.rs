@@ -313,6 +313,7 @@ mod tests {
                     signature_file: "a.pdf.minisig".to_string(),
                 }],
             }],
+            certifies: None,
         }
     }
 

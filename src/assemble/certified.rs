@@ -28,8 +28,7 @@ pub fn certified(
     signed: &Manifest,
     fingerprint: &Fingerprint,
 ) -> Result<(Vec<Document>, Certifies)> {
-    let (Some(spec), Some(specs)) = (&set.catalog.certification, &set.certification_fields)
-    else {
+    let (Some(spec), Some(specs)) = (&set.catalog.certification, &set.certification_fields) else {
         return Err(Error::usage(format!(
             "{} makes no certified copies ([certification] in its catalog)",
             set.describe()
@@ -43,16 +42,18 @@ pub fn certified(
         Some(Value::Text(name)) => name.clone(),
         _ => return Err(Error::internal("the certifier's name is not a checked text")),
     };
-    let planned = spec.copies(&set.catalog, session.originals(set.catalog.originals_field.as_deref()));
+    let planned =
+        spec.copies(&set.catalog, session.originals(set.catalog.originals_field.as_deref()));
     let mut files = Vec::with_capacity(planned.len());
     let mut facts = Vec::with_capacity(planned.len());
     for p in &planned {
-        let entry = signed.files.iter().find(|f| f.name == p.original.file_name).ok_or_else(|| {
-            Error::failed(format!(
-                "the signed package {} has no {} to certify",
-                signed.package, p.original.file_name
-            ))
-        })?;
+        let entry =
+            signed.files.iter().find(|f| f.name == p.original.file_name).ok_or_else(|| {
+                Error::failed(format!(
+                    "the signed package {} has no {} to certify",
+                    signed.package, p.original.file_name
+                ))
+            })?;
         files.push(CertifiedFile {
             name: p.copy.file_name.clone(),
             original: entry.name.clone(),

@@ -102,7 +102,7 @@ pub fn typeset_rendered(
 ) -> Result<Vec<Document>> {
     let jobs: Vec<Job<'_>> = planned
         .iter()
-        .zip(&rendered)
+        .zip(rendered)
         .map(|(p, r)| Job {
             name: format!("{id}/{}", p.file_name),
             source: &r.source,

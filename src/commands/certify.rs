@@ -70,9 +70,8 @@ pub fn run(args: &CertifyArgs, reader: &Reader) -> Result<Exit> {
         typst_version: TYPST_VERSION.to_string(),
         certifies: Some(certifies),
     };
-    let certified = package::publish(&target, &docs, |staged| {
-        seal::seal(staged, &docs, &prov, &signer)
-    })?;
+    let certified =
+        package::publish(&target, &docs, |staged| seal::seal(staged, &docs, &prov, &signer))?;
     let mut text = format!(
         "Checked {}: validly signed by the trusted keys, and rebuilt byte for byte from {}.\n\
          Certified its originals as {} (key {}) in {}:\n",
@@ -113,7 +112,8 @@ fn signed_original(
         typeset::preload();
         assemble::rebuild_into(&mut report, set, &args.config, dir, reader)?;
     }
-    let verified = report.package.as_ref().and_then(|p| Some((p.manifest.clone()?, p.fingerprint.clone()?)));
+    let verified =
+        report.package.as_ref().and_then(|p| Some((p.manifest.clone()?, p.fingerprint.clone()?)));
     match verified {
         Some((manifest, fingerprint)) if report.ok => {
             let fingerprint = Fingerprint::parse(&fingerprint).map_err(Error::internal)?;
@@ -137,7 +137,8 @@ fn up_to_date(target: &Path, docs: &[Document]) -> Result<Exit> {
     let differ: Vec<&str> = docs
         .iter()
         .filter(|doc| {
-            let bytes = fsio::read_regular(&target.join(&doc.file_name), "document", verify::MAX_PDF);
+            let bytes =
+                fsio::read_regular(&target.join(&doc.file_name), "document", verify::MAX_PDF);
             !bytes.is_ok_and(|b| b == doc.pdf)
         })
         .map(|doc| doc.file_name.as_str())

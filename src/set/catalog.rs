@@ -82,7 +82,9 @@ impl Certification {
                     false => vec![None],
                 };
                 planned.extend(
-                    numbers.into_iter().map(|n| PlannedCopy { original: entry.plan(n), copy: copy.plan(n) }),
+                    numbers
+                        .into_iter()
+                        .map(|n| PlannedCopy { original: entry.plan(n), copy: copy.plan(n) }),
                 );
             }
         }
@@ -322,7 +324,8 @@ impl Catalog {
                 push(&span, why);
             }
             let mark = &decl.signed_mark;
-            if mark.is_empty() || mark.chars().any(|c| c.is_whitespace() || forbidden(c).is_some()) {
+            if mark.is_empty() || mark.chars().any(|c| c.is_whitespace() || forbidden(c).is_some())
+            {
                 push(&span, format!("the signed_mark {mark:?} must be one word of plain text"));
             }
             let mut copies = Vec::new();
@@ -330,7 +333,10 @@ impl Catalog {
                 let c = copy.get_ref();
                 let of = file.package.get_ref().iter().find(|e| e.get_ref().template == c.of);
                 let Some(of) = of else {
-                    push(&copy.span(), format!("no [[package]] document made by {:?} to certify", c.of));
+                    push(
+                        &copy.span(),
+                        format!("no [[package]] document made by {:?} to certify", c.of),
+                    );
                     continue;
                 };
                 let entry = Entry {

@@ -221,7 +221,8 @@ impl Fields {
             let first = field.key.split('.').next().unwrap_or_default();
             if session.is_some_and(|s| s.is_table(first) || s.get(first).is_some()) {
                 let why = format!(
-                    "`{first}` is a name of the session's fields already; the templates see                      both, so choose another"
+                    "`{first}` is a name of the session's fields already; the templates see \
+                     both, so choose another"
                 );
                 push(&field.declared, &field.key, why);
             }

@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use catalog::DECISIONS;
-pub use catalog::{Amendment, Catalog, Certification, PartSpec, Planned, PlannedCopy, StructureSpec};
+pub use catalog::{
+    Amendment, Catalog, Certification, PartSpec, Planned, PlannedCopy, StructureSpec,
+};
 pub use fields::{table_of, FieldSpec, Fields, TableSpec};
 pub use files::{SetFile, CATALOG, FIELDS, TEMPLATE_SUFFIX};
 pub use kind::{out_of_bounds, quoted_list, Choices, Kind, ListSpec, Literal, Order, Rule};

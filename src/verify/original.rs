@@ -80,7 +80,9 @@ pub fn check(
                 certifies.package_id,
                 package.and_then(|p| p.id.as_deref()).unwrap_or_default()
             )),
-            Some(manifest) => compare(path, original.dir, manifest, certifies, &mark, reader, &mut checked),
+            Some(manifest) => {
+                compare(path, original.dir, manifest, certifies, &mark, reader, &mut checked)
+            }
         };
         if checked.problem.is_some() || !checked.same_text {
             file.ok = false;
@@ -118,8 +120,7 @@ fn compare(
             entry.name
         ));
     }
-    let original = match fsio::read_regular(&dir.join(&entry.name), "document", diagnose::MAX_PDF)
-    {
+    let original = match fsio::read_regular(&dir.join(&entry.name), "document", diagnose::MAX_PDF) {
         Ok(bytes) if sha256_hex(&bytes) == entry.sha256 => bytes,
         Ok(_) => return Some(format!("{} is not as the original package signs it", entry.name)),
         Err(err) => return Some(err.message),

@@ -17,9 +17,8 @@ use super::diagnose::{self, SignedDocument};
 use super::findings::Findings;
 use super::keys::{self, Key};
 use super::report::{
-    CertifiedCopy,
-    FileReport, MissingKey, OtherSigning, PackageReport, SignatureKind, SignatureReport,
-    SignatureStatus, Status,
+    CertifiedCopy, FileReport, MissingKey, OtherSigning, PackageReport, SignatureKind,
+    SignatureReport, SignatureStatus, Status,
 };
 use super::signatures::{self, Expect, Found, Signing};
 use crate::attestation::Attestation;

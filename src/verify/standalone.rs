@@ -143,8 +143,8 @@ fn check_one(
         Some(other) => other.fingerprint.clone(),
         None => signing.map(Fingerprint::to_string),
     };
-    let certifies = found.attestation.as_ref().and_then(|a| a.certifies.as_ref()).map(|c| {
-        CertifiedCopy {
+    let certifies =
+        found.attestation.as_ref().and_then(|a| a.certifies.as_ref()).map(|c| CertifiedCopy {
             original: c.file.clone(),
             original_sha256: c.sha256.clone(),
             package_id: c.package.clone(),
@@ -152,8 +152,7 @@ fn check_one(
             certifier: c.certifier.clone(),
             date: c.date.clone(),
             original_text: None,
-        }
-    });
+        });
     let (document, role, package) = match found.attestation {
         Some(a) => (Some(a.file), Some(a.role), Some(a.package)),
         None => (None, None, None),

@@ -3,9 +3,8 @@
 //! ([`visible`]), so nothing a package holds can rewrite the verdict on a terminal.
 
 use super::report::{
-    OriginalText,
-    Closest, Difference, FileReport, OtherSigning, PackageReport, RebuildReport, Report,
-    SignatureReport, SignatureStatus, Status,
+    Closest, Difference, FileReport, OriginalText, OtherSigning, PackageReport, RebuildReport,
+    Report, SignatureReport, SignatureStatus, Status,
 };
 use crate::chars::{quoted_name, visible};
 use crate::typeset::TYPST_VERSION;
@@ -183,12 +182,14 @@ fn original_lines(checked: &OriginalText, original: &str, out: &mut Lines) {
     match &checked.problem {
         Some(problem) => out.line(format!("  NOT THE ORIGINAL'S: {}", visible(problem))),
         None if checked.same_text => out.line(format!(
-            "  its text is word for word that of {original} in {package}, which verifies with              the trusted keys of its signers"
+            "  its text is word for word that of {original} in {package}, which verifies with \
+             the trusted keys of its signers"
         )),
         None => {
             let count = checked.differences.len() + checked.more_differences;
             out.line(format!(
-                "  NOT THE ORIGINAL'S TEXT: it differs from {original} in {package} in {count}                  place(s):"
+                "  NOT THE ORIGINAL'S TEXT: it differs from {original} in {package} in {count} \
+                 place(s):"
             ));
             difference_lines(&checked.differences, checked.more_differences, out);
         }

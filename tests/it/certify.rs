@@ -148,8 +148,16 @@ fn certify_refuses_a_package_the_trusted_keys_did_not_sign_and_writes_nothing() 
     let out = accord(
         world.path(),
         &[
-            "certify", SIGNED, "--config", "session.toml", "--certification", "cert.toml",
-            "--key", "carol.key", "--trust", "bob.pub",
+            "certify",
+            SIGNED,
+            "--config",
+            "session.toml",
+            "--certification",
+            "cert.toml",
+            "--key",
+            "carol.key",
+            "--trust",
+            "bob.pub",
         ],
     );
     assert_code(&out, 1);
@@ -179,7 +187,10 @@ fn certify_refuses_a_certification_dated_before_the_signing_with_its_place() {
     let out = certify(world.path(), "early.toml");
     assert_code(&out, 1);
     assert_shows(&out, "early.toml:");
-    assert_shows(&out, "certification.date: the certification date 2016-09-01 is before the signing on 2016-09-19");
+    assert_shows(
+        &out,
+        "certification.date: the certification date 2016-09-01 is before the signing on 2016-09-19",
+    );
     assert_eq!(snapshot(world.path()), before);
 }
 
@@ -209,8 +220,18 @@ fn other_signing_certified(dir: &Path) {
     let out = accord(
         dir,
         &[
-            "certify", "other/un-iom-2016", "--config", "other.toml", "--certification",
-            "cert.toml", "--key", "carol.key", "--trust", "alice.pub", "--out", "other",
+            "certify",
+            "other/un-iom-2016",
+            "--config",
+            "other.toml",
+            "--certification",
+            "cert.toml",
+            "--key",
+            "carol.key",
+            "--trust",
+            "alice.pub",
+            "--out",
+            "other",
         ],
     );
     assert_code(&out, 0);
@@ -218,10 +239,7 @@ fn other_signing_certified(dir: &Path) {
 
 /// `accord verify COPY --key carol.pub --original out/un-iom-2016 --original-key alice.pub`.
 fn against_the_original(dir: &Path, copy: &str) -> std::process::Output {
-    verify(
-        dir,
-        &[copy, "--key", "carol.pub", "--original", SIGNED, "--original-key", "alice.pub"],
-    )
+    verify(dir, &[copy, "--key", "carol.pub", "--original", SIGNED, "--original-key", "alice.pub"])
 }
 
 #[test]
@@ -236,8 +254,14 @@ fn with_the_original_a_genuine_certified_copy_is_word_for_word_the_original() {
     let json = json_report(&verify(
         dir,
         &[
-            &format!("{CERTIFIED}/{COPY}"), "--key", "carol.pub", "--original", SIGNED,
-            "--original-key", "alice.pub", "--json",
+            &format!("{CERTIFIED}/{COPY}"),
+            "--key",
+            "carol.pub",
+            "--original",
+            SIGNED,
+            "--original-key",
+            "alice.pub",
+            "--json",
         ],
     ));
     assert_eq!(json["files"][0]["certifies"]["original_text"]["same_text"], true, "{json:#}");
@@ -270,10 +294,9 @@ fn a_certified_copy_whose_text_was_altered_fails_against_the_original_naming_the
     let pass = accord::seal::PassphraseSource::new(None);
     let carol = accord::seal::load_signer(&dir.join("carol.key"), None, &pass).unwrap();
     let original = fs::read(dir.join(SIGNED).join("agreement-original-1.pdf")).unwrap();
-    let genuine = accord::fingerprint::Fingerprint::parse(&crate::util::fingerprint_of(
-        &dir.join(SIGNED),
-    ))
-    .unwrap();
+    let genuine =
+        accord::fingerprint::Fingerprint::parse(&crate::util::fingerprint_of(&dir.join(SIGNED)))
+            .unwrap();
     let certifies = accord::attestation::Certifies {
         file: "agreement-original-1.pdf".into(),
         sha256: accord::digest::sha256_hex(&original),

@@ -1048,13 +1048,22 @@ fn a_certified_copy_says_what_it_certifies_as_the_cli_does() {
     fs::copy(root().join("config/un-iom-2016.certification.toml"), d.join("cert.toml")).unwrap();
     keygen(d, "carol");
     let args = [
-        "certify", "out/un-iom-2016", "--config", "session.toml", "--certification", "cert.toml",
-        "--key", "carol.key", "--trust", "alice.pub",
+        "certify",
+        "out/un-iom-2016",
+        "--config",
+        "session.toml",
+        "--certification",
+        "cert.toml",
+        "--key",
+        "carol.key",
+        "--trust",
+        "alice.pub",
     ];
     run(d, &args);
     let pkg = d.join("out/un-iom-2016-certified");
     let copy = "agreement-original-1-certified-copy.pdf";
-    let cli = accord(d, &["verify", &format!("out/un-iom-2016-certified/{copy}"), "--key", "carol.pub"]);
+    let cli =
+        accord(d, &["verify", &format!("out/un-iom-2016-certified/{copy}"), "--key", "carol.pub"]);
     let said = text(&cli);
     let line = said.lines().find(|l| l.contains("a certified true copy of")).unwrap().trim();
     let b = browser();
@@ -1062,7 +1071,12 @@ fn a_certified_copy_says_what_it_certifies_as_the_cli_does() {
     let v = check(&b, &[&pkg.join(copy), &pkg.join("registration-statement.pdf")]);
     assert_eq!(statuses(&v), ["match", "match"]);
     let cli_words = line.trim_start_matches("a certified true copy of ");
-    assert!(v[0].text.contains(&format!("certified true copy of {cli_words}")), "{line}\n{}", v[0].text);
-    let certifies = "return [...document.querySelectorAll('.verdict')].map((v) => v.dataset.certifies || null)";
+    assert!(
+        v[0].text.contains(&format!("certified true copy of {cli_words}")),
+        "{line}\n{}",
+        v[0].text
+    );
+    let certifies =
+        "return [...document.querySelectorAll('.verdict')].map((v) => v.dataset.certifies || null)";
     assert_eq!(b.execute(certifies, &[]).unwrap(), json!(["agreement-original-1.pdf", null]));
 }

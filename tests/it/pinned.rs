@@ -65,8 +65,16 @@ fn the_example_signed_with_the_test_key_gives_the_pinned_bytes() {
     fs::copy(root().join("tests/fixtures/minisign/test.pub"), dir.path().join("trusted.pub"))
         .unwrap();
     let args = [
-        "certify", "out/un-iom-2016", "--config", "session.toml", "--certification", "cert.toml",
-        "--key", "test.key", "--trust", "trusted.pub",
+        "certify",
+        "out/un-iom-2016",
+        "--config",
+        "session.toml",
+        "--certification",
+        "cert.toml",
+        "--key",
+        "test.key",
+        "--trust",
+        "trusted.pub",
     ];
     assert_code(&accord(dir.path(), &args), 0);
     compare(&sums(&dir.path().join("out/un-iom-2016-certified")), CERTIFIED);
