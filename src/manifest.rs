@@ -38,6 +38,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attestation;
 use crate::chars::{forbidden, visible, Shown};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
@@ -169,6 +170,22 @@ pub fn read(dir: &Path) -> Result<(Manifest, Vec<u8>)> {
 }
 
 impl Manifest {
+    /// What the signatures of the document `file` attest it certifies, when this is a
+    /// certified package and `file` one of its certified copies: its original and who
+    /// certified it when.
+    pub fn attested_certification(&self, file: &str) -> Option<attestation::Certifies> {
+        let certifies = self.certifies.as_ref()?;
+        let copy = certifies.files.iter().find(|f| f.name == file)?;
+        Some(attestation::Certifies {
+            file: copy.original.clone(),
+            sha256: copy.sha256.clone(),
+            package: certifies.package.clone(),
+            fingerprint: certifies.fingerprint.clone(),
+            certifier: certifies.certifier.clone(),
+            date: certifies.date.clone(),
+        })
+    }
+
     /// The bytes of `manifest.json` (pretty JSON and a final newline).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let mut bytes = serde_json::to_vec_pretty(self)

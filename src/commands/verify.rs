@@ -44,12 +44,15 @@ pub fn run(args: &VerifyArgs, reader: &Reader) -> Result<Exit> {
         assemble::rebuild_into(&mut report, set, config, dir, reader)?;
     }
     if let Some(dir) = &args.original {
-        let original = verify::Original {
-            dir,
+        let request = Request {
+            package: Some(dir),
             keys: &args.original_keys,
             allowed_signers: args.original_allowed_signers.as_deref(),
+            reader: Some(reader),
+            ..Request::default()
         };
-        verify::check_original(&mut report, &args.files, original, reader)?;
+        let signed = verify::verify(&request)?;
+        verify::check_original(&mut report, &args.files, dir, &signed, reader);
     }
     if args.json {
         let json = serde_json::to_string_pretty(&report)

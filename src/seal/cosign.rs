@@ -68,7 +68,7 @@ pub fn cosign(
     let mut signature_files = sealed.signature_files.clone();
     let fingerprint = Fingerprint::of_manifest(&sealed.manifest_bytes);
     for (file, role, digest) in planned {
-        let certifies = super::certifies(manifest, file);
+        let certifies = manifest.attested_certification(file);
         let signed = ToSign {
             file,
             digest,

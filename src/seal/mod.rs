@@ -24,7 +24,6 @@ pub use cosign::cosign;
 pub use keys::{load_signer, PassphraseSource, Typed, MAX_PASSPHRASE, PASSPHRASE_ENV};
 pub use signer::{Signer, ToSign};
 
-use crate::attestation::Certifies;
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
@@ -83,7 +82,7 @@ pub fn seal(
     }
     let package = prov.package_id.as_str();
     let sign = |file: &str, role: &str, digest: &FileDigest| {
-        let certifies = certifies(&manifest, file);
+        let certifies = manifest.attested_certification(file);
         let signed = ToSign {
             file,
             digest,
@@ -114,21 +113,6 @@ pub fn seal(
     let signers = [(signer.name().to_string(), public_key)];
     page::write(dir, &bytes, &manifest, &signers, &signature_files, write_staged)?;
     Ok(fingerprint)
-}
-
-/// What the document `file` of the package `manifest` describes certifies, as its
-/// signatures attest it: for a certified true copy, its original and who certified it when.
-fn certifies(manifest: &Manifest, file: &str) -> Option<Certifies> {
-    let certifies = manifest.certifies.as_ref()?;
-    let copy = certifies.files.iter().find(|f| f.name == file)?;
-    Some(Certifies {
-        file: copy.original.clone(),
-        sha256: copy.sha256.clone(),
-        package: certifies.package.clone(),
-        fingerprint: certifies.fingerprint.clone(),
-        certifier: certifies.certifier.clone(),
-        date: certifies.date.clone(),
-    })
 }
 
 /// The manifest entries of `docs`, staged in `dir`, with the signatures `signer` will make,

@@ -108,7 +108,7 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
-pub use original::{check as check_original, Original};
+pub use original::check as check_original;
 pub use report::{
     CertifiedCopy, Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey,
     OriginalText, OtherSigning, PackageReport, PageCount, PageDifference, RebuildReport,

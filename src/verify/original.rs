@@ -10,46 +10,22 @@ use std::path::{Path, PathBuf};
 
 use super::diagnose::{self, SignedText};
 use super::report::{OriginalText, Report};
-use super::{verify, Request};
 use crate::chars::Shown as _;
 use crate::digest::sha256_hex;
-use crate::error::Result;
 use crate::fsio;
 use crate::pdftext::Text;
 use crate::set::{StructureSpec, TemplateSet};
 use crate::worker::Reader;
 
-/// The signed original package and the trusted keys of its signers.
-#[derive(Debug, Clone, Copy)]
-pub struct Original<'a> {
-    /// The package directory.
-    pub dir: &'a Path,
-    /// Trusted public keys of its signers.
-    pub keys: &'a [String],
-    /// Their `allowed_signers` file.
-    pub allowed_signers: Option<&'a Path>,
-}
-
-/// Checks every certified copy among `files` (reported in `report`) against `original`;
-/// the report is then ok only if each is word for word the original it certifies.
-pub fn check(
-    report: &mut Report,
-    files: &[PathBuf],
-    original: Original<'_>,
-    reader: &Reader,
-) -> Result<()> {
-    let request = Request {
-        package: Some(original.dir),
-        keys: original.keys,
-        allowed_signers: original.allowed_signers,
-        reader: Some(reader),
-        ..Request::default()
-    };
-    let signed = verify(&request)?;
+/// Checks every certified copy among `files` (reported in `report`) against the signed
+/// original package in `dir`, as `signed` reports its verification with the trusted keys of
+/// its signers; the report is then ok only if each is word for word the original it
+/// certifies.
+pub fn check(report: &mut Report, files: &[PathBuf], dir: &Path, signed: &Report, reader: &Reader) {
     let package = signed.package.as_ref();
     let manifest = package.and_then(|p| p.manifest.as_ref()).filter(|_| signed.ok);
     let fingerprint = package.and_then(|p| p.fingerprint.clone()).unwrap_or_default();
-    let shown = original.dir.shown();
+    let shown = dir.shown();
     let mark = TemplateSet::builtin()
         .ok()
         .and_then(|set| set.catalog.certification.as_ref())
@@ -80,9 +56,7 @@ pub fn check(
                 certifies.package_id,
                 package.and_then(|p| p.id.as_deref()).unwrap_or_default()
             )),
-            Some(manifest) => {
-                compare(path, original.dir, manifest, certifies, &mark, reader, &mut checked)
-            }
+            Some(manifest) => compare(path, dir, manifest, certifies, &mark, reader, &mut checked),
         };
         if checked.problem.is_some() || !checked.same_text {
             file.ok = false;
@@ -97,7 +71,6 @@ pub fn check(
             report.files.len()
         ));
     }
-    Ok(())
 }
 
 /// Compares the words of the copy at `path` with those of the original it certifies in
