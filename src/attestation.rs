@@ -38,6 +38,27 @@ pub struct Attestation {
     pub fingerprint: Option<Fingerprint>,
     /// Name of the signer.
     pub signer: String,
+    /// What a certified copy certifies (none in other signatures).
+    pub certifies: Option<Certifies>,
+}
+
+/// What the signature of a certified true copy attests it is a copy of, and who certified
+/// it when: written after the signer, as `certifies=FILE original_sha256=… original_package=…
+/// original_fingerprint=… certifier=… certified=DATE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certifies {
+    /// File name of the signed original.
+    pub file: String,
+    /// Its SHA-256 (lowercase hex).
+    pub sha256: String,
+    /// Its package id.
+    pub package: String,
+    /// Its package's fingerprint.
+    pub fingerprint: Fingerprint,
+    /// The certifier, as the certificate names them.
+    pub certifier: String,
+    /// The date of the certification.
+    pub date: String,
 }
 
 impl Attestation {
@@ -51,6 +72,16 @@ impl Attestation {
             ("fingerprint", self.fingerprint.as_ref().map(Fingerprint::as_str)),
             ("signer", Some(self.signer.as_str())),
         ];
+        let certifies = self.certifies.as_ref();
+        let certified = [
+            ("certifies", certifies.map(|c| c.file.as_str())),
+            ("original_sha256", certifies.map(|c| c.sha256.as_str())),
+            ("original_package", certifies.map(|c| c.package.as_str())),
+            ("original_fingerprint", certifies.map(|c| c.fingerprint.as_str())),
+            ("certifier", certifies.map(|c| c.certifier.as_str())),
+            ("certified", certifies.map(|c| c.date.as_str())),
+        ];
+        let fields = fields.into_iter().chain(certified);
         let mut line = MAGIC.to_string();
         for (key, value) in fields.into_iter().filter_map(|(key, value)| Some((key, value?))) {
             if value.chars().any(char::is_control) {
@@ -91,6 +122,17 @@ impl Attestation {
             Some(text) => Some(Fingerprint::parse_written(&text)?),
             None => None,
         };
+        let certifies = match take("certifies") {
+            Some(file) => Some(Certifies {
+                file,
+                sha256: take("original_sha256")?,
+                package: take("original_package")?,
+                fingerprint: Fingerprint::parse_written(&take("original_fingerprint")?)?,
+                certifier: take("certifier")?,
+                date: take("certified")?,
+            }),
+            None => None,
+        };
         Some(Self {
             file: take("file")?,
             sha256: take("sha256")?,
@@ -98,6 +140,7 @@ impl Attestation {
             package: take("package")?,
             fingerprint,
             signer: take("signer")?,
+            certifies,
         })
     }
 }
@@ -149,6 +192,7 @@ mod tests {
             package: "un-iom-2016".to_string(),
             fingerprint: Some(Fingerprint::of_manifest(b"abc")),
             signer: "Alice".to_string(),
+            certifies: None,
         }
     }
 
@@ -190,6 +234,32 @@ mod tests {
         assert_eq!(Attestation::parse(&line), Some(odd.clone()));
         odd.role = "a\nb".to_string();
         assert!(odd.to_comment().is_err());
+    }
+
+    #[test]
+    fn a_certified_copys_comment_says_what_it_certifies_after_the_signer() {
+        let certified = Attestation {
+            certifies: Some(Certifies {
+                file: "agreement-original-1.pdf".into(),
+                sha256: "cd".repeat(32),
+                package: "un-iom-2016".into(),
+                fingerprint: Fingerprint::of_manifest(b"signed"),
+                certifier: "Dr. Q".into(),
+                date: "2016-10-03".into(),
+            }),
+            ..sample()
+        };
+        let line = certified.to_comment().unwrap();
+        let plain = sample().to_comment().unwrap();
+        assert!(
+            line.starts_with(&format!("{plain} certifies=agreement-original-1.pdf ")),
+            "{line}"
+        );
+        assert!(line.ends_with(" certifier=\"Dr. Q\" certified=2016-10-03"), "{line}");
+        assert_eq!(Attestation::parse(&line), Some(certified));
+        // Older readers skip the added fields: the plain attestation is still there.
+        let cut = line.replace(" certified=2016-10-03", "");
+        assert_eq!(Attestation::parse(&cut), None, "a certification is whole or refused");
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub enum Command {
     /// Co-sign an existing package: add this signer's signatures without touching the PDFs.
     #[command(after_help = AFTER_HELP)]
     Sign(SignArgs),
+    /// Certify true copies of a signed package's originals, with the registration statement,
+    /// in a package of their own signed by the certifier.
+    #[command(after_help = AFTER_HELP)]
+    Certify(CertifyArgs),
     /// Check that copies match a signed original, and say which one.
     #[command(after_help = VERIFY_HELP)]
     Verify(VerifyArgs),
@@ -98,6 +102,9 @@ pub struct CheckArgs {
     /// Session config files (TOML) to check.
     #[arg(required = true, value_name = "CONFIG")]
     pub configs: Vec<PathBuf>,
+    /// Also check this certification (accord certify) beside each config.
+    #[arg(long, value_name = "FILE")]
+    pub certification: Option<PathBuf>,
     /// The template set.
     #[command(flatten)]
     pub templates: TemplatesArgs,
@@ -192,6 +199,44 @@ pub struct SignArgs {
     pub passphrase: PassphraseArgs,
 }
 
+/// Arguments of `accord certify`.
+#[derive(Debug, Args)]
+pub struct CertifyArgs {
+    /// The signed package directory (out/<id>) whose originals are certified.
+    #[arg(value_name = "PACKAGE_DIR")]
+    pub package: PathBuf,
+    /// The session config the package was built from: its originals must be rebuilt from it
+    /// byte for byte.
+    #[arg(long, value_name = "CONFIG")]
+    pub config: PathBuf,
+    /// The certification: who certifies, where and when (a TOML file the template set
+    /// declares; see config/un-iom-2016.certification.toml).
+    #[arg(long, value_name = "FILE")]
+    pub certification: PathBuf,
+    /// Secret key (minisign format) of the certifier.
+    #[arg(long, value_name = "SECRET_KEY", visible_alias = "secret-key")]
+    pub key: PathBuf,
+    /// Name of the certifier as signer (defaults to the key file's name).
+    #[arg(long, value_name = "NAME")]
+    pub signer: Option<String>,
+    /// Trusted public key of a signer of the package: a .pub file or the one-line RW... form
+    /// (repeatable); the package must verify with these before it is certified.
+    #[arg(long = "trust", value_name = "PUBLIC_KEY")]
+    pub trust: Vec<String>,
+    /// Trusted keys of the package's signers, in OpenSSH's allowed_signers format.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// Output directory holding the packages: the certified one is written to DIR/<id>-certified.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Where the passphrase of an encrypted key comes from.
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+    /// The template set the package was built with (default: the built-in set).
+    #[command(flatten)]
+    pub templates: TemplatesArgs,
+}
+
 /// Arguments of `accord verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -221,6 +266,17 @@ pub struct VerifyArgs {
     /// The template set the package was built with, for --rebuild (default: the built-in set).
     #[arg(long = "templates", value_name = "DIR", requires = "rebuild")]
     pub templates: Option<PathBuf>,
+    /// The signed package a certified copy certifies: its text must then be word for word
+    /// that of the original it names, and the package verify with --original-key.
+    #[arg(long, value_name = "DIR")]
+    pub original: Option<PathBuf>,
+    /// Trusted public key of a signer of the --original package: a .pub file or the one-line
+    /// RW... form (repeatable).
+    #[arg(long = "original-key", value_name = "PUBLIC_KEY", requires = "original")]
+    pub original_keys: Vec<String>,
+    /// Trusted keys of the --original package's signers, in OpenSSH's allowed_signers format.
+    #[arg(long, value_name = "FILE", requires = "original")]
+    pub original_allowed_signers: Option<PathBuf>,
     /// Print a stable machine-readable JSON report instead of text.
     #[arg(long)]
     pub json: bool,

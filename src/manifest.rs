@@ -20,7 +20,12 @@
 //!   "files": [{ "name": "agreement-original-1.pdf", "role": "agreement, original 1 of 2",
 //!               "size": 12345, "pages": 3, "sha256": "<64 hex>",
 //!               "signatures": [{ "signer": "Alice", "key_id": "647A1C9EF8A079CB",
-//!                                "signature_file": "agreement-original-1.pdf.minisig" }] }]
+//!                                "signature_file": "agreement-original-1.pdf.minisig" }] }],
+//!   "certifies": { "package": "un-iom-2016", "fingerprint": "…",   // a certified package's
+//!                  "certifier": "…", "date": "2016-10-03",         // only (accord certify)
+//!                  "files": [{ "name": "agreement-original-1-certified-copy.pdf",
+//!                              "original": "agreement-original-1.pdf",
+//!                              "role": "agreement, original 1 of 2", "sha256": "<64 hex>" }] }
 //! }
 //! ```
 //!
@@ -33,6 +38,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attestation;
 use crate::chars::{forbidden, visible, Shown};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
@@ -72,6 +78,37 @@ pub struct Manifest {
     pub signers: Vec<SignerEntry>,
     /// The documents, in package order.
     pub files: Vec<FileEntry>,
+    /// What a certified package certifies (`accord certify`); none in a signed package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certifies: Option<Certifies>,
+}
+
+/// What a certified package certifies: the signed package, and the original of each copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certifies {
+    /// The id of the signed package.
+    pub package: String,
+    /// Its fingerprint.
+    pub fingerprint: Fingerprint,
+    /// Who certified, as the certificate names them.
+    pub certifier: String,
+    /// The date of the certification (`YYYY-MM-DD`).
+    pub date: String,
+    /// Each certified copy and its original.
+    pub files: Vec<CertifiedFile>,
+}
+
+/// A certified copy in a certified package, and the signed original it copies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertifiedFile {
+    /// The copy's file name in the certified package.
+    pub name: String,
+    /// The original's file name in the signed package.
+    pub original: String,
+    /// The original's role.
+    pub role: String,
+    /// The original's SHA-256 (lowercase hex).
+    pub sha256: String,
 }
 
 /// A template and its hash.
@@ -133,6 +170,22 @@ pub fn read(dir: &Path) -> Result<(Manifest, Vec<u8>)> {
 }
 
 impl Manifest {
+    /// What the signatures of the document `file` attest it certifies, when this is a
+    /// certified package and `file` one of its certified copies: its original and who
+    /// certified it when.
+    pub fn attested_certification(&self, file: &str) -> Option<attestation::Certifies> {
+        let certifies = self.certifies.as_ref()?;
+        let copy = certifies.files.iter().find(|f| f.name == file)?;
+        Some(attestation::Certifies {
+            file: copy.original.clone(),
+            sha256: copy.sha256.clone(),
+            package: certifies.package.clone(),
+            fingerprint: certifies.fingerprint.clone(),
+            certifier: certifies.certifier.clone(),
+            date: certifies.date.clone(),
+        })
+    }
+
     /// The bytes of `manifest.json` (pretty JSON and a final newline).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let mut bytes = serde_json::to_vec_pretty(self)
@@ -277,6 +330,7 @@ mod tests {
                     signature_file: "a.pdf.minisig".to_string(),
                 }],
             }],
+            certifies: None,
         }
     }
 

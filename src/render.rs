@@ -30,7 +30,7 @@ use crate::config::Decision;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::location::Location;
-use crate::set::{Kind, TemplateSet, DATE_PARTS};
+use crate::set::{FieldSpec, Kind, TemplateSet, DATE_PARTS};
 
 /// Starts a marked value: `START index MIDDLE literal END`.
 const START: char = '\u{1}';
@@ -146,6 +146,23 @@ impl Decisions {
     }
 }
 
+/// What a certified document is rendered with besides the session: the certification's
+/// values, and what it certifies (`copy` in a certified copy, `copies` in the statement),
+/// each a table of texts by name.
+#[derive(Debug, Clone, Copy)]
+pub struct Certified<'a> {
+    /// The certification's declared fields.
+    pub specs: &'a [FieldSpec],
+    /// The certification's checked values.
+    pub values: &'a Session,
+    /// What a certified copy certifies.
+    pub copy: Option<&'a BTreeMap<String, String>>,
+    /// The certified copies the statement accompanies.
+    pub copies: &'a [BTreeMap<String, String>],
+    /// The date of the PDFs.
+    pub pdf_date: Date,
+}
+
 /// Renders the template `name` of `set` for `session` in `mode`; `original` is (number,
 /// total) for an original.
 pub fn render(
@@ -155,6 +172,29 @@ pub fn render(
     mode: Mode,
     original: Option<(u32, u32)>,
 ) -> Result<Rendered> {
+    render_with(set, name, session, mode, original, None)
+}
+
+/// Renders the certified document of template `name` of `set` for `session` and
+/// `certified`; `original` is (number, total) for the copy of an original.
+pub fn render_certified(
+    set: &TemplateSet,
+    name: &str,
+    session: &Session,
+    original: Option<(u32, u32)>,
+    certified: Certified<'_>,
+) -> Result<Rendered> {
+    render_with(set, name, session, Mode::Clean, original, Some(certified))
+}
+
+fn render_with(
+    set: &TemplateSet,
+    name: &str,
+    session: &Session,
+    mode: Mode,
+    original: Option<(u32, u32)>,
+    certified: Option<Certified<'_>>,
+) -> Result<Rendered> {
     let decisions = Arc::new(Decisions {
         mode,
         known: set.catalog.amendments.iter().map(|a| a.id.clone()).collect(),
@@ -162,11 +202,21 @@ pub fn render(
         seen: Mutex::new(BTreeSet::new()),
     });
     let mut marks = Marks::default();
-    let mut ctx = context(set, session, &mut marks);
+    let mut ctx = context(set.fields.all(), session, &mut marks);
     ctx.insert("draft".into(), JinjaValue::from(mode == Mode::Draft));
     let dates =
         if mode == Mode::Draft { &set.catalog.draft_date } else { &set.catalog.package_date };
     ctx.insert("pdf_date".into(), date_value(session.pdf_date(dates)));
+    ctx.insert("copy".into(), JinjaValue::from(()));
+    ctx.insert("copies".into(), JinjaValue::from(Vec::<JinjaValue>::new()));
+    if let Some(certified) = certified {
+        ctx.extend(context(certified.specs, certified.values, &mut marks));
+        ctx.insert("pdf_date".into(), date_value(certified.pdf_date));
+        if let Some(copy) = certified.copy {
+            ctx.insert("copy".into(), JinjaValue::from_serialize(copy));
+        }
+        ctx.insert("copies".into(), JinjaValue::from_serialize(certified.copies));
+    }
     if let Some((number, total)) = original {
         let original = JinjaValue::from_iter([("number", number), ("total", total)]);
         ctx.insert("original".into(), original);
@@ -323,15 +373,15 @@ fn template_error(err: &minijinja::Error, set: &TemplateSet) -> Error {
     Error::typesetting(format!("{place}template error: {}{detail}{at}", err.kind()))
 }
 
-/// The values the templates see, nested by key path: each declared field's value, a
-/// placeholder when it is unfilled, none when an optional field is left out.
+/// The values the templates see of the fields `specs`, nested by key path: each declared
+/// field's value, a placeholder when it is unfilled, none when an optional field is left out.
 fn context(
-    set: &TemplateSet,
+    specs: &[FieldSpec],
     session: &Session,
     marks: &mut Marks,
 ) -> BTreeMap<String, JinjaValue> {
     let mut tree = Tree::default();
-    for spec in set.fields.all() {
+    for spec in specs {
         let value = match session.get(&spec.key) {
             Some(field) => value(field, &spec.kind, marks),
             None => JinjaValue::from(()),

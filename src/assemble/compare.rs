@@ -20,7 +20,7 @@ use crate::package::Document;
 use crate::render::Mode;
 use crate::set::TemplateSet;
 use crate::typeset::TYPST_VERSION;
-use crate::verify::{self, RebuildReport, RebuiltDocument};
+use crate::verify::{self, RebuildReport, RebuiltDocument, Report};
 use crate::worker::Reader;
 
 /// Rebuilds, in memory, the package that `config` makes with `set`, and compares it with the
@@ -37,6 +37,45 @@ pub fn rebuild(
     let planned = documents::plan(set, &session, Mode::Clean);
     let docs = documents::documents(set, &session, &planned, Mode::Clean, None)?;
     Ok(compare(set, &loaded, &docs, dir, manifest, reader))
+}
+
+/// Rebuilds the package in `dir` from `config` with `set` and adds the comparison to
+/// `report`, which is then ok only if every document was reproduced. The comparison is with
+/// the manifest the verification checked; a package that does not verify is not rebuilt. The
+/// package's documents that differ from the rebuilt ones are read by `reader`.
+pub fn rebuild_into(
+    report: &mut Report,
+    set: &TemplateSet,
+    config: &Path,
+    dir: &Path,
+    reader: &Reader,
+) -> Result<()> {
+    let Some(manifest) = report.package.as_ref().and_then(|p| p.manifest.clone()) else {
+        report.ok = false;
+        let why = format!(
+            "{} was not rebuilt from {}: its manifest does not verify, so there is nothing \
+             trustworthy to compare with",
+            dir.shown(),
+            config.shown()
+        );
+        report.reason = Some(match report.reason.take() {
+            Some(reason) => format!("{reason}; {why}"),
+            None => why,
+        });
+        return Ok(());
+    };
+    let rebuilt = rebuild(set, config, dir, &manifest, reader)?;
+    if !rebuilt.ok {
+        report.ok = false;
+        let failed = rebuilt.documents.iter().filter(|d| !d.reproduced).count();
+        let why = format!("{failed} document(s) not reproduced from {}", config.shown());
+        report.reason = Some(match report.reason.take() {
+            Some(reason) => format!("{reason}; {why}"),
+            None => why,
+        });
+    }
+    report.rebuild = Some(rebuilt);
+    Ok(())
 }
 
 /// Compares the documents `docs`, built from `loaded` with `set`, with the signed package in

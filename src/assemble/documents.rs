@@ -87,21 +87,34 @@ pub fn documents(
     if let Some(dir) = dump {
         dump_sources(dir, set, planned, &rendered)?;
     }
+    typeset_rendered(set, &session.id, planned, &rendered, pdf_date(set, session, mode))
+}
+
+/// Typesets the `rendered` sources of the `planned` documents of package `id`, dated `date`;
+/// a flaw in any of them refuses them all (exit 1), each flaw named with the field it comes
+/// from.
+pub fn typeset_rendered(
+    set: &TemplateSet,
+    id: &str,
+    planned: &[Planned],
+    rendered: &[Rendered],
+    date: crate::date::Date,
+) -> Result<Vec<Document>> {
     let jobs: Vec<Job<'_>> = planned
         .iter()
-        .zip(&rendered)
+        .zip(rendered)
         .map(|(p, r)| Job {
-            name: format!("{}/{}", session.id, p.file_name),
+            name: format!("{id}/{}", p.file_name),
             source: &r.source,
             group: &p.template,
         })
         .collect();
     let (style_name, style_source) = set.style();
     let style = Style { name: style_name, source: style_source };
-    let outcomes = typeset::typeset_each(&jobs, style, pdf_date(set, session, mode))?;
+    let outcomes = typeset::typeset_each(&jobs, style, date)?;
     let mut documents = Vec::with_capacity(planned.len());
     let mut flaws = Vec::new();
-    for ((p, r), outcome) in planned.iter().zip(&rendered).zip(outcomes) {
+    for ((p, r), outcome) in planned.iter().zip(rendered).zip(outcomes) {
         match outcome {
             Outcome::Printed(t) => documents.push(Document {
                 file_name: p.file_name.clone(),
@@ -147,6 +160,7 @@ pub fn provenance(set: &TemplateSet, loaded: &Loaded, session: &Session) -> Prov
         templates: set.hashes(),
         accord_version: env!("CARGO_PKG_VERSION").to_string(),
         typst_version: TYPST_VERSION.to_string(),
+        certifies: None,
     }
 }
 

@@ -23,7 +23,7 @@ use crate::date::Date;
 use crate::fingerprint::Fingerprint;
 use crate::fonts;
 use crate::location::Location;
-use crate::set::{out_of_bounds, table_of, FieldSpec, Kind, Literal, TemplateSet};
+use crate::set::{out_of_bounds, table_of, FieldSpec, Fields, Kind, Literal, TemplateSet};
 
 /// The directory of draft builds under the output directory, which no package id may name.
 pub const DRAFTS: &str = "drafts";
@@ -78,20 +78,45 @@ pub fn check(loaded: &Loaded, set: &TemplateSet) -> Checked {
         }
     };
     let supersedes = c.supersedes();
-    let mut fields = Vec::new();
-    for spec in set.fields.all() {
-        match config.values.get(&spec.key) {
-            Some(raw) => fields.push(c.value(&spec.key, &spec.kind, raw, spec.example.as_ref())),
-            None if spec.required => fields.push(c.missing(spec)),
-            None => {}
-        }
-    }
+    let fields = c.fields(set.fields.all());
     for spec in set.fields.all() {
         c.rules(spec, &fields);
     }
     let amendments = c.amendments(set);
     c.problems.sort_by_key(|p| (p.location.line, p.location.col));
     Checked { session: Session { id, supersedes, fields, amendments }, problems: c.problems }
+}
+
+/// Checks the certification `loaded` against `fields`, the set's declaration of a
+/// certification's fields, beside the checked `session` whose signed package it certifies
+/// (its rules may name the session's dates: certified on or after the signing). The values
+/// are returned as a session of their own, with the session's id.
+pub fn check_certification(loaded: &Loaded, fields: &Fields, session: &Session) -> Checked {
+    let mut c = Collector { loaded, problems: Vec::new() };
+    let config = &loaded.config;
+    let session_keys = [
+        (ID, config.id.as_ref().map(Text::span)),
+        (SUPERSEDES, config.supersedes.as_ref().map(|s| s.span())),
+        (AMENDMENTS, config.amendments_at.clone()),
+    ];
+    for (key, span) in session_keys.into_iter().filter_map(|(k, s)| Some((k, s?))) {
+        let why = "is a key of the session config, not of a certification; remove it";
+        c.push(&span, key, why.to_string(), true);
+    }
+    let values = c.fields(fields.all());
+    let mut both = session.fields.clone();
+    both.extend(values.iter().cloned());
+    for spec in fields.all() {
+        c.rules(spec, &both);
+    }
+    c.problems.sort_by_key(|p| (p.location.line, p.location.col));
+    let certification = Session {
+        id: session.id.clone(),
+        supersedes: Vec::new(),
+        fields: values,
+        amendments: BTreeMap::new(),
+    };
+    Checked { session: certification, problems: c.problems }
 }
 
 /// Collects problems for one loaded config.
@@ -111,6 +136,21 @@ impl Collector<'_> {
 
     fn field(&self, key: &str, span: &Range<usize>, value: Option<Value>) -> Field {
         Field { key: key.to_string(), location: self.loaded.locate(span), value }
+    }
+
+    /// The value of each field of `specs` the config gives or must give, in their order.
+    fn fields(&mut self, specs: &[FieldSpec]) -> Vec<Field> {
+        let mut fields = Vec::new();
+        for spec in specs {
+            match self.loaded.config.values.get(&spec.key) {
+                Some(raw) => {
+                    fields.push(self.value(&spec.key, &spec.kind, raw, spec.example.as_ref()))
+                }
+                None if spec.required => fields.push(self.missing(spec)),
+                None => {}
+            }
+        }
+        fields
     }
 
     /// The value of `key`, of `kind`, as written in `raw`.

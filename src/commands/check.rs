@@ -4,12 +4,14 @@
 //! whatever would stop the build (a value wider than its box, say) stops the check too, so
 //! "signature-ready" means the build will succeed.
 
+use std::path::Path;
+
 use crate::assemble;
 use crate::chars::Shown as _;
-use crate::check;
+use crate::check::{self, Session};
 use crate::cli::CheckArgs;
 use crate::config::Loaded;
-use crate::error::{Exit, Result};
+use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::render::Mode;
 use crate::set::TemplateSet;
@@ -33,9 +35,13 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
             // typst's memo cache only grows; keep long runs' memory bounded.
             typst::comemo::evict(10);
         }
+        let certified = match &args.certification {
+            Some(file) => certification(&set, file, &checked.session)?,
+            None => Exit::Success,
+        };
         if problems.is_empty() {
             output::println(&format!("{}: signature-ready", path.shown()))?;
-            return Ok(Exit::Success);
+            return Ok(certified);
         }
         for problem in &problems {
             output::println(problem)?;
@@ -44,4 +50,27 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         output::println(&format!("{}: {count} problem(s); not signature-ready", path.shown()))?;
         Ok(Exit::Failed)
     }))
+}
+
+/// Lists every problem of the certification `file` beside `session` (`accord certify`
+/// refuses it until there is none).
+fn certification(set: &TemplateSet, file: &Path, session: &Session) -> Result<Exit> {
+    let Some(fields) = &set.certification_fields else {
+        return Err(Error::usage(format!(
+            "{} makes no certified copies ([certification] in its catalog)",
+            set.describe()
+        )));
+    };
+    let loaded = Loaded::read(file, fields)?;
+    let checked = check::check_certification(&loaded, fields, session);
+    for problem in &checked.problems {
+        output::println(&problem.to_string())?;
+    }
+    if checked.problems.is_empty() {
+        output::println(&format!("{}: ready to certify", file.shown()))?;
+        return Ok(Exit::Success);
+    }
+    let count = checked.problems.len();
+    output::println(&format!("{}: {count} problem(s); not ready to certify", file.shown()))?;
+    Ok(Exit::Failed)
 }

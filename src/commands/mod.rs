@@ -2,6 +2,7 @@
 
 mod batch;
 pub mod build;
+pub mod certify;
 pub mod check;
 pub mod init;
 pub mod keygen;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli, reader: &Reader) -> Result<Exit> {
         Command::Schema(args) => schema::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Sign(args) => sign::run(&args),
+        Command::Certify(args) => certify::run(&args, reader),
         Command::Verify(args) => verify::run(&args, reader),
         Command::Serve(args) => serve::run(&args, reader),
         Command::ReadPdf => Ok(worker::serve()),

@@ -45,6 +45,8 @@ pub struct Provenance {
     pub accord_version: String,
     /// Version of typst that typeset it.
     pub typst_version: String,
+    /// What a certified package certifies (none for a signed package).
+    pub certifies: Option<crate::manifest::Certifies>,
 }
 
 /// A sealed package as read and verified: its manifest and the digests of what was checked,

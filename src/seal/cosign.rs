@@ -68,8 +68,15 @@ pub fn cosign(
     let mut signature_files = sealed.signature_files.clone();
     let fingerprint = Fingerprint::of_manifest(&sealed.manifest_bytes);
     for (file, role, digest) in planned {
-        let signed =
-            ToSign { file, digest, role, package: &manifest.package, fingerprint: &fingerprint };
+        let certifies = manifest.attested_certification(file);
+        let signed = ToSign {
+            file,
+            digest,
+            role,
+            package: &manifest.package,
+            fingerprint: &fingerprint,
+            certifies: certifies.as_ref(),
+        };
         let names = signer.sign_file(dir, signed, Some(&slug), fsio::write_atomic)?;
         signature_files.entry(file.to_string()).or_default().push(names[0].clone());
         written.extend(names);

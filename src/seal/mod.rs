@@ -69,6 +69,7 @@ pub fn seal(
             public_key_file: signer.key_file(),
         }],
         files,
+        certifies: prov.certifies.clone(),
     };
     let bytes = manifest.to_bytes()?;
     let fingerprint = Fingerprint::of_manifest(&bytes);
@@ -81,7 +82,15 @@ pub fn seal(
     }
     let package = prov.package_id.as_str();
     let sign = |file: &str, role: &str, digest: &FileDigest| {
-        let signed = ToSign { file, digest, role, package, fingerprint: &fingerprint };
+        let certifies = manifest.attested_certification(file);
+        let signed = ToSign {
+            file,
+            digest,
+            role,
+            package,
+            fingerprint: &fingerprint,
+            certifies: certifies.as_ref(),
+        };
         signer.sign_file(dir, signed, None, write_staged)
     };
     let mut signature_files = BTreeMap::new();

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::attestation::Attestation;
+use crate::attestation::{Attestation, Certifies};
 use crate::chars::{composed, text_problem, visible};
 use crate::digest::FileDigest;
 use crate::error::{Error, Result};
@@ -27,6 +27,8 @@ pub struct ToSign<'a> {
     pub package: &'a str,
     /// The package's fingerprint.
     pub fingerprint: &'a Fingerprint,
+    /// What the file certifies, when it is a certified true copy.
+    pub certifies: Option<&'a Certifies>,
 }
 
 /// Longest signer name accepted.
@@ -136,6 +138,7 @@ impl Signer {
             package: signed.package.to_string(),
             fingerprint: Some(signed.fingerprint.clone()),
             signer: self.name.clone(),
+            certifies: signed.certifies.cloned(),
         };
         let untrusted = format!(
             "accord signature, key {}; check with: minisign -Vm {file} -x {sig_file} -p {}",

@@ -39,9 +39,62 @@ pub struct Catalog {
     pub draft_date: Vec<String>,
     /// The proposed amendments, in the order they appear in the documents.
     pub amendments: Vec<Amendment>,
+    /// Certified true copies and the registration statement, if the set makes them.
+    pub certification: Option<Certification>,
     package: Vec<Entry>,
     draft: Vec<Entry>,
     structure: BTreeMap<String, StructureSpec>,
+}
+
+/// What `accord certify` makes with the set: the catalog's `[certification]`.
+#[derive(Debug, Clone)]
+pub struct Certification {
+    /// The file declaring a certification's fields.
+    pub fields: String,
+    /// The date field of a certification that dates its PDFs.
+    pub date: String,
+    /// The text field of a certification that names the certifier.
+    pub certifier: String,
+    /// The word a certified copy prints after each signatory's name, where the original
+    /// has a signature (`copy.signed` in the templates).
+    pub signed_mark: String,
+    copies: Vec<(String, Entry)>,
+    statement: Entry,
+}
+
+/// A certified copy to make: the signed original it copies, and the copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCopy {
+    /// The original, as the package plans it.
+    pub original: Planned,
+    /// The certified copy.
+    pub copy: Planned,
+}
+
+impl Certification {
+    /// The certified copies of a package with `originals` originals, in package order.
+    pub fn copies(&self, catalog: &Catalog, originals: u32) -> Vec<PlannedCopy> {
+        let mut planned = Vec::new();
+        for entry in &catalog.package {
+            for (_, copy) in self.copies.iter().filter(|(of, _)| *of == entry.template) {
+                let numbers: Vec<Option<(u32, u32)>> = match entry.originals {
+                    true => (1..=originals).map(|n| Some((n, originals))).collect(),
+                    false => vec![None],
+                };
+                planned.extend(
+                    numbers
+                        .into_iter()
+                        .map(|n| PlannedCopy { original: entry.plan(n), copy: copy.plan(n) }),
+                );
+            }
+        }
+        planned
+    }
+
+    /// The registration statement.
+    pub fn statement(&self) -> Planned {
+        self.statement.plan(None)
+    }
 }
 
 /// A proposed amendment: its id and what it changes, in one line.
@@ -82,6 +135,40 @@ struct File {
     draft: Vec<Spanned<Entry>>,
     #[serde(default)]
     structure: BTreeMap<String, StructureSpec>,
+    certification: Option<Spanned<CertificationDecl>>,
+}
+
+/// `[certification]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CertificationDecl {
+    fields: String,
+    date: String,
+    certifier: String,
+    signed_mark: String,
+    #[serde(default)]
+    copy: Vec<Spanned<CopyDecl>>,
+    statement: Spanned<StatementDecl>,
+}
+
+/// One `[[certification.copy]]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CopyDecl {
+    of: String,
+    template: String,
+    file: String,
+    role: String,
+    structure: Option<String>,
+}
+
+/// `[certification.statement]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementDecl {
+    template: String,
+    file: String,
+    role: String,
 }
 
 /// How a document is divided, as written in the catalog.
@@ -174,17 +261,8 @@ impl Catalog {
         for (i, entry) in entries.clone().enumerate() {
             let span = entry.span();
             let e = entry.get_ref();
-            if !has(&e.template, TEMPLATE_SUFFIX) {
-                push(&span, format!("no template {:?} in the set", e.template));
-            }
-            if let Some(name) = e.structure.as_ref().filter(|n| !file.structure.contains_key(*n)) {
-                push(&span, format!("no [structure.{name}] for the document {:?}", e.file));
-            }
-            if let Some(why) = e.file_problem() {
+            for why in e.problems(&has, &file.structure) {
                 push(&span, why);
-            }
-            if e.role.trim().is_empty() || e.role.chars().any(|c| forbidden(c).is_some()) {
-                push(&span, format!("the role {:?} must be one line of plain text", e.role));
             }
             if entries.clone().take(i).any(|other| other.get_ref().file == e.file) {
                 push(&span, format!("two documents are named {:?}", e.file));
@@ -234,6 +312,68 @@ impl Catalog {
                 push(&amendment.span(), format!("the summary of {id} must be one line of text"));
             }
         }
+        let certification = file.certification.as_ref().map(|decl| {
+            let span = decl.span();
+            let decl = decl.get_ref();
+            if !has(&decl.fields, files::FIELDS_SUFFIX) {
+                let why = format!(
+                    "no declaration of a certification's fields {:?} (NAME{}) in the set",
+                    decl.fields,
+                    files::FIELDS_SUFFIX
+                );
+                push(&span, why);
+            }
+            let mark = &decl.signed_mark;
+            if mark.is_empty() || mark.chars().any(|c| c.is_whitespace() || forbidden(c).is_some())
+            {
+                push(&span, format!("the signed_mark {mark:?} must be one word of plain text"));
+            }
+            let mut copies = Vec::new();
+            for copy in &decl.copy {
+                let c = copy.get_ref();
+                let of = file.package.get_ref().iter().find(|e| e.get_ref().template == c.of);
+                let Some(of) = of else {
+                    push(
+                        &copy.span(),
+                        format!("no [[package]] document made by {:?} to certify", c.of),
+                    );
+                    continue;
+                };
+                let entry = Entry {
+                    template: c.template.clone(),
+                    file: c.file.clone(),
+                    role: c.role.clone(),
+                    originals: of.get_ref().originals,
+                    structure: c.structure.clone(),
+                };
+                copies.push((c.of.clone(), entry));
+            }
+            let s = decl.statement.get_ref();
+            let statement = Entry {
+                template: s.template.clone(),
+                file: s.file.clone(),
+                role: s.role.clone(),
+                originals: false,
+                structure: None,
+            };
+            let all: Vec<&Entry> = copies.iter().map(|(_, e)| e).chain([&statement]).collect();
+            for (i, e) in all.iter().enumerate() {
+                for why in e.problems(&has, &file.structure) {
+                    push(&span, why);
+                }
+                if all[..i].iter().any(|other| other.file == e.file) {
+                    push(&span, format!("two certified documents are named {:?}", e.file));
+                }
+            }
+            Certification {
+                fields: decl.fields.clone(),
+                date: decl.date.clone(),
+                certifier: decl.certifier.clone(),
+                signed_mark: decl.signed_mark.clone(),
+                copies,
+                statement,
+            }
+        });
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -247,6 +387,7 @@ impl Catalog {
             package: file.package.into_inner().into_iter().map(Spanned::into_inner).collect(),
             draft: file.draft.into_iter().map(Spanned::into_inner).collect(),
             structure: file.structure,
+            certification,
         })
     }
 
@@ -275,7 +416,8 @@ impl Catalog {
 
     /// How the package document named `file_name` is divided, if the catalog says.
     pub fn structure_of(&self, file_name: &str) -> Option<&StructureSpec> {
-        let entry = self.package.iter().find(|e| match e.file.split_once("{n}") {
+        let copies = self.certification.iter().flat_map(|c| c.copies.iter().map(|(_, e)| e));
+        let entry = self.package.iter().chain(copies).find(|e| match e.file.split_once("{n}") {
             Some((before, after)) => file_name
                 .strip_prefix(before)
                 .and_then(|rest| rest.strip_suffix(after))
@@ -300,6 +442,26 @@ impl Entry {
             file_name: fill(&self.file),
             role: fill(&self.role),
         }
+    }
+
+    /// What is wrong with the entry: its template, structure, file name or role.
+    fn problems(
+        &self,
+        has: &dyn Fn(&str, &str) -> bool,
+        structures: &BTreeMap<String, StructureSpec>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !has(&self.template, TEMPLATE_SUFFIX) {
+            problems.push(format!("no template {:?} in the set", self.template));
+        }
+        if let Some(name) = self.structure.as_ref().filter(|n| !structures.contains_key(*n)) {
+            problems.push(format!("no [structure.{name}] for the document {:?}", self.file));
+        }
+        problems.extend(self.file_problem());
+        if self.role.trim().is_empty() || self.role.chars().any(|c| forbidden(c).is_some()) {
+            problems.push(format!("the role {:?} must be one line of plain text", self.role));
+        }
+        problems
     }
 
     /// What is wrong with the entry's file name pattern: it holds `{n}` exactly when the

@@ -20,8 +20,17 @@ use crate::location::{Location, Source};
 
 /// Top-level names of the config and of the templates' context that accord itself gives a
 /// meaning: no field may start with one.
-pub const RESERVED: [&str; 7] =
-    ["id", "supersedes", "amendments", "draft", "pdf_date", "original", "decision"];
+pub const RESERVED: [&str; 9] = [
+    "id",
+    "supersedes",
+    "amendments",
+    "draft",
+    "pdf_date",
+    "original",
+    "decision",
+    "copy",
+    "copies",
+];
 
 /// What the package id, the key every config has, is: the starter config's comment on it.
 pub const ID_HELP: &str =
@@ -148,6 +157,21 @@ impl Fields {
 
     /// Parses and checks `fields.toml`: every problem, each with its line and column.
     pub fn parse(source: Source<'_>) -> Result<Self, Vec<String>> {
+        Self::parse_beside(source, None)
+    }
+
+    /// Every field of `self`, then every field of `other` (whose keys are not `self`'s).
+    pub fn merged(&self, other: &Fields) -> Fields {
+        let mut merged = self.clone();
+        merged.fields.extend(other.fields.iter().cloned());
+        merged.tables.extend(other.tables.iter().cloned());
+        merged
+    }
+
+    /// Parses and checks a declaration of fields that a file of its own fills in beside a
+    /// session, e.g. a certification's, whose rules may name the `session`'s date fields and
+    /// whose tables are not the session's: every problem, each with its line and column.
+    pub fn parse_beside(source: Source<'_>, session: Option<&Fields>) -> Result<Self, Vec<String>> {
         let file: File = toml::from_str(source.text).map_err(|e| {
             let at = e.span().unwrap_or(0..0);
             vec![format!("{}: {}", source.locate(&at), e.message().trim_end())]
@@ -164,7 +188,7 @@ impl Fields {
         if problems.is_empty() {
             // Between fields, once each is well declared (a broken one would be reported
             // again as missing).
-            problems.extend(fields.cross_check(source, &file));
+            problems.extend(fields.cross_check(source, &file, session));
         }
         let tables = file
             .table
@@ -183,11 +207,26 @@ impl Fields {
 
     /// The problems between fields: keys twice or inside another field, tables split, rules
     /// naming what is not a date field, tables declared that hold no field.
-    fn cross_check(&self, source: Source<'_>, file: &File) -> Vec<String> {
+    fn cross_check(
+        &self,
+        source: Source<'_>,
+        file: &File,
+        session: Option<&Fields>,
+    ) -> Vec<String> {
         let mut problems = Vec::new();
         let mut push = |at: &Location, key: &str, why: String| {
             problems.push(format!("{at}: field `{key}`: {why}"));
         };
+        for field in self.fields.iter().filter(|_| session.is_some()) {
+            let first = field.key.split('.').next().unwrap_or_default();
+            if session.is_some_and(|s| s.is_table(first) || s.get(first).is_some()) {
+                let why = format!(
+                    "`{first}` is a name of the session's fields already; the templates see \
+                     both, so choose another"
+                );
+                push(&field.declared, &field.key, why);
+            }
+        }
         let mut seen_tables: Vec<&str> = Vec::new();
         for (i, field) in self.fields.iter().enumerate() {
             let at = &field.declared;
@@ -221,7 +260,7 @@ impl Fields {
                 seen_tables.push(table);
             }
             for rule in &field.rules {
-                match self.get(&rule.other) {
+                match self.get(&rule.other).or_else(|| session.and_then(|s| s.get(&rule.other))) {
                     Some(other) if other.kind == Kind::Date && other.key != field.key => {}
                     Some(_) => push(
                         at,

@@ -34,12 +34,16 @@ pub struct SetFile {
     pub text: String,
 }
 
-/// Whether a file named `name` is part of a set: the catalog, the declaration, a template or
-/// a Typst file. Anything else in the directory (a README, a `.git`) is not read.
+/// Suffix of a set's other declarations of fields (`certification-fields.toml`).
+pub const FIELDS_SUFFIX: &str = "-fields.toml";
+
+/// Whether a file named `name` is part of a set: the catalog, the declarations of fields, a
+/// template or a Typst file. Anything else in the directory (a README, a `.git`) is not read.
 pub fn is_set_file(name: &str) -> bool {
     !name.starts_with('.')
         && (name == CATALOG
             || name == FIELDS
+            || name.ends_with(FIELDS_SUFFIX)
             || name.ends_with(TEMPLATE_SUFFIX)
             || name.ends_with(TYPST_SUFFIX))
 }

@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use catalog::DECISIONS;
-pub use catalog::{Amendment, Catalog, PartSpec, Planned, StructureSpec};
+pub use catalog::{
+    Amendment, Catalog, Certification, PartSpec, Planned, PlannedCopy, StructureSpec,
+};
 pub use fields::{table_of, FieldSpec, Fields, TableSpec};
 pub use files::{SetFile, CATALOG, FIELDS, TEMPLATE_SUFFIX};
 pub use kind::{out_of_bounds, quoted_list, Choices, Kind, ListSpec, Literal, Order, Rule};
@@ -55,6 +57,8 @@ pub struct TemplateSet {
     pub catalog: Catalog,
     /// The fields a session fills in.
     pub fields: Fields,
+    /// The fields a certification fills in, when the catalog has a `[certification]`.
+    pub certification_fields: Option<Fields>,
 }
 
 impl TemplateSet {
@@ -125,6 +129,36 @@ impl TemplateSet {
         let catalog =
             Catalog::parse(Source { path: &catalog_path, text: catalog_text }, &names, &fields)
                 .map_err(&refuse)?;
+        let certification_fields = match &catalog.certification {
+            Some(certification) => {
+                let path = path_of(&certification.fields);
+                let text = text_of(&certification.fields).unwrap_or_default();
+                let declared = Fields::parse_beside(Source { path: &path, text }, Some(&fields))
+                    .map_err(&refuse)?;
+                if declared.get(&certification.date).is_none_or(|f| f.kind != Kind::Date) {
+                    return Err(refuse(vec![format!(
+                        "{}: [certification] date = {:?} is not a date field of {}",
+                        catalog_path.shown(),
+                        certification.date,
+                        certification.fields
+                    )]));
+                }
+                if declared.get(&certification.certifier).is_none_or(|f| f.kind != Kind::Text) {
+                    return Err(refuse(vec![format!(
+                        "{}: [certification] certifier = {:?} is not a text field of {}",
+                        catalog_path.shown(),
+                        certification.certifier,
+                        certification.fields
+                    )]));
+                }
+                Some(declared)
+            }
+            None => None,
+        };
+        let all_fields = match &certification_fields {
+            Some(more) => Cow::Owned(fields.merged(more)),
+            None => Cow::Borrowed(&fields),
+        };
         let paths: Vec<PathBuf> = files.iter().map(|f| path_of(&f.name)).collect();
         let templates: Vec<(&str, &Path, &str)> = files
             .iter()
@@ -132,14 +166,17 @@ impl TemplateSet {
             .filter(|(f, _)| f.name.ends_with(TEMPLATE_SUFFIX))
             .map(|(f, path)| (f.name.as_str(), path.as_path(), f.text.as_str()))
             .collect();
-        let (mut problems, used) = usage::check(&templates, &fields);
+        let (mut problems, used) = usage::check(&templates, &all_fields);
         // Once each template reads only declared fields (a broken one reads none).
         let templates_read = problems.is_empty();
-        for field in fields.all().iter().filter(|_| templates_read) {
-            let named = fields.all().iter().flat_map(|f| &f.rules).any(|r| r.other == field.key)
-                || catalog.originals_field.as_ref() == Some(&field.key)
-                || catalog.package_date.contains(&field.key)
-                || catalog.draft_date.contains(&field.key);
+        for field in all_fields.all().iter().filter(|_| templates_read) {
+            let named =
+                all_fields.all().iter().flat_map(|f| &f.rules).any(|r| r.other == field.key)
+                    || catalog.originals_field.as_ref() == Some(&field.key)
+                    || catalog.package_date.contains(&field.key)
+                    || catalog.draft_date.contains(&field.key)
+                    || catalog.certification.as_ref().is_some_and(|c| c.date == field.key);
+
             if !used.contains(&field.key) && !named {
                 problems.push(format!(
                     "{}: field `{}` is read by no template, and no rule or catalog entry names \
@@ -151,7 +188,7 @@ impl TemplateSet {
         if !problems.is_empty() {
             return Err(refuse(problems));
         }
-        Ok(Self { dir, files, catalog, fields })
+        Ok(Self { dir, files, catalog, fields, certification_fields })
     }
 
     /// The directory the set was read from; `None` for the built-in set.

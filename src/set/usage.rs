@@ -14,11 +14,13 @@ use crate::chars::Shown as _;
 use crate::location::Location;
 
 /// The names accord itself gives the templates, with the attributes each has (empty: none).
-pub const CONTEXT: [(&str, &[&str]); 4] = [
+pub const CONTEXT: [(&str, &[&str]); 6] = [
     ("draft", &[]),
     ("pdf_date", &["day", "month", "year"]),
     ("original", &["number", "total"]),
     ("decision", &[]),
+    ("copy", &["original", "role", "package", "fingerprint", "sha256", "signed"]),
+    ("copies", &[]),
 ];
 
 /// The attributes a date field has in the templates.

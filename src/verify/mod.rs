@@ -74,6 +74,14 @@
 //!       "added": ["2 annotations (Text) on page 1"],  // annotations, form fields
 //!       "later_revisions": null   // or { "signed_bytes": 70768, "revisions": 1,
 //!                                 //      "adds": ["a PDF signature by CN=…"] }
+//!     },
+//!     "certifies": {                              // null unless a certified true copy
+//!       "original": "agreement-original-1.pdf", "original_sha256": "<64 hex>",
+//!       "package_id": "un-iom-2016", "fingerprint": "…",
+//!       "certifier": "…", "date": "2016-10-03",
+//!       "original_text": {                        // null without --original
+//!         "package": "out/un-iom-2016", "verified": true, "same_text": true,
+//!         "differences": [DIFFERENCE…], "more_differences": 0, "problem": null }
 //!     }
 //!   }],
 //!   "rebuild": {                                  // null without --rebuild
@@ -88,6 +96,7 @@
 mod diagnose;
 mod findings;
 mod keys;
+mod original;
 mod package;
 mod report;
 mod signatures;
@@ -99,10 +108,11 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::VerifyingKey;
 
 pub use keys::Key;
+pub use original::check as check_original;
 pub use report::{
-    Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey, OtherSigning,
-    PackageReport, PageCount, PageDifference, RebuildReport, RebuiltDocument, Report,
-    SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
+    CertifiedCopy, Closest, Difference, FileReport, KeyInfo, LaterRevisions, MissingKey,
+    OriginalText, OtherSigning, PackageReport, PageCount, PageDifference, RebuildReport,
+    RebuiltDocument, Report, SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
 };
 
 pub use diagnose::{drift, explain, read_signed, SignedDocument, MAX_PDF};

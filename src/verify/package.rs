@@ -17,8 +17,8 @@ use super::diagnose::{self, SignedDocument};
 use super::findings::Findings;
 use super::keys::{self, Key};
 use super::report::{
-    FileReport, MissingKey, OtherSigning, PackageReport, SignatureKind, SignatureReport,
-    SignatureStatus, Status,
+    CertifiedCopy, FileReport, MissingKey, OtherSigning, PackageReport, SignatureKind,
+    SignatureReport, SignatureStatus, Status,
 };
 use super::signatures::{self, Expect, Found, Signing};
 use crate::attestation::Attestation;
@@ -137,6 +137,22 @@ fn expect_signing(package: &mut PackageReport, files: &mut [FileReport], expecte
             });
         }
     }
+}
+
+/// What the document `name` of the certified package `manifest` certifies, if it is a
+/// certified true copy.
+fn certified_copy(manifest: &Manifest, name: &str) -> Option<CertifiedCopy> {
+    let certifies = manifest.certifies.as_ref()?;
+    let file = certifies.files.iter().find(|f| f.name == name)?;
+    Some(CertifiedCopy {
+        original: file.original.clone(),
+        original_sha256: file.sha256.clone(),
+        package_id: certifies.package.clone(),
+        fingerprint: certifies.fingerprint.to_string(),
+        certifier: certifies.certifier.clone(),
+        date: certifies.date.clone(),
+        original_text: None,
+    })
 }
 
 /// Says in `report` what the copy at `path` (with `digest`), which is no document of the
@@ -428,6 +444,7 @@ fn match_copy(opened: &mut Opened, path: String, digest: &FileDigest) -> Result<
         missing: Vec::new(),
         problems: Vec::new(),
         closest: None,
+        certifies: None,
     };
     let Some((manifest, _)) = &opened.manifest else {
         report.problems.push("the package does not verify".into());
@@ -445,6 +462,7 @@ fn match_copy(opened: &mut Opened, path: String, digest: &FileDigest) -> Result<
     }
     report.status = Status::Match;
     report.ok = found.missing.is_empty() && found.any_valid() && report.problems.is_empty();
+    report.certifies = certified_copy(manifest, &name);
     report.document = Some(name);
     report.role = Some(role);
     report.fingerprint = opened.signing.fingerprint.as_ref().map(Fingerprint::to_string);

@@ -161,6 +161,45 @@ pub struct FileReport {
     /// What a copy that is not byte for byte a document of the package is: the closest
     /// document and how it differs (`--package` only; null when nothing is close).
     pub closest: Option<Closest>,
+    /// What it certifies, when it is a certified true copy (`accord certify`): from its valid
+    /// signatures' trusted comments, or from its certified package's manifest.
+    pub certifies: Option<CertifiedCopy>,
+}
+
+/// What a certified true copy certifies, and who certified it when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertifiedCopy {
+    /// The file name of the signed original it is a copy of.
+    pub original: String,
+    /// The original's SHA-256.
+    pub original_sha256: String,
+    /// The id of the signed package.
+    pub package_id: String,
+    /// The fingerprint of the signed package.
+    pub fingerprint: String,
+    /// The certifier.
+    pub certifier: String,
+    /// The date of the certification.
+    pub date: String,
+    /// Its text against the original's (`--original`; null without).
+    pub original_text: Option<OriginalText>,
+}
+
+/// A certified copy's text against the signed original it certifies (`--original`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OriginalText {
+    /// The original package, as given.
+    pub package: String,
+    /// Whether it verified with the trusted keys of its signers.
+    pub verified: bool,
+    /// Whether the copy's text is word for word the original's.
+    pub same_text: bool,
+    /// The first few differences, in document order.
+    pub differences: Vec<Difference>,
+    /// How many more differences there are.
+    pub more_differences: usize,
+    /// What kept the texts from being compared, or the copy from being the original's.
+    pub problem: Option<String>,
 }
 
 /// A document whose intact signatures (by keys in use) are of another signing or package

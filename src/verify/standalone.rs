@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::findings::Findings;
 use super::keys::{self, Key};
-use super::report::{FileReport, OtherSigning, Status};
+use super::report::{CertifiedCopy, FileReport, OtherSigning, Status};
 use super::signatures::{self, Expect, Signing};
 use crate::chars::Shown as _;
 use crate::digest::FileDigest;
@@ -143,6 +143,16 @@ fn check_one(
         Some(other) => other.fingerprint.clone(),
         None => signing.map(Fingerprint::to_string),
     };
+    let certifies =
+        found.attestation.as_ref().and_then(|a| a.certifies.as_ref()).map(|c| CertifiedCopy {
+            original: c.file.clone(),
+            original_sha256: c.sha256.clone(),
+            package_id: c.package.clone(),
+            fingerprint: c.fingerprint.to_string(),
+            certifier: c.certifier.clone(),
+            date: c.date.clone(),
+            original_text: None,
+        });
     let (document, role, package) = match found.attestation {
         Some(a) => (Some(a.file), Some(a.role), Some(a.package)),
         None => (None, None, None),
@@ -162,5 +172,6 @@ fn check_one(
         missing: found.missing,
         problems,
         closest: None,
+        certifies,
     })
 }

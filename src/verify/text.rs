@@ -3,8 +3,8 @@
 //! ([`visible`]), so nothing a package holds can rewrite the verdict on a terminal.
 
 use super::report::{
-    Closest, Difference, FileReport, OtherSigning, PackageReport, RebuildReport, Report,
-    SignatureReport, SignatureStatus, Status,
+    Closest, Difference, FileReport, OriginalText, OtherSigning, PackageReport, RebuildReport,
+    Report, SignatureReport, SignatureStatus, Status,
 };
 use crate::chars::{quoted_name, visible};
 use crate::typeset::TYPST_VERSION;
@@ -151,6 +151,19 @@ fn file_lines(file: &FileReport, report: &Report, untrusted: Option<&str>, out: 
         },
         Status::Unverified => format!("{path}: NOT VERIFIED"),
     });
+    if let Some(c) = &file.certifies {
+        out.line(format!(
+            "  a certified true copy of {} (package {}, fingerprint {}), certified by {} on {}",
+            visible(&c.original),
+            visible(&c.package_id),
+            c.fingerprint,
+            visible(&c.certifier),
+            visible(&c.date)
+        ));
+        if let Some(checked) = &c.original_text {
+            original_lines(checked, &c.original, out);
+        }
+    }
     if let Some(closest) = &file.closest {
         closest_lines(closest, file.other_signing.is_some(), out);
     }
@@ -160,6 +173,26 @@ fn file_lines(file: &FileReport, report: &Report, untrusted: Option<&str>, out: 
     }
     for problem in &file.problems {
         out.line(format!("  {}", visible(problem)));
+    }
+}
+
+/// What a certified copy's text is against the original it certifies (`--original`).
+fn original_lines(checked: &OriginalText, original: &str, out: &mut Lines) {
+    let (original, package) = (visible(original), visible(&checked.package));
+    match &checked.problem {
+        Some(problem) => out.line(format!("  NOT THE ORIGINAL'S: {}", visible(problem))),
+        None if checked.same_text => out.line(format!(
+            "  its text is word for word that of {original} in {package}, which verifies with \
+             the trusted keys of its signers"
+        )),
+        None => {
+            let count = checked.differences.len() + checked.more_differences;
+            out.line(format!(
+                "  NOT THE ORIGINAL'S TEXT: it differs from {original} in {package} in {count} \
+                 place(s):"
+            ));
+            difference_lines(&checked.differences, checked.more_differences, out);
+        }
     }
 }
 

@@ -436,6 +436,17 @@ fn no_role_file_name_or_template_name_is_spelt_in_the_code() {
                 }
             }
         }
+        let certification = catalog.get("certification");
+        let copies = certification.and_then(|c| c.get("copy")).and_then(|c| c.as_array());
+        let statement = certification.and_then(|c| c.get("statement"));
+        for entry in copies.into_iter().flatten().chain(statement) {
+            for key in ["template", "file", "role"] {
+                let text = entry[key].as_str().unwrap();
+                names.extend(
+                    text.split(['{', '}']).filter(|part| part.len() >= 8).map(str::to_string),
+                );
+            }
+        }
         let amendments = catalog.get("amendment").and_then(|a| a.as_array());
         names.extend(
             amendments.into_iter().flatten().map(|a| a["id"].as_str().unwrap().to_string()),

@@ -8,6 +8,7 @@
 mod architecture;
 mod atomic;
 mod build;
+mod certify;
 mod check;
 mod corpus;
 mod explain;

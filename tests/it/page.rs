@@ -1035,3 +1035,48 @@ impl Drop for Server {
         }
     }
 }
+
+/// A certified package (`accord certify`): its page says of a certified copy what `accord
+/// verify` says, what it certifies and who certified it when.
+#[test]
+fn a_certified_copy_says_what_it_certifies_as_the_cli_does() {
+    let (f, t) = (fixtures(), TempDir::new().unwrap());
+    let d = t.path();
+    copy_dir(&f.built, &d.join("out").join(ID));
+    fs::copy(f.built.join("alice.pub"), d.join("alice.pub")).unwrap();
+    fs::copy(root().join("config/un-iom-2016.toml"), d.join("session.toml")).unwrap();
+    fs::copy(root().join("config/un-iom-2016.certification.toml"), d.join("cert.toml")).unwrap();
+    keygen(d, "carol");
+    let args = [
+        "certify",
+        "out/un-iom-2016",
+        "--config",
+        "session.toml",
+        "--certification",
+        "cert.toml",
+        "--key",
+        "carol.key",
+        "--trust",
+        "alice.pub",
+    ];
+    run(d, &args);
+    let pkg = d.join("out/un-iom-2016-certified");
+    let copy = "agreement-original-1-certified-copy.pdf";
+    let cli =
+        accord(d, &["verify", &format!("out/un-iom-2016-certified/{copy}"), "--key", "carol.pub"]);
+    let said = text(&cli);
+    let line = said.lines().find(|l| l.contains("a certified true copy of")).unwrap().trim();
+    let b = browser();
+    open_page(&b, &pkg);
+    let v = check(&b, &[&pkg.join(copy), &pkg.join("registration-statement.pdf")]);
+    assert_eq!(statuses(&v), ["match", "match"]);
+    let cli_words = line.trim_start_matches("a certified true copy of ");
+    assert!(
+        v[0].text.contains(&format!("certified true copy of {cli_words}")),
+        "{line}\n{}",
+        v[0].text
+    );
+    let certifies =
+        "return [...document.querySelectorAll('.verdict')].map((v) => v.dataset.certifies || null)";
+    assert_eq!(b.execute(certifies, &[]).unwrap(), json!(["agreement-original-1.pdf", null]));
+}

@@ -15,6 +15,8 @@ use crate::util::{accord, assert_code, root, session, snapshot};
 const PACKAGE: &str = "tests/fixtures/pinned/un-iom-2016.sha256";
 /// The same for the Working Group draft.
 const DRAFT: &str = "tests/fixtures/pinned/drafts-un-iom-2016.sha256";
+/// The same for the example's certified package, certified with the same key.
+const CERTIFIED: &str = "tests/fixtures/pinned/un-iom-2016-certified.sha256";
 
 /// The `sha256sum`-style list of every file under `dir`, sorted by name.
 fn sums(dir: &Path) -> String {
@@ -58,6 +60,24 @@ fn the_example_signed_with_the_test_key_gives_the_pinned_bytes() {
     assert_code(&accord(dir.path(), &["build", "--draft", "session.toml"]), 0);
     compare(&sums(&dir.path().join("out/un-iom-2016")), PACKAGE);
     compare(&sums(&dir.path().join("out/drafts/un-iom-2016")), DRAFT);
+    let certification = root().join("config/un-iom-2016.certification.toml");
+    fs::copy(certification, dir.path().join("cert.toml")).unwrap();
+    fs::copy(root().join("tests/fixtures/minisign/test.pub"), dir.path().join("trusted.pub"))
+        .unwrap();
+    let args = [
+        "certify",
+        "out/un-iom-2016",
+        "--config",
+        "session.toml",
+        "--certification",
+        "cert.toml",
+        "--key",
+        "test.key",
+        "--trust",
+        "trusted.pub",
+    ];
+    assert_code(&accord(dir.path(), &args), 0);
+    compare(&sums(&dir.path().join("out/un-iom-2016-certified")), CERTIFIED);
 }
 
 /// The README shows the fingerprint of the example signed with the test key: the pinned

@@ -42,6 +42,7 @@ fn sealed_package(dir: &Path, key: &Path, signer: &str) -> PathBuf {
         templates: vec![("agreement.typ.j2".to_string(), "d".repeat(64))],
         accord_version: "0.1.0".to_string(),
         typst_version: "0.15.1".to_string(),
+        certifies: None,
     };
     let signer = accord::seal::load_signer(key, Some(signer), &PassphraseSource::Terminal).unwrap();
     accord::seal::seal(&pkg, &docs, &prov, &signer).unwrap();
@@ -348,6 +349,7 @@ fn tampering_is_rejected_by_accord_and_minisign() {
                     templates: vec![],
                     accord_version: "0.1.0".into(),
                     typst_version: "0.15.1".into(),
+                    certifies: None,
                 };
                 accord::seal::seal(&staged, &[doc], &prov, &signer).unwrap();
                 fs::copy(staged.join("agreement-original-1.pdf.minisig"), s).unwrap();
