@@ -175,6 +175,18 @@ pub struct KeygenArgs {
     pub passphrase: PassphraseArgs,
 }
 
+/// The keys an existing package must verify with before it is co-signed or certified.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Trusted public key of a signer already in the package: a .pub file or the one-line
+    /// RW... form (repeatable); the package must verify with these first.
+    #[arg(long = "trust", value_name = "PUBLIC_KEY")]
+    pub trust: Vec<String>,
+    /// Trusted keys of the signers already in the package, in OpenSSH's allowed_signers format.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+}
+
 /// Arguments of `accord sign`.
 #[derive(Debug, Args)]
 pub struct SignArgs {
@@ -187,13 +199,9 @@ pub struct SignArgs {
     /// Name of the signer (defaults to the key file's name).
     #[arg(long, value_name = "NAME")]
     pub signer: Option<String>,
-    /// Trusted public key of a signer already in the package: a .pub file or the one-line
-    /// RW... form (repeatable); the package must verify with these before it is co-signed.
-    #[arg(long = "trust", value_name = "PUBLIC_KEY")]
-    pub trust: Vec<String>,
-    /// Trusted keys of the signers already in the package, in OpenSSH's allowed_signers format.
-    #[arg(long, value_name = "FILE")]
-    pub allowed_signers: Option<PathBuf>,
+    /// The keys the package must verify with first.
+    #[command(flatten)]
+    pub trusted: TrustArgs,
     /// Where the passphrase of an encrypted key comes from.
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
@@ -219,13 +227,9 @@ pub struct CertifyArgs {
     /// Name of the certifier as signer (defaults to the key file's name).
     #[arg(long, value_name = "NAME")]
     pub signer: Option<String>,
-    /// Trusted public key of a signer of the package: a .pub file or the one-line RW... form
-    /// (repeatable); the package must verify with these before it is certified.
-    #[arg(long = "trust", value_name = "PUBLIC_KEY")]
-    pub trust: Vec<String>,
-    /// Trusted keys of the package's signers, in OpenSSH's allowed_signers format.
-    #[arg(long, value_name = "FILE")]
-    pub allowed_signers: Option<PathBuf>,
+    /// The keys the package must verify with first.
+    #[command(flatten)]
+    pub trusted: TrustArgs,
     /// Output directory holding the packages: the certified one is written to DIR/<id>-certified.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,

@@ -102,8 +102,8 @@ fn signed_original(
     let dir = &args.package;
     let request = Request {
         package: Some(dir),
-        keys: &args.trust,
-        allowed_signers: args.allowed_signers.as_deref(),
+        keys: &args.trusted.trust,
+        allowed_signers: args.trusted.allowed_signers.as_deref(),
         reader: Some(reader),
         ..Request::default()
     };

@@ -23,8 +23,8 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
     let _lock = fsio::lock_dir(dir, "co-signing")?;
     fsio::remove_stale_temporaries(dir)?;
     let request = Request {
-        keys: &args.trust,
-        allowed_signers: args.allowed_signers.as_deref(),
+        keys: &args.trusted.trust,
+        allowed_signers: args.trusted.allowed_signers.as_deref(),
         ..Request::default()
     };
     let own = signer.public_key().key;
