@@ -20,10 +20,24 @@ pub const MAX_RENDERED: usize = 32;
 /// image whole before scaling it.
 pub const MAX_IMAGE_PIXELS: u64 = 16 << 20;
 
+/// Resolution of the pictures of pages shown to a person (the workbench shows a copy's changed
+/// page beside the signed one's): a screen's.
+pub const SHOW_DPI: f32 = 96.0;
+
 /// A render of each page (`None` past [`MAX_RENDERED`], or when the page draws an image larger
 /// than [`MAX_IMAGE_PIXELS`]); `images` holds the largest image of each page.
 pub fn pages(pages: &[Page<'_>], images: &[u64]) -> Vec<Option<Render>> {
-    let scale = RENDER_DPI / 72.0;
+    at(pages, images, RENDER_DPI, |i| i < MAX_RENDERED)
+}
+
+/// Renders at `dpi` of the pages for which `wanted` holds (by index from 0), as [`pages`].
+pub fn at(
+    pages: &[Page<'_>],
+    images: &[u64],
+    dpi: f32,
+    wanted: impl Fn(usize) -> bool,
+) -> Vec<Option<Render>> {
+    let scale = dpi / 72.0;
     let settings = InterpreterSettings::default();
     let render_settings = RenderSettings {
         x_scale: scale,
@@ -39,7 +53,7 @@ pub fn pages(pages: &[Page<'_>], images: &[u64]) -> Vec<Option<Render>> {
             let (width, height) = page.render_dimensions();
             let fits = [width, height].iter().all(|s| s * scale < f32::from(MAX_RENDER_SIDE));
             let small = images.get(i).is_some_and(|&px| px <= MAX_IMAGE_PIXELS);
-            (i < MAX_RENDERED && fits && small).then(|| {
+            (wanted(i) && fits && small).then(|| {
                 let pixmap = hayro::render(page, &cache, &settings, &render_settings);
                 let gray = pixmap
                     .data()

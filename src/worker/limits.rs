@@ -34,11 +34,12 @@ pub fn apply() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Standard input: a byte, then the PDF, at most [`MAX_PDF`] bytes.
+/// Standard input: the request (a byte, or [`super::SHOW`]'s at most 257), then the PDF, at
+/// most [`MAX_PDF`] bytes.
 pub fn read_input() -> Option<Vec<u8>> {
     let mut input = Vec::new();
-    std::io::stdin().take(MAX_PDF + 2).read_to_end(&mut input).ok()?;
-    (input.len() as u64 <= MAX_PDF + 1).then_some(input)
+    std::io::stdin().take(MAX_PDF + 258).read_to_end(&mut input).ok()?;
+    (input.len() as u64 <= MAX_PDF + 257).then_some(input)
 }
 
 /// Runs `f` on a thread with a [`PARSE_STACK`] stack; `None` when it panicked.

@@ -18,9 +18,9 @@ mod refused;
 use std::path::PathBuf;
 
 use crate::error::Exit;
-use crate::pdftext::{self, Reading, Unreadable};
+use crate::pdftext::{self, Reading, Renders, Unreadable};
 
-pub use protocol::{decode, encode, Answer, MAX_ANSWER, RENDER, SUBCOMMAND};
+pub use protocol::{decode, encode, request, requested, Answer, MAX_ANSWER, RENDER, SHOW, SUBCOMMAND};
 pub use refused::Refused;
 
 /// How untrusted PDFs are read.
@@ -35,9 +35,14 @@ pub enum Reader {
 impl Reader {
     /// Reads `pdf`, rendering its pages with `renders`.
     pub fn read(&self, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
+        self.read_rendering(pdf, if renders { Renders::All } else { Renders::None })
+    }
+
+    /// Reads `pdf`, rendering the pages `renders` says.
+    pub fn read_rendering(&self, pdf: &[u8], renders: Renders) -> Result<Reading, Refused> {
         match self {
-            Reader::InProcess => pdftext::read(pdf, renders).map_err(Refused::File),
-            Reader::Worker(exe) => parent::read(exe, pdf, renders),
+            Reader::InProcess => pdftext::read_rendering(pdf, renders).map_err(Refused::File),
+            Reader::Worker(exe) => parent::read(exe, pdf, &request(&renders)),
         }
     }
 }
@@ -50,9 +55,11 @@ pub fn serve() -> Exit {
         return Exit::Error;
     }
     let answer = limits::read_input().map_or(Answer::Unreadable(Unreadable::TooLarge), |input| {
-        let renders = input.first() == Some(&RENDER);
-        limits::on_parse_thread(move || pdftext::read(input.get(1..).unwrap_or_default(), renders))
-            .map_or(Answer::Unreadable(Unreadable::Failed), Answer::from)
+        limits::on_parse_thread(move || {
+            let (renders, pdf) = requested(&input);
+            pdftext::read_rendering(pdf, renders)
+        })
+        .map_or(Answer::Unreadable(Unreadable::Failed), Answer::from)
     });
     match crate::output::write_stdout(&encode(&answer)) {
         Ok(()) => Exit::Success,

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::protocol::{decode, Answer, MAX_ANSWER, RENDER, SUBCOMMAND};
+use super::protocol::{decode, Answer, MAX_ANSWER, SUBCOMMAND};
 use super::refused::Refused;
 use crate::pdftext::Reading;
 
@@ -19,8 +19,9 @@ pub const DEADLINE: Duration = Duration::from_secs(15);
 /// How often a worker that closed its output is checked for having exited.
 const POLL: Duration = Duration::from_millis(1);
 
-/// Reads `pdf` in a worker started from `exe`, its pages rendered with `renders`.
-pub fn read(exe: &Path, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
+/// Reads `pdf` in a worker started from `exe`, which `head` (the request before the PDF) asks
+/// what to render.
+pub fn read(exe: &Path, pdf: &[u8], head: &[u8]) -> Result<Reading, Refused> {
     let started = Instant::now();
     let mut child = Command::new(exe)
         .arg(SUBCOMMAND)
@@ -37,8 +38,7 @@ pub fn read(exe: &Path, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
     let answer = thread::scope(|scope| {
         // A worker that dies early closes its input: the write then fails, which is no news.
         scope.spawn(move || {
-            let mode = if renders { RENDER } else { b't' };
-            let _ = stdin.write_all(&[mode]).and_then(|()| stdin.write_all(pdf));
+            let _ = stdin.write_all(head).and_then(|()| stdin.write_all(pdf));
         });
         let (sent, received) = mpsc::channel();
         scope.spawn(move || {
@@ -114,7 +114,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let pdf = vec![b'%'; 1 << 20]; // more than a pipe holds: the worker must read or die
-        let read = |name: &str, body: &str| read(&worker(d, name, body), &pdf, true);
+        let read = |name: &str, body: &str| read(&worker(d, name, body), &pdf, b"r");
         let refused = |result: Result<Reading, Refused>| match result {
             Err(Refused::Worker(why)) => why,
             other => panic!("not refused as a worker failure: {other:?}"),
@@ -131,7 +131,7 @@ mod tests {
         assert!(started.elapsed() < DEADLINE + Duration::from_secs(2));
         let answer = read("answer", "cat >/dev/null; echo '{\"unreadable\":\"too_deep\"}'");
         assert_eq!(answer, Err(Refused::File(Unreadable::TooDeep)));
-        let missing = super::read(&d.join("no-such-worker"), &pdf, false);
+        let missing = super::read(&d.join("no-such-worker"), &pdf, b"t");
         assert!(matches!(missing, Err(Refused::Start(_))), "{missing:?}");
     }
 }

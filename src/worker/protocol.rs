@@ -1,10 +1,11 @@
 //! What the parent and the worker say to each other: the worker is started with
-//! [`SUBCOMMAND`] and given one byte ([`RENDER`] or not) and the PDF on its standard input; it
-//! answers JSON of [`Answer`], at most [`MAX_ANSWER`] bytes, checked on receipt.
+//! [`SUBCOMMAND`] and given one byte ([`RENDER`], [`SHOW`] with its pages, or another) and the
+//! PDF on its standard input; it answers JSON of [`Answer`], at most [`MAX_ANSWER`] bytes,
+//! checked on receipt.
 
 use serde::{Deserialize, Serialize};
 
-use crate::pdftext::{Reading, Unreadable};
+use crate::pdftext::{Reading, Renders, Unreadable};
 
 /// The hidden subcommand that runs the worker.
 pub const SUBCOMMAND: &str = "read-pdf";
@@ -12,6 +13,38 @@ pub const SUBCOMMAND: &str = "read-pdf";
 /// other asks for none: rendering is most of what reading costs, and only a copy whose words
 /// are the signed document's needs it).
 pub const RENDER: u8 = b'r';
+/// The byte before the PDF that asks for pictures of some pages to show a person: a byte
+/// more says how many, then one byte each, the pages' indices from 0 (at most 255 pages,
+/// the first 256 of a document).
+pub const SHOW: u8 = b's';
+
+/// What comes before the PDF on the worker's input to ask for `renders`.
+pub fn request(renders: &Renders) -> Vec<u8> {
+    match renders {
+        Renders::None => vec![b't'],
+        Renders::All => vec![RENDER],
+        Renders::Shown(pages) => {
+            let pages: Vec<u8> = pages.iter().filter_map(|&p| u8::try_from(p).ok()).collect();
+            let pages = &pages[..pages.len().min(255)];
+            let mut head = vec![SHOW, pages.len() as u8];
+            head.extend_from_slice(pages);
+            head
+        }
+    }
+}
+
+/// What the worker's `input` asks for, and the PDF after it.
+pub fn requested(input: &[u8]) -> (Renders, &[u8]) {
+    match input {
+        [RENDER, pdf @ ..] => (Renders::All, pdf),
+        [SHOW, count, rest @ ..] if rest.len() >= usize::from(*count) => {
+            let (pages, pdf) = rest.split_at(usize::from(*count));
+            (Renders::Shown(pages.iter().map(|&p| usize::from(p)).collect()), pdf)
+        }
+        [_, pdf @ ..] => (Renders::None, pdf),
+        [] => (Renders::None, &[]),
+    }
+}
 
 /// Longest answer read from a worker: room for 200 pages of dense text and their renders.
 pub const MAX_ANSWER: usize = 64 << 20;
@@ -58,6 +91,16 @@ pub fn decode(bytes: &[u8]) -> Result<Answer, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_round_trip() {
+        for renders in [Renders::None, Renders::All, Renders::Shown(vec![0, 4])] {
+            let mut input = request(&renders);
+            input.extend_from_slice(b"%PDF");
+            assert_eq!(requested(&input), (renders, &b"%PDF"[..]));
+        }
+        assert_eq!(requested(&[SHOW, 9, 1]), (Renders::None, &[9, 1][..]));
+    }
 
     #[test]
     fn answers_round_trip_and_garbage_is_refused() {

@@ -1,0 +1,138 @@
+//! A copy whose words differ from the signed document's, shown as a person compares two
+//! papers: the copy's changed page beside the signed original's same page, the changed words
+//! boxed on both. Both documents are read and their pages drawn by the contained reader (the
+//! copy is hostile: it is never parsed in the server's process); the server only compares
+//! the words it was given, checked, and encodes the gray pixels it received as PNG.
+
+use std::ops::Range;
+
+use base64::Engine as _;
+use serde::Serialize;
+
+use crate::pdftext::{Reading, Renders, Word};
+use crate::verify::word_diff;
+use crate::worker::Reader;
+
+/// Most pairs of pages shown (the first places that differ).
+const MAX_PAIRS: usize = 3;
+
+/// A page of the signed document and the copy's page where its words changed.
+#[derive(Debug, Serialize)]
+pub struct Pair {
+    /// The signed document's page.
+    pub signed: Side,
+    /// The copy's page.
+    pub copy: Side,
+}
+
+/// One page of a pair.
+#[derive(Debug, Serialize)]
+pub struct Side {
+    /// Page number, from 1.
+    pub page: usize,
+    /// Width in points.
+    pub width: f32,
+    /// Height in points.
+    pub height: f32,
+    /// Its picture: a PNG, in base64.
+    pub png: String,
+    /// The boxes of the words that differ, as fractions of the page's width and height:
+    /// left, top, width, height.
+    pub marks: Vec<[f32; 4]>,
+}
+
+/// Where the words of `copy` differ from those of `signed` (the closest signed document's
+/// PDF), at most [`MAX_PAIRS`] pairs of pages; none when either cannot be read or drawn.
+pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
+    let read = |pdf: &[u8], renders: Renders| reader.read_rendering(pdf, renders).ok();
+    let (Some(a), Some(b)) = both(|| read(signed, Renders::None), || read(copy, Renders::None))
+    else {
+        return Vec::new();
+    };
+    let hunks = word_diff(&a.text.tokens(), &b.text.tokens()).hunks;
+    // Pairs of pages (from 1) and the words of each that differ.
+    let mut pairs: Vec<(usize, usize, Vec<usize>, Vec<usize>)> = Vec::new();
+    for hunk in &hunks {
+        let (Some(pa), Some(pb)) = (page_of(&a.text.words, &hunk.before), page_of(&b.text.words, &hunk.after))
+        else {
+            continue;
+        };
+        let pair = match pairs.iter().position(|p| p.0 == pa && p.1 == pb) {
+            Some(i) => &mut pairs[i],
+            None if pairs.len() < MAX_PAIRS => {
+                pairs.push((pa, pb, Vec::new(), Vec::new()));
+                let last = pairs.len() - 1;
+                &mut pairs[last]
+            }
+            None => continue,
+        };
+        pair.2.extend(hunk.before.clone());
+        pair.3.extend(hunk.after.clone());
+    }
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    let shown = |pages: Vec<usize>| Renders::Shown(pages.into_iter().map(|p| p - 1).collect());
+    let (Some(a_drawn), Some(b_drawn)) = both(
+        || read(signed, shown(pairs.iter().map(|p| p.0).collect())),
+        || read(copy, shown(pairs.iter().map(|p| p.1).collect())),
+    ) else {
+        return Vec::new();
+    };
+    pairs
+        .iter()
+        .filter_map(|(pa, pb, wa, wb)| {
+            Some(Pair { signed: side(&a_drawn, *pa, &a.text.words, wa)?, copy: side(&b_drawn, *pb, &b.text.words, wb)? })
+        })
+        .collect()
+}
+
+/// The results of `f` and `g`, run side by side.
+fn both<T: Send>(f: impl FnOnce() -> T + Send, g: impl FnOnce() -> T) -> (T, T) {
+    std::thread::scope(|scope| {
+        let first = scope.spawn(f);
+        let second = g();
+        match first.join() {
+            Ok(first) => (first, second),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The page (from 1) of the words `range` of `words`, or of the word before an empty range.
+fn page_of(words: &[Word], range: &Range<usize>) -> Option<usize> {
+    let at = if range.is_empty() { range.start.checked_sub(1)? } else { range.start };
+    words.get(at).map(|w| w.page)
+}
+
+/// Page `page` of `drawn`, with the words `changed` of `words` (of the same document) that
+/// are on it marked.
+fn side(drawn: &Reading, page: usize, words: &[Word], changed: &[usize]) -> Option<Side> {
+    let view = drawn.pages.get(page - 1)?;
+    let render = view.render.as_ref()?;
+    let (width, height) = (view.width, view.height);
+    let marks = changed
+        .iter()
+        .filter_map(|&i| words.get(i))
+        .filter(|w| w.page == page)
+        .filter_map(|w| w.at)
+        .map(|at| [at.x / width, at.y / height, at.width / width, at.height / height])
+        .filter(|m| m.iter().all(|v| v.is_finite()))
+        .collect();
+    let png = gray_png(u32::from(render.width), u32::from(render.height), &render.gray)?;
+    let png = base64::engine::general_purpose::STANDARD.encode(png);
+    Some(Side { page, width, height, png, marks })
+}
+
+/// Gray pixels, one byte each, row by row, as a PNG image.
+fn gray_png(width: u32, height: u32, gray: &[u8]) -> Option<Vec<u8>> {
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().ok()?;
+    writer.write_image_data(gray).ok()?;
+    writer.finish().ok()?;
+    Some(png)
+}
