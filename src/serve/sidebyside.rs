@@ -9,7 +9,7 @@ use std::ops::Range;
 use base64::Engine as _;
 use serde::Serialize;
 
-use crate::pdftext::{Reading, Renders, Word};
+use crate::pdftext::{Place, Reading, Renders, Word};
 use crate::verify::word_diff;
 use crate::worker::Reader;
 
@@ -50,8 +50,8 @@ pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
         return Vec::new();
     };
     let hunks = word_diff(&a.text.tokens(), &b.text.tokens()).hunks;
-    // Pairs of pages (from 1) and the words of each that differ.
-    let mut pairs: Vec<(usize, usize, Vec<usize>, Vec<usize>)> = Vec::new();
+    // Pairs of pages (from 1) and the places on each that differ.
+    let mut pairs: Vec<(usize, usize, Vec<Place>, Vec<Place>)> = Vec::new();
     for hunk in &hunks {
         let (Some(pa), Some(pb)) = (page_of(&a.text.words, &hunk.before), page_of(&b.text.words, &hunk.after))
         else {
@@ -66,8 +66,8 @@ pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
             }
             None => continue,
         };
-        pair.2.extend(hunk.before.clone());
-        pair.3.extend(hunk.after.clone());
+        pair.2.extend(places(&a.text.words, &hunk.before, pa));
+        pair.3.extend(places(&b.text.words, &hunk.after, pb));
     }
     if pairs.is_empty() {
         return Vec::new();
@@ -82,7 +82,7 @@ pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
     pairs
         .iter()
         .filter_map(|(pa, pb, wa, wb)| {
-            Some(Pair { signed: side(&a_drawn, *pa, &a.text.words, wa)?, copy: side(&b_drawn, *pb, &b.text.words, wb)? })
+            Some(Pair { signed: side(&a_drawn, *pa, wa)?, copy: side(&b_drawn, *pb, wb)? })
         })
         .collect()
 }
@@ -105,17 +105,32 @@ fn page_of(words: &[Word], range: &Range<usize>) -> Option<usize> {
     words.get(at).map(|w| w.page)
 }
 
-/// Page `page` of `drawn`, with the words `changed` of `words` (of the same document) that
-/// are on it marked.
-fn side(drawn: &Reading, page: usize, words: &[Word], changed: &[usize]) -> Option<Side> {
+/// Where the words `range` of `words` are drawn on page `page`; for no words (the other
+/// document has words here that this one lacks), the place just after the word before.
+fn places(words: &[Word], range: &Range<usize>, page: usize) -> Vec<Place> {
+    let on_page = |w: &&Word| w.page == page;
+    if range.is_empty() {
+        let before = range.start.checked_sub(1).and_then(|i| words.get(i)).filter(on_page);
+        return before
+            .and_then(|w| w.at)
+            .map(|at| Place { x: at.x + at.width, width: 0.0, ..at })
+            .into_iter()
+            .collect();
+    }
+    words[range.start.min(words.len())..range.end.min(words.len())]
+        .iter()
+        .filter(on_page)
+        .filter_map(|w| w.at)
+        .collect()
+}
+
+/// Page `page` of `drawn`, with the places `changed` marked.
+fn side(drawn: &Reading, page: usize, changed: &[Place]) -> Option<Side> {
     let view = drawn.pages.get(page - 1)?;
     let render = view.render.as_ref()?;
     let (width, height) = (view.width, view.height);
     let marks = changed
         .iter()
-        .filter_map(|&i| words.get(i))
-        .filter(|w| w.page == page)
-        .filter_map(|w| w.at)
         .map(|at| [at.x / width, at.y / height, at.width / width, at.height / height])
         .filter(|m| m.iter().all(|v| v.is_finite()))
         .collect();
