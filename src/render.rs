@@ -417,7 +417,8 @@ fn value(field: &Field, kind: &Kind, spec: &FieldSpec, marks: &mut Marks) -> Jin
             items.iter().map(|item| value(item, item_kind, spec, marks)).collect()
         }
         None if *kind == Kind::Date => JinjaValue::from_iter(
-            DATE_PARTS.map(|part| (part, placeholder(format!("{} ({part})", field.key), Some(part)))),
+            DATE_PARTS
+                .map(|part| (part, placeholder(format!("{} ({part})", field.key), Some(part)))),
         ),
         None => placeholder(field.key.clone(), None),
     }

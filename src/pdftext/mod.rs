@@ -419,16 +419,17 @@ fn split_words(line: &[Placed], mut emit: impl FnMut(String, Option<Place>)) {
     let mut span: Option<(f64, f64, f64, f64)> = None;
     let mut previous: Option<&Placed> = None;
     let mut end = |word: &mut String, span: &mut Option<(f64, f64, f64, f64)>| {
-        let at = span.take().filter(|_| !line.iter().any(|g| g.rotated)).map(|(x0, x1, y, size)| {
-            // Ascent and descent as a Latin font has them: most of the size above the
-            // baseline.
-            Place {
-                x: x0 as f32,
-                y: (y - 0.8 * size) as f32,
-                width: (x1 - x0).max(0.0) as f32,
-                height: size as f32,
-            }
-        });
+        let at =
+            span.take().filter(|_| !line.iter().any(|g| g.rotated)).map(|(x0, x1, y, size)| {
+                // Ascent and descent as a Latin font has them: most of the size above the
+                // baseline.
+                Place {
+                    x: x0 as f32,
+                    y: (y - 0.8 * size) as f32,
+                    width: (x1 - x0).max(0.0) as f32,
+                    height: size as f32,
+                }
+            });
         emit(std::mem::take(word), at);
     };
     for glyph in line {

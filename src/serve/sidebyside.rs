@@ -53,7 +53,8 @@ pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
     // Pairs of pages (from 1) and the places on each that differ.
     let mut pairs: Vec<(usize, usize, Vec<Place>, Vec<Place>)> = Vec::new();
     for hunk in &hunks {
-        let (Some(pa), Some(pb)) = (page_of(&a.text.words, &hunk.before), page_of(&b.text.words, &hunk.after))
+        let (Some(pa), Some(pb)) =
+            (page_of(&a.text.words, &hunk.before), page_of(&b.text.words, &hunk.after))
         else {
             continue;
         };

@@ -115,8 +115,7 @@ impl Preview {
             typst_render::RenderOptions { pixel_per_pt: Scalar::new(scale), render_bleed: false };
         let pixmap = typst_render::render(page, &options);
         // The page is opaque (white paper): its pixels need no alpha.
-        let rgb: Vec<u8> =
-            pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
         let mut png = Vec::with_capacity(rgb.len() / 8);
         let mut encoder = png::Encoder::new(&mut png, pixmap.width(), pixmap.height());
         encoder.set_color(png::ColorType::Rgb);

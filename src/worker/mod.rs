@@ -20,7 +20,9 @@ use std::path::PathBuf;
 use crate::error::Exit;
 use crate::pdftext::{self, Reading, Renders, Unreadable};
 
-pub use protocol::{decode, encode, request, requested, Answer, MAX_ANSWER, RENDER, SHOW, SUBCOMMAND};
+pub use protocol::{
+    decode, encode, request, requested, Answer, MAX_ANSWER, RENDER, SHOW, SUBCOMMAND,
+};
 pub use refused::Refused;
 
 /// How untrusted PDFs are read.
