@@ -191,15 +191,14 @@ pub fn documents(set: &TemplateSet, session: &Session) -> Vec<Planned> {
 }
 
 impl Engine {
-    /// Asks for the preview of `document` after edit `revision`; a newer edit replaces an
-    /// older one not yet begun, and makes one under way be dropped when it ends.
+    /// Asks for the preview of `document` after edit `revision` of `session` (and whether it
+    /// is signature-ready), drawn at `scale`; a newer edit replaces an older one not yet
+    /// begun, and makes one under way be dropped when it ends.
     pub fn want(
         &self,
         set: &Arc<TemplateSet>,
-        revision: u64,
-        document: usize,
-        session: Session,
-        ready: bool,
+        (revision, document): (u64, usize),
+        (session, ready): (Session, bool),
         scale: f64,
         pictures: &Arc<Pictures>,
     ) {

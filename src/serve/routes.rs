@@ -207,10 +207,8 @@ fn want(app: &App, workspace: &Workspace, checked: &Checked, document: usize, sc
     if let Some((session, ready)) = &checked.session {
         workspace.preview.want(
             &app.set,
-            checked.snapshot.revision,
-            document,
-            session.clone(),
-            *ready,
+            (checked.snapshot.revision, document),
+            (session.clone(), *ready),
             scale,
             &app.pictures,
         );
