@@ -114,8 +114,8 @@ fn compare_one(
             .into(),
     });
     let same_name: Vec<_> = signed.iter().filter(|s| s.name() == doc.file_name).cloned().collect();
-    let read = reader.read(&doc.pdf, false);
-    if let Ok(Some(closest)) = verify::explain(&doc.pdf, read, &same_name, reader) {
+    let mut rebuilt_pdf = reader.start(&doc.pdf, false);
+    if let Ok(Some(closest)) = verify::explain(&doc.pdf, &mut rebuilt_pdf, &same_name) {
         rebuilt.differences = closest.differences;
         rebuilt.more_differences = closest.more_differences;
     }

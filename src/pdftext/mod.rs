@@ -31,7 +31,7 @@ mod marks;
 pub mod observe;
 mod open;
 mod reading;
-mod render;
+pub mod render;
 mod text;
 mod unreadable;
 
@@ -105,43 +105,63 @@ pub fn extract(bytes: &[u8]) -> Result<Text, Unreadable> {
 /// `renders` a render at low resolution), its form fields and its facts. This is the work of
 /// the worker process (the `worker` module); a panic in hayro is an answer too.
 pub fn read(bytes: &[u8], renders: bool) -> Result<Reading, Unreadable> {
-    read_rendering(bytes, if renders { Renders::All } else { Renders::None })
+    let (mut reading, document) = open_document(bytes)?;
+    if renders {
+        let renderer = document.renderer(render::RENDER_DPI);
+        for (index, page) in reading.pages.iter_mut().enumerate() {
+            page.render = renderer.render(index);
+        }
+    }
+    Ok(reading)
 }
 
-/// Which pages a reading renders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Renders {
-    /// None.
-    None,
-    /// Each, at low resolution ([`render::RENDER_DPI`]), to compare them.
-    All,
-    /// Those of these indices (from 0), at a screen's resolution ([`render::SHOW_DPI`]), to
-    /// show them to a person.
-    Shown(Vec<usize>),
+/// A PDF read in this process and kept open, to render its pages after its text was read.
+pub struct Document {
+    opened: Opened,
+    /// The largest image (in pixels) each page draws.
+    images: Vec<u64>,
 }
 
-/// Reads a PDF as [`read`] does, rendering the pages `renders` says.
-pub fn read_rendering(bytes: &[u8], renders: Renders) -> Result<Reading, Unreadable> {
+/// Reads everything accord says of a PDF but the renders of its pages (as [`read`] does), and
+/// keeps it open to render them on request.
+pub fn open_document(bytes: &[u8]) -> Result<(Reading, Document), Unreadable> {
     let opened = guarded(|| open(bytes))??;
     let (text, images) = guarded(|| words(&opened))??;
     let pages = opened.pdf.pages();
-    let renders = match renders {
-        Renders::All => guarded(|| render::pages(pages, &images))?,
-        Renders::Shown(wanted) => {
-            guarded(|| render::at(pages, &images, render::SHOW_DPI, |i| wanted.contains(&i)))?
-        }
-        Renders::None => vec![None; pages.len()],
-    };
     let mut views = Vec::with_capacity(pages.len());
-    for (page, render) in pages.iter().zip(renders) {
+    for page in pages.iter() {
         let (width, height) = page.render_dimensions();
         let annotations = marks::annotations(page);
         let drawing = guarded(|| drawing::digest(page))?;
-        views.push(PageView { width, height, annotations, render, drawing });
+        views.push(PageView { width, height, annotations, render: None, drawing });
     }
     let fields = guarded(|| marks::fields(&opened.pdf))?;
     let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;
-    Ok(Reading { text, pages: views, fields, facts })
+    Ok((Reading { text, pages: views, fields, facts }, Document { opened, images }))
+}
+
+impl Document {
+    /// Its number of pages.
+    pub fn pages(&self) -> usize {
+        self.opened.pdf.pages().len()
+    }
+
+    /// The same PDF, `bytes`, opened again without reading its text (to render pages on
+    /// another thread), the largest image of each page being `images` as read before.
+    pub fn reopen(bytes: &[u8], images: Vec<u64>) -> Result<Document, Unreadable> {
+        Ok(Document { opened: guarded(|| open(bytes))??, images })
+    }
+
+    /// The largest image (in pixels) each page draws.
+    pub fn images(&self) -> &[u64] {
+        &self.images
+    }
+
+    /// What renders its pages, one by one, at `dpi` ([`render::RENDER_DPI`] to compare them,
+    /// [`render::SHOW_DPI`] to show them).
+    pub fn renderer(&self, dpi: f32) -> render::Renderer<'_> {
+        render::Renderer::new(self.opened.pdf.pages(), &self.images, dpi)
+    }
 }
 
 /// The words of an opened PDF, and the largest image (in pixels) each page draws.

@@ -58,6 +58,15 @@ pub struct Render {
     pub gray: Vec<u8>,
 }
 
+impl Render {
+    /// Why the render cannot be believed, if it cannot.
+    pub fn problem(&self) -> Option<&'static str> {
+        let pixels = usize::from(self.width) * usize::from(self.height);
+        let sides = self.width > MAX_RENDER_SIDE || self.height > MAX_RENDER_SIDE;
+        (sides || self.gray.len() != pixels).then_some("a render of the wrong size")
+    }
+}
+
 /// One form field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,14 +115,8 @@ impl Reading {
             {
                 return Some("too many annotations".into());
             }
-            if let Some(render) = &page.render {
-                let pixels = usize::from(render.width) * usize::from(render.height);
-                if render.width > MAX_RENDER_SIDE
-                    || render.height > MAX_RENDER_SIDE
-                    || render.gray.len() != pixels
-                {
-                    return Some("a render of the wrong size".into());
-                }
+            if let Some(problem) = page.render.as_ref().and_then(Render::problem) {
+                return Some(problem.into());
             }
         }
         let long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.len() > MAX_STRING);

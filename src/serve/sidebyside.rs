@@ -9,7 +9,7 @@ use std::ops::Range;
 use base64::Engine as _;
 use serde::Serialize;
 
-use crate::pdftext::{Place, Reading, Renders, Word};
+use crate::pdftext::{PageView, Place, Render, Word};
 use crate::verify::word_diff;
 use crate::worker::Reader;
 
@@ -44,9 +44,9 @@ pub struct Side {
 /// Where the words of `copy` differ from those of `signed` (the closest signed document's
 /// PDF), at most [`MAX_PAIRS`] pairs of pages; none when either cannot be read or drawn.
 pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
-    let read = |pdf: &[u8], renders: Renders| reader.read_rendering(pdf, renders).ok();
-    let (Some(a), Some(b)) = both(|| read(signed, Renders::None), || read(copy, Renders::None))
-    else {
+    // Both readers start at once and stay to draw the pages asked for afterwards.
+    let (mut signed, mut copy) = (reader.start(signed, false), reader.start(copy, false));
+    let (Ok(a), Ok(b)) = (signed.reading(), copy.reading()) else {
         return Vec::new();
     };
     let hunks = word_diff(&a.text.tokens(), &b.text.tokens()).hunks;
@@ -73,17 +73,19 @@ pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
     if pairs.is_empty() {
         return Vec::new();
     }
-    let shown = |pages: Vec<usize>| Renders::Shown(pages.into_iter().map(|p| p - 1).collect());
-    let (Some(a_drawn), Some(b_drawn)) = both(
-        || read(signed, shown(pairs.iter().map(|p| p.0).collect())),
-        || read(copy, shown(pairs.iter().map(|p| p.1).collect())),
-    ) else {
+    let (a_pages, b_pages): (Vec<usize>, Vec<usize>) =
+        pairs.iter().map(|p| (p.0 - 1, p.1 - 1)).unzip();
+    let (Ok(a_drawn), Ok(b_drawn)) = both(|| signed.show(&a_pages), || copy.show(&b_pages)) else {
         return Vec::new();
     };
     pairs
         .iter()
-        .filter_map(|(pa, pb, wa, wb)| {
-            Some(Pair { signed: side(&a_drawn, *pa, wa)?, copy: side(&b_drawn, *pb, wb)? })
+        .zip(a_drawn.iter().zip(&b_drawn))
+        .filter_map(|((pa, pb, wa, wb), (ra, rb))| {
+            Some(Pair {
+                signed: side(a.pages.get(pa - 1)?, ra.as_ref()?, *pa, wa)?,
+                copy: side(b.pages.get(pb - 1)?, rb.as_ref()?, *pb, wb)?,
+            })
         })
         .collect()
 }
@@ -125,10 +127,8 @@ fn places(words: &[Word], range: &Range<usize>, page: usize) -> Vec<Place> {
         .collect()
 }
 
-/// Page `page` of `drawn`, with the places `changed` marked.
-fn side(drawn: &Reading, page: usize, changed: &[Place]) -> Option<Side> {
-    let view = drawn.pages.get(page - 1)?;
-    let render = view.render.as_ref()?;
+/// Page `page` (from 1), `view`, drawn as `render`, with the places `changed` marked.
+fn side(view: &PageView, render: &Render, page: usize, changed: &[Place]) -> Option<Side> {
     let (width, height) = (view.width, view.height);
     let marks = changed
         .iter()

@@ -476,16 +476,12 @@ fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport, reader: &R
             return;
         }
     };
+    // The copy is read (its pages rendered, in case) while the signed documents are.
+    let mut copy = reader.start(&bytes, true);
     let dir = &opened.listing.dir;
-    let unread = opened.signed.is_none();
-    let (read_now, copy) = std::thread::scope(|scope| {
-        let signed = unread.then(|| scope.spawn(|| diagnose::read_signed(dir, manifest, reader)));
-        let copy = reader.read(&bytes, false);
-        (signed.map(|s| s.join().unwrap_or_default()), copy)
-    });
     let package = manifest.package.clone();
-    let signed = opened.signed.get_or_insert_with(|| read_now.unwrap_or_default());
-    match diagnose::explain(&bytes, copy, signed, reader) {
+    let signed = opened.signed.get_or_insert_with(|| diagnose::read_signed(dir, manifest, reader));
+    match diagnose::explain(&bytes, &mut copy, signed) {
         Ok(Some(closest)) => report.closest = Some(closest),
         Ok(None) => match signed.iter().find_map(|doc| Some((doc.name(), doc.unread()?))) {
             None => report.problems.push(format!(

@@ -3,12 +3,9 @@
 //! and typical re-saved copies takes (BENCHMARKS.md): several times that, and far below what
 //! would hurt the machine.
 
-use std::io::Read as _;
 use std::thread;
 
 use rlimit::Resource;
-
-use crate::pdftext::MAX_PDF;
 
 /// Address space (virtual memory): the executable's mappings, the PDF (64 MB at most) and its
 /// copy in hayro, the renders, the thread stacks; many times what reading an accord document
@@ -34,15 +31,9 @@ pub fn apply() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Standard input: the request (a byte, or [`super::SHOW`]'s at most 257), then the PDF, at
-/// most [`MAX_PDF`] bytes.
-pub fn read_input() -> Option<Vec<u8>> {
-    let mut input = Vec::new();
-    std::io::stdin().take(MAX_PDF + 258).read_to_end(&mut input).ok()?;
-    (input.len() as u64 <= MAX_PDF + 257).then_some(input)
-}
-
-/// Runs `f` on a thread with a [`PARSE_STACK`] stack; `None` when it panicked.
-pub fn on_parse_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    thread::Builder::new().stack_size(PARSE_STACK).spawn(f).ok()?.join().ok()
+/// Starts `f` on a thread with a [`PARSE_STACK`] stack.
+pub fn spawn_parse_thread(
+    f: impl FnOnce() + Send + 'static,
+) -> std::io::Result<thread::JoinHandle<()>> {
+    thread::Builder::new().stack_size(PARSE_STACK).spawn(f)
 }

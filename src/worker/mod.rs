@@ -1,11 +1,13 @@
 //! Untrusted PDFs are parsed only here: in a worker process (accord itself, started with the
 //! hidden subcommand `read-pdf`) that first limits its own address space, CPU time, stack and
-//! files ([`limits`]), reads the PDF from its standard input (after one byte, [`RENDER`] or
-//! not) and writes what it read as JSON
-//! ([`protocol`]). Whatever the worker does, abort, overflow its stack, run out of memory, hang or
-//! write garbage, the parent ([`Reader::read`]) gets a [`Refused`], never a crash or a hang:
-//! it hands the bytes over on a pipe (no path to re-open), kills the worker at a deadline,
-//! reaps it, and reads a bounded answer that it checks before believing it.
+//! files ([`limits`]), reads the PDF from its standard input and writes what it read as JSON
+//! ([`protocol`]), then stays to render the pages it is asked for (a copy's worker renders them
+//! all at once, in case: [`SPECULATE`]), to compare them ([`Session::render`]) or to show them
+//! to a person ([`Session::show`]). Whatever the worker does, abort, overflow its stack,
+//! run out of memory, hang or write garbage, the parent ([`Session`]) gets a [`Refused`], never
+//! a crash or a hang: it hands the bytes over on a pipe (no path to re-open), gives up on the
+//! worker at a deadline for each answer, kills and reaps it, and reads bounded answers that it
+//! checks before believing them.
 //!
 //! Library code does not assume the running executable is accord (tests run inside a test
 //! binary): the caller names the worker's executable, or asks for [`Reader::InProcess`].
@@ -14,16 +16,17 @@ pub mod limits;
 mod parent;
 mod protocol;
 mod refused;
+mod serve;
 
 use std::path::PathBuf;
 
-use crate::error::Exit;
-use crate::pdftext::{self, Reading, Renders, Unreadable};
+use crate::pdftext::render::{RENDER_DPI, SHOW_DPI};
+use crate::pdftext::{self, Reading, Render};
 
-pub use protocol::{
-    decode, encode, request, requested, Answer, MAX_ANSWER, RENDER, SHOW, SUBCOMMAND,
-};
+pub use parent::DEADLINE;
+pub use protocol::{decode, encode, Answer, Renders, MAX_ANSWER, SPECULATE, SUBCOMMAND};
 pub use refused::Refused;
+pub use serve::serve;
 
 /// How untrusted PDFs are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,34 +40,89 @@ pub enum Reader {
 impl Reader {
     /// Reads `pdf`, rendering its pages with `renders`.
     pub fn read(&self, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
-        self.read_rendering(pdf, if renders { Renders::All } else { Renders::None })
+        let mut session = self.start(pdf, renders);
+        let mut reading = session.reading()?;
+        if renders {
+            let all: Vec<usize> = (0..reading.pages.len()).collect();
+            for (page, render) in reading.pages.iter_mut().zip(session.render(&all)?) {
+                page.render = render;
+            }
+        }
+        Ok(reading)
     }
 
-    /// Reads `pdf`, rendering the pages `renders` says.
-    pub fn read_rendering(&self, pdf: &[u8], renders: Renders) -> Result<Reading, Refused> {
+    /// Starts reading `pdf` (without renders), keeping the reader to render its pages on
+    /// request; with `speculate` it renders them all as soon as it has read the text.
+    pub fn start(&self, pdf: &[u8], speculate: bool) -> Session {
         match self {
-            Reader::InProcess => pdftext::read_rendering(pdf, renders).map_err(Refused::File),
-            Reader::Worker(exe) => parent::read(exe, pdf, &request(&renders)),
+            Reader::InProcess => Session::InProcess { bytes: pdf.to_vec(), pages: 0 },
+            Reader::Worker(exe) => Session::Worker(parent::Worker::start(exe, pdf, speculate)),
         }
     }
 }
 
-/// Runs the worker: limits itself, reads a PDF from standard input, writes the answer to
-/// standard output.
-pub fn serve() -> Exit {
-    if let Err(why) = limits::apply() {
-        crate::output::eprintln(&format!("error: cannot limit the PDF reader: {why}"));
-        return Exit::Error;
+/// A PDF being read, whose reader stays to render its pages on request.
+#[derive(Debug)]
+pub enum Session {
+    /// Read by a worker process.
+    Worker(parent::Worker),
+    /// Read in this process (tests and fuzzing).
+    InProcess {
+        /// The PDF.
+        bytes: Vec<u8>,
+        /// Its number of pages, once read.
+        pages: usize,
+    },
+}
+
+impl Session {
+    /// What the reader read of the PDF (its pages not rendered): waits for it. Once only: a
+    /// second call is refused.
+    pub fn reading(&mut self) -> Result<Reading, Refused> {
+        match self {
+            Session::Worker(worker) => worker.reading(),
+            Session::InProcess { bytes, pages } => {
+                let read = pdftext::read(bytes, false).map_err(Refused::File);
+                *pages = read.as_ref().map_or(0, |r| r.pages.len());
+                read
+            }
+        }
     }
-    let answer = limits::read_input().map_or(Answer::Unreadable(Unreadable::TooLarge), |input| {
-        limits::on_parse_thread(move || {
-            let (renders, pdf) = requested(&input);
-            pdftext::read_rendering(pdf, renders)
-        })
-        .map_or(Answer::Unreadable(Unreadable::Failed), Answer::from)
-    });
-    match crate::output::write_stdout(&encode(&answer)) {
-        Ok(()) => Exit::Success,
-        Err(_) => Exit::Error,
+
+    /// Renders of the pages `pages` (from 0), in that order, at [`RENDER_DPI`] to compare
+    /// them; only after [`Session::reading`] read the PDF.
+    pub fn render(&mut self, pages: &[usize]) -> Result<Vec<Option<Render>>, Refused> {
+        match self {
+            Session::Worker(worker) => worker.render(pages),
+            Session::InProcess { bytes, pages: count } => {
+                render_here(bytes, *count, pages, RENDER_DPI)
+            }
+        }
     }
+
+    /// Pictures of the pages `pages` (from 0), in that order, at [`SHOW_DPI`] to show them to
+    /// a person; only after [`Session::reading`] read the PDF.
+    pub fn show(&mut self, pages: &[usize]) -> Result<Vec<Option<Render>>, Refused> {
+        match self {
+            Session::Worker(worker) => worker.show(pages),
+            Session::InProcess { bytes, pages: count } => {
+                render_here(bytes, *count, pages, SHOW_DPI)
+            }
+        }
+    }
+}
+
+/// Renders at `dpi` of `pages` of the PDF `bytes` (of `count` pages), made in this process.
+fn render_here(
+    bytes: &[u8],
+    count: usize,
+    pages: &[usize],
+    dpi: f32,
+) -> Result<Vec<Option<Render>>, Refused> {
+    if pages.iter().any(|&p| p >= count) {
+        return Err(Refused::Worker("it was asked for a page it does not have".into()));
+    }
+    let (_, document) = pdftext::open_document(bytes).map_err(Refused::File)?;
+    let renderer = document.renderer(dpi);
+    Ok(pages.iter().map(|&page| renderer.render(page)).collect())
 }

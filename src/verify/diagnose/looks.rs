@@ -2,7 +2,7 @@
 //! annotation or form field the signed document lacks, and pages that, rendered at low
 //! resolution, differ by no more than anti-aliasing does. What differs is said, and where.
 
-use crate::pdftext::{Field, Reading, Render};
+use crate::pdftext::{Field, PageView, Reading, Render};
 
 use super::super::report::PageDifference;
 
@@ -47,6 +47,7 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
                 Some("its size differs".to_string())
             }
             _ if !renders => None,
+            _ if drawn_alike(s, c) => None,
             (Some(a), Some(b)) => differing_band(a, b, s.height),
             _ => Some("it could not be compared".to_string()),
         };
@@ -71,6 +72,28 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
     }
     looks.added.extend(form_fields(&fields));
     looks
+}
+
+/// Whether two pages draw the same (their drawing digests are equal): they then look the
+/// same, with no need to render them.
+fn drawn_alike(a: &PageView, b: &PageView) -> bool {
+    a.drawing.is_some() && a.drawing == b.drawing
+}
+
+/// The pages (from 0) of both documents that must be rendered to be compared: those whose
+/// drawings differ (or could not be digested).
+pub fn to_render(signed: &Reading, copy: &Reading) -> Vec<usize> {
+    let pairs = signed.pages.iter().zip(&copy.pages).enumerate();
+    pairs.filter(|(_, (s, c))| !drawn_alike(s, c)).map(|(i, _)| i).collect()
+}
+
+/// Puts `renders` of `pages` into `reading`.
+pub fn set_renders(reading: &mut Reading, pages: &[usize], renders: Vec<Option<Render>>) {
+    for (&page, render) in pages.iter().zip(renders) {
+        if let Some(view) = reading.pages.get_mut(page) {
+            view.render = render;
+        }
+    }
 }
 
 /// "an annotation (FreeText)", "2 annotations (FreeText, Square)".
@@ -102,7 +125,11 @@ fn differences(a: &Render, b: &Render) -> Vec<u8> {
     let mut out = vec![0; w * h];
     for y in 0..h {
         for x in 0..w {
-            out[y * w + x] = near(&a.gray, &b.gray, x, y).max(near(&b.gray, &a.gray, x, y));
+            let at = y * w + x;
+            // Equal pixels (most of a page: white on white) differ by nothing either way.
+            if a.gray[at] != b.gray[at] {
+                out[at] = near(&a.gray, &b.gray, x, y).max(near(&b.gray, &a.gray, x, y));
+            }
         }
     }
     out
@@ -184,7 +211,6 @@ fn form_fields(fields: &[Field]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdftext::PageView;
 
     fn page(gray: Vec<u8>) -> PageView {
         let render = Render { width: 12, height: 12, gray };

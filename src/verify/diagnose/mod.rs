@@ -16,7 +16,8 @@
 //! revisions is said to be exactly that ([`revisions`]). Every PDF is read by the
 //! [`Reader`]: in a worker process that limits itself, since nothing here is trusted yet.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 mod looks;
 mod revisions;
@@ -28,11 +29,11 @@ use std::path::Path;
 use super::report::{Closest, Difference, PageCount};
 use crate::digest::sha256_hex;
 use crate::fsio;
-use crate::manifest::{FileEntry, Manifest};
+use crate::manifest::Manifest;
 use crate::pdftext::observe::Facts;
-use crate::pdftext::{Reading, Text};
+use crate::pdftext::{Reading, Render, Text};
 use crate::set::{StructureSpec, TemplateSet};
-use crate::worker::{Reader, Refused};
+use crate::worker::{Reader, Refused, Session};
 use structure::Structure;
 use worddiff::{diff, similarity, Hunk};
 
@@ -83,12 +84,20 @@ pub struct SignedDocument {
     role: String,
     size: u64,
     sha256: String,
-    /// Its bytes, to render its pages when a copy has its words.
-    bytes: Vec<u8>,
     /// Its words, pages (not rendered), fields and facts.
     reading: Option<Reading>,
     /// Why it could not be read, when it could not.
     unread: Option<String>,
+    /// Its reader, kept to render pages when a copy has its words, and the renders made so far
+    /// (each page is rendered once a run, however many copies need it).
+    renders: Arc<Mutex<Renders>>,
+}
+
+/// A signed document's reader and the renders of its pages it made.
+#[derive(Debug)]
+struct Renders {
+    session: Session,
+    done: BTreeMap<usize, Option<Render>>,
 }
 
 impl SignedDocument {
@@ -101,46 +110,62 @@ impl SignedDocument {
     pub fn unread(&self) -> Option<&str> {
         self.unread.as_deref()
     }
+
+    /// Renders of `pages` (from 0), in that order (`None`: a page not rendered).
+    fn render(&self, pages: &[usize]) -> Vec<Option<Render>> {
+        let Ok(mut renders) = self.renders.lock() else { return vec![None; pages.len()] };
+        let Renders { session, done } = &mut *renders;
+        let missing: Vec<usize> = pages.iter().copied().filter(|p| !done.contains_key(p)).collect();
+        if !missing.is_empty() {
+            let made = session.render(&missing).unwrap_or_else(|_| vec![None; missing.len()]);
+            done.extend(missing.into_iter().zip(made));
+        }
+        pages.iter().map(|p| done.get(p).cloned().flatten()).collect()
+    }
 }
 
 /// The documents of the package in `dir` that are as its `manifest` signs them, read by
 /// `reader`; a document that is missing or changed is left out (the package check reports
-/// it), one that cannot be read is kept unread. Each is read on a thread of its own.
+/// it), one that cannot be read is kept unread. Each is read by a worker of its own, all at
+/// once; each worker stays to render pages on request.
 pub fn read_signed(dir: &Path, manifest: &Manifest, reader: &Reader) -> Vec<SignedDocument> {
-    let read = |entry: &FileEntry| {
-        let bytes = fsio::read_regular(&dir.join(&entry.name), "document", MAX_PDF).ok()?;
-        if sha256_hex(&bytes) != entry.sha256 {
-            return None;
-        }
-        let read = reader.read(&bytes, false);
-        Some(SignedDocument {
-            name: entry.name.clone(),
-            role: entry.role.clone(),
-            size: entry.size,
-            sha256: entry.sha256.clone(),
-            bytes,
-            unread: read.as_ref().err().map(ToString::to_string),
-            reading: read.ok(),
+    let started: Vec<_> = manifest
+        .files
+        .iter()
+        .filter_map(|entry| {
+            let bytes = fsio::read_regular(&dir.join(&entry.name), "document", MAX_PDF).ok()?;
+            (sha256_hex(&bytes) == entry.sha256).then(|| (entry, reader.start(&bytes, false)))
         })
-    };
-    std::thread::scope(|scope| {
-        let readers: Vec<_> =
-            manifest.files.iter().map(|entry| scope.spawn(move || read(entry))).collect();
-        readers.into_iter().filter_map(|reader| reader.join().ok().flatten()).collect()
-    })
+        .collect();
+    started
+        .into_iter()
+        .map(|(entry, mut session)| {
+            let read = session.reading();
+            SignedDocument {
+                name: entry.name.clone(),
+                role: entry.role.clone(),
+                size: entry.size,
+                sha256: entry.sha256.clone(),
+                unread: read.as_ref().err().map(ToString::to_string),
+                reading: read.ok(),
+                renders: Arc::new(Mutex::new(Renders { session, done: BTreeMap::new() })),
+            }
+        })
+        .collect()
 }
 
-/// What the PDF `bytes` (a copy), read as `copy` (without renders), is, compared with the
-/// `signed` documents: `Ok(None)` when none is close, `Err` saying why it cannot be read. When
-/// its words are those of the closest document, both are read again by `reader`, rendered.
+/// What the PDF `bytes`, a copy being read by `copy` (which renders its pages on request), is,
+/// compared with the `signed` documents: `Ok(None)` when none is close, `Err` saying why it
+/// cannot be read. When its words are those of the closest document, the pages whose drawing
+/// differs are rendered, the copy's and the document's at once.
 pub fn explain(
     bytes: &[u8],
-    copy: Result<Reading, Refused>,
+    copy: &mut Session,
     signed: &[SignedDocument],
-    reader: &Reader,
 ) -> Result<Option<Closest>, Refused> {
+    let read = copy.reading();
     if let Some(doc) = signed.iter().find(|d| revisions::begins_with(bytes, d.size, &d.sha256)) {
-        let later = revisions::describe(bytes, doc.size, doc.reading.as_ref(), copy);
+        let later = revisions::describe(bytes, doc.size, doc.reading.as_ref(), read);
         let pages = doc.reading.as_ref().map_or(0, |r| r.pages.len());
         return Ok(Some(Closest {
             document: doc.name.clone(),
@@ -150,7 +175,7 @@ pub fn explain(
             ..Closest::default()
         }));
     }
-    let copy = copy?;
+    let mut read = read?;
     let catalog = TemplateSet::builtin().ok().map(|set| &set.catalog);
     let plain = StructureSpec::default();
     let documents: Vec<SignedText<'_>> = signed
@@ -164,37 +189,36 @@ pub fn explain(
             })
         })
         .collect();
-    let Some(mut closest) = diagnose(&copy.text, &documents) else { return Ok(None) };
+    let Some(mut closest) = diagnose(&read.text, &documents) else { return Ok(None) };
     let original = signed.iter().find(|doc| doc.name == closest.document);
     if let Some((doc, original)) = original.and_then(|doc| Some((doc, doc.reading.as_ref()?))) {
         let same_words = closest.same_text;
-        let drawn_alike = original.pages.len() == copy.pages.len()
-            && original
-                .pages
-                .iter()
-                .zip(&copy.pages)
-                .all(|(a, b)| a.drawing.is_some() && a.drawing == b.drawing);
+        // Words alike: only the pages can tell the copy from a re-saved one. Pages that draw
+        // the same look the same; the others are rendered, the copy's (rendered already, in
+        // case) and the document's at once.
         let looks = match closest.differences.is_empty() {
-            // Pages that draw the same look the same: no need to render them.
-            true if drawn_alike => looks::compare(original, &copy, false),
-            // Words alike: only the pages can tell the copy from a re-saved one.
             true => {
-                let (signed_look, copy_look) = std::thread::scope(|scope| {
-                    let signed_look = scope.spawn(|| reader.read(&doc.bytes, true));
-                    let copy_look = reader.read(bytes, true);
-                    (signed_look.join().ok().and_then(Result::ok), copy_look.ok())
-                });
-                let signed_look = signed_look.as_ref().unwrap_or(original);
-                looks::compare(signed_look, copy_look.as_ref().unwrap_or(&copy), true)
+                let pages = looks::to_render(original, &read);
+                let mut original = original.clone();
+                if !pages.is_empty() {
+                    let (signed_renders, copy_renders) = std::thread::scope(|scope| {
+                        let signed_renders = scope.spawn(|| doc.render(&pages));
+                        let copy_renders = copy.render(&pages).unwrap_or_default();
+                        (signed_renders.join().unwrap_or_default(), copy_renders)
+                    });
+                    looks::set_renders(&mut original, &pages, signed_renders);
+                    looks::set_renders(&mut read, &pages, copy_renders);
+                }
+                looks::compare(&original, &read, true)
             }
-            false => looks::compare(original, &copy, false),
+            false => looks::compare(original, &read, false),
         };
         closest.same_text = same_words && looks.same();
         closest.pages = PageCount { signed: looks.pages.0, copy: looks.pages.1 };
         closest.looks_different = looks.different;
         closest.added = looks.added;
         if same_words || closest.differences.is_empty() {
-            closest.observations = Facts::changes(&original.facts, &copy.facts);
+            closest.observations = Facts::changes(&original.facts, &read.facts);
         }
     }
     Ok(Some(closest))

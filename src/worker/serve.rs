@@ -1,0 +1,139 @@
+//! The worker's side: limit itself, read the PDF, answer, then render pages on request until
+//! the parent closes its input (speculatively before any request, for a copy): renders to
+//! compare, kept, and pictures to show a person, made anew for each request.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+use super::limits;
+use super::protocol::{self, encode, encode_renders, frame, Answer, Request};
+use crate::error::Exit;
+use crate::pdftext::render::{Renderer, RENDER_DPI};
+use crate::pdftext::{self, Document, Render, Unreadable};
+
+/// Runs the worker: limits itself, reads a PDF from standard input, writes what it read to
+/// standard output, then the renders asked for.
+pub fn serve() -> Exit {
+    if let Err(why) = limits::apply() {
+        crate::output::eprintln(&format!("error: cannot limit the PDF reader: {why}"));
+        return Exit::Error;
+    }
+    let mut input = std::io::stdin().lock();
+    let (speculate, pdf) = match protocol::read_pdf(&mut input) {
+        Ok(read) => read,
+        Err(answer) => return write(&encode(&answer)),
+    };
+    let (requests, asked) = mpsc::channel();
+    let reading = limits::spawn_parse_thread(move || read_and_render(&pdf, speculate, &asked));
+    if reading.is_err() {
+        return write(&encode(&Answer::Unreadable(Unreadable::Failed)));
+    }
+    // Requests until the input ends; then the process ends, whatever the thread is doing.
+    while let Some(request) = protocol::read_request(&mut input) {
+        if requests.send(request).is_err() {
+            break;
+        }
+    }
+    Exit::Success
+}
+
+/// Writes one frame to standard output.
+fn write(json: &[u8]) -> Exit {
+    match crate::output::write_stdout(&frame(json)) {
+        Ok(()) => Exit::Success,
+        Err(_) => Exit::Error,
+    }
+}
+
+/// Reads `pdf` and answers; then renders the pages `asked` for, and with `speculate` every page
+/// in order while no request waits.
+fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Request>) {
+    let opened = catch_unwind(AssertUnwindSafe(|| pdftext::open_document(pdf)))
+        .unwrap_or(Err(Unreadable::Failed));
+    let (reading, document) = match opened {
+        Ok((reading, document)) => (reading, document),
+        Err(why) => {
+            write(&encode(&Answer::Unreadable(why)));
+            return;
+        }
+    };
+    if write(&encode(&Answer::Read(Box::new(reading)))) != Exit::Success {
+        return;
+    }
+    let renderer = document.renderer(RENDER_DPI);
+    let mut done: BTreeMap<usize, Option<Render>> = BTreeMap::new();
+    let mut next = 0;
+    loop {
+        let request = match speculate && next < document.pages() {
+            true => match asked.try_recv() {
+                Ok(pages) => Some(pages),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
+            },
+            false => match asked.recv() {
+                Ok(pages) => Some(pages),
+                Err(_) => return,
+            },
+        };
+        let Some(request) = request else {
+            done.entry(next).or_insert_with(|| renderer.render(next));
+            next += 1;
+            continue;
+        };
+        // Pictures to show are made at their own resolution and not kept.
+        let (shown, mut made);
+        let (renderer, done) = match request.show {
+            true => {
+                shown = document.renderer(request.dpi());
+                made = BTreeMap::new();
+                (&shown, &mut made)
+            }
+            false => (&renderer, &mut done),
+        };
+        let pages = request.pages;
+        let mut missing: Vec<usize> =
+            pages.iter().copied().filter(|p| !done.contains_key(p)).collect();
+        missing.dedup();
+        done.extend(render_pages(pdf, &document, renderer, &missing));
+        let renders: Vec<Option<Render>> =
+            pages.iter().map(|page| done.get(page).cloned().flatten()).collect();
+        if write(&encode_renders(&renders)) != Exit::Success {
+            return;
+        }
+    }
+}
+
+/// Renders `pages` of `document`, the later half on a thread of its own (the machine's other
+/// core), which opens the PDF `pdf` again.
+fn render_pages(
+    pdf: &[u8],
+    document: &Document,
+    renderer: &Renderer<'_>,
+    pages: &[usize],
+) -> Vec<(usize, Option<Render>)> {
+    let render = |renderer: &Renderer<'_>, pages: &[usize]| -> Vec<(usize, Option<Render>)> {
+        pages.iter().map(|&page| (page, renderer.render(page))).collect()
+    };
+    let (mine, theirs) = pages.split_at(pages.len().div_ceil(2));
+    if theirs.is_empty() {
+        return render(renderer, mine);
+    }
+    let images = document.images().to_vec();
+    let dpi = renderer.dpi();
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new().stack_size(limits::PARSE_STACK).spawn_scoped(
+            scope,
+            move || {
+                let document = Document::reopen(pdf, images).ok()?;
+                Some(render(&document.renderer(dpi), theirs))
+            },
+        );
+        let mut out = render(renderer, mine);
+        match other.ok().and_then(|thread| thread.join().ok()).flatten() {
+            Some(rendered) => out.extend(rendered),
+            None => out.extend(render(renderer, theirs)),
+        }
+        out
+    })
+}
