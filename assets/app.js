@@ -154,10 +154,13 @@ function fieldInput(field, value) {
     input.value = value ?? '';
   } else {
     input = el('input', { id, name: field.key, type: 'text', autocomplete: 'off', spellcheck: field.kind === 'text' ? 'true' : 'false', 'aria-describedby': described });
-    if (field.kind === 'date') { input.setAttribute('inputmode', 'numeric'); input.setAttribute('placeholder', 'YYYY-MM-DD'); }
+    if (field.kind === 'date') input.setAttribute('inputmode', 'numeric');
     input.value = Array.isArray(value) ? value.join(', ') : (value ?? '');
-    // The starter's placeholders (xx, xxxx-xx-xx) show as an empty field waiting to be filled.
-    if (/^[x -]+$/i.test(input.value)) { input.value = ''; input.placeholder = field.kind === 'date' ? 'YYYY-MM-DD' : (field.example || ''); }
+    // The starter's placeholders (xx, xxxx-xx-xx) show as an empty field waiting to be filled,
+    // with an example of what to type.
+    if (/^[x ,-]+$/i.test(input.value)) input.value = '';
+    const example = field.example || (field.kind === 'date' ? '2016-09-19' : '');
+    if (example) input.placeholder = 'For example: ' + example;
   }
   input.addEventListener(input.tagName === 'SELECT' ? 'change' : 'input', (event) => {
     let v = input.value;
@@ -173,8 +176,42 @@ function fieldInput(field, value) {
   return el('div', { class: 'field' },
     el('label', { for: id, text: field.label }),
     el('span', { class: 'help', id: described, text: help }),
-    input,
+    field.kind === 'date' ? datePicker(field, input) : input,
     el('p', { class: 'problem', 'data-problem-for': field.key, role: 'alert' }));
+}
+
+// A date field: the text the user types (what is checked and saved, even a date no calendar
+// has, so that its problem can be shown) beside a calendar to pick it from.
+function datePicker(field, input) {
+  const picker = el('input', { type: 'date', class: 'picker', 'data-picker-for': field.key, 'aria-label': 'Pick the ' + field.label.toLowerCase() + ' from a calendar' });
+  // A date the browser cannot read (2016-02-30) leaves the calendar empty, never the text.
+  const follow = () => { picker.value = /^\d{4}-\d{2}-\d{2}$/.test(input.value.trim()) ? input.value.trim() : ''; };
+  follow();
+  input.addEventListener('input', follow);
+  picker.addEventListener('change', (event) => {
+    if (!picker.value || picker.value === input.value) return;
+    input.value = picker.value;
+    edit(field.key, picker.value, event.timeStamp);
+  });
+  picker.addEventListener('click', () => { try { picker.showPicker(); } catch (e) { /* the browser opens it itself */ } });
+  return el('div', { class: 'date-row' }, input, picker);
+}
+
+// What to do about a value still to fill in, in the words of the form: from the field's
+// example (the field's help is shown above it already).
+function unfilledHint(field) {
+  if (field.kind === 'date') return 'Still to fill in: pick the date from the calendar, or type it as year-month-day, e.g. ' + (field.example || '2016-09-19') + '.';
+  if (field.kind === 'choice') return 'Still to choose: pick one of the list.';
+  if (field.kind === 'list') return 'Still to fill in' + (field.example ? ', e.g. ' + field.example : '') + (field.choices.length ? ' (one or more of: ' + field.choices.join(', ') + ')' : '') + '.';
+  return 'Still to fill in' + (field.example ? ', e.g. ' + field.example : '') + '.';
+}
+
+// What the page calls the thing a config key is: its field's label, or its amendment's place.
+function nameOf(key) {
+  for (const group of current.form) for (const f of group.fields) if (f.key === key) return (group.table ? group.title + ': ' : '') + f.label;
+  const a = current.amendments.find(a => 'amendments.' + a.id === key);
+  if (a) return 'Proposed change, ' + (a.place || a.summary);
+  return key;
 }
 
 function renderSession() {
@@ -190,7 +227,7 @@ function renderSession() {
     const key = 'amendments.' + a.id;
     const decision = s.values[key];
     const radio = (value, label) => el('label', {},
-      el('input', { type: 'radio', name: key, value, checked: decision === value, onchange: (event) => { edit(key, value, event.timeStamp); renderReads(a); } }), label);
+      el('input', { type: 'radio', name: key, value, checked: decision === value, onchange: (event) => { current.seekChange = true; edit(key, value, event.timeStamp); renderReads(a); } }), label);
     return el('fieldset', { class: 'amendment', 'data-amendment': a.id },
       el('legend', { text: a.place || a.summary }),
       a.struck || a.inserted
@@ -258,9 +295,12 @@ function renderReads(a) {
 function showSnapshot(s) {
   current.snapshot = s;
   const byKey = new Map();
+  const fields = new Map(current.form.flatMap(g => g.fields).map(f => [f.key, f]));
   for (const p of s.problems) {
     if (!byKey.has(p.key)) byKey.set(p.key, []);
-    byKey.get(p.key).push(p.message);
+    // A value still to fill in is said as the form says things, not with its placeholder.
+    const field = fields.get(p.key);
+    byKey.get(p.key).push(p.unfilled && field ? unfilledHint(field) : p.message);
   }
   for (const node of document.querySelectorAll('[data-problem-for]')) {
     const key = node.dataset.problemFor;
@@ -273,7 +313,7 @@ function showSnapshot(s) {
   }
   // Problems of keys the form has no field for go to the top.
   const general = document.querySelector('[data-problem-for=""]');
-  if (general) general.textContent = [general.textContent, ...[...byKey.entries()].map(([k, m]) => k + ': ' + m.join(' '))].filter(Boolean).join(' ');
+  if (general) general.textContent = [general.textContent, ...[...byKey.entries()].map(([k, m]) => nameOf(k) + ': ' + m.join(' '))].filter(Boolean).join(' ');
   const saved = document.getElementById('saved');
   if (saved) {
     saved.textContent = s.unsaved ? 'Unsaved changes' : 'All changes saved';
@@ -303,7 +343,9 @@ function renderReview() {
       : a.inserted ? 'insert “' + a.inserted + '”' : 'delete “' + cut(a.struck) + '”';
     rows.push(el('dt', { text: a.place + ': ' + what }), el('dd', { text: d === 'accept' ? 'Accepted' : d === 'reject' ? 'Rejected' : 'Not decided' }));
   }
-  const missing = s.problems.map(p => el('li', {}, p.key ? el('strong', { text: p.key + ': ' }) : '', p.message));
+  const fields = new Map(current.form.flatMap(g => g.fields).map(f => [f.key, f]));
+  const missing = s.problems.map(p => el('li', {}, p.key ? el('strong', { text: nameOf(p.key) + ': ' }) : '',
+    p.unfilled && fields.get(p.key) ? unfilledHint(fields.get(p.key)) : p.message));
   box.replaceChildren(
     missing.length
       ? el('div', {}, el('p', { text: 'Still missing before the documents can be built and signed:' }), el('ul', { class: 'missing' }, missing))
@@ -311,6 +353,14 @@ function renderReview() {
     el('dl', { class: 'review' }, rows,
       el('dt', { text: 'Fingerprint of this session\'s file (SHA-256, recorded in the package)' }), el('dd', {}, el('code', { class: 'hash', text: s.sha256 })),
       el('dt', { text: 'Saved' }), el('dd', { text: s.unsaved ? 'No: save before you build' : 'Yes' })));
+}
+
+// Pixels per point the preview's pictures need on this screen: the page's width on screen,
+// in device pixels, over its width in points (595 for A4).
+function previewScale() {
+  const box = document.querySelector('[data-preview]');
+  const width = box ? box.clientWidth - 24 : 800;
+  return Math.max(0.5, Math.min(4, width * (window.devicePixelRatio || 1) / 595));
 }
 
 // Edits go to the server one at a time, in order; edits made while one is under way are
@@ -331,12 +381,14 @@ async function pump() {
     while (session.queue.size) {
       const [key, value] = session.queue.entries().next().value;
       session.queue.delete(key);
-      const snapshot = await call('POST', '/api/sessions/' + encodeURIComponent(session.name) + '/edit', { key, value, document: session.document });
+      const snapshot = await call('POST', '/api/sessions/' + encodeURIComponent(session.name) + '/edit', { key, value, document: session.document, scale: previewScale() });
       if (session !== current) return;
       session.inputAt = session.inputAt || new Map();
-      session.inputAt.set(snapshot.revision, session.editStarted.get(session.edits) || started);
-      showSnapshot(snapshot);
+      session.inputAt.set(snapshot.revision, { input: session.editStarted.get(session.edits) || started, edited: performance.now() });
+      // The preview is asked for first: the server lays it out while the form shows the
+      // edit's problems.
       requestPreview(snapshot.revision);
+      showSnapshot(snapshot);
     }
   } catch (e) {
     say(e.message, true);
@@ -350,7 +402,8 @@ async function requestPreview(revision) {
   let shown;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      shown = await call('POST', '/api/sessions/' + encodeURIComponent(session.name) + '/preview', { revision, document: session.document });
+      const have = session.pages.map(p => p.hash);
+      shown = await call('POST', '/api/sessions/' + encodeURIComponent(session.name) + '/preview', { revision, document: session.document, scale: previewScale(), have });
       break;
     } catch (e) {
       // A preview that took too long is asked for again, once.
@@ -358,25 +411,45 @@ async function requestPreview(revision) {
     }
   }
   if (session !== current || shown.revision <= session.shownRevision || shown.document !== session.document) return;
-  await showPreview(shown);
+  await showPreview(shown, performance.now());
 }
 
-async function showPreview(shown) {
+// A page's picture, decoded (off the page's main thread) and ready to show: from the bytes
+// the preview's answer carried, or else fetched.
+async function picture(shown, hash) {
+  let blob;
+  const inline = shown.pictures && shown.pictures[hash];
+  if (inline) {
+    const text = atob(inline);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    blob = new Blob([bytes], { type: 'image/png' });
+  } else {
+    const response = await fetch('/api/pages/' + hash + '.png');
+    if (!response.ok) return null;
+    blob = await response.blob();
+  }
+  const img = new Image();
+  img.alt = '';
+  img.src = URL.createObjectURL(blob);
+  try { await img.decode(); } catch (e) { return null; }
+  return img;
+}
+
+async function showPreview(shown, answeredAt) {
   const session = current;
   const box = document.querySelector('[data-preview]');
   const note = document.getElementById('preview-note');
   const problems = document.getElementById('preview-problems');
   problems.replaceChildren(...shown.problems.map(p => el('p', { class: 'problem', text: p })));
-  // Fetch the pictures of the pages that changed, all at once.
-  const pictures = await Promise.all(shown.pages.map(async (page, i) => {
+  // The pictures of the pages that changed, all at once.
+  const pictures = await Promise.all(shown.pages.map((page, i) => {
     const old = session.pages[i];
-    if (old && old.hash === page.hash) return null;
-    const response = await fetch('/api/pages/' + page.hash + '.svg');
-    if (!response.ok) return null;
-    return URL.createObjectURL(await response.blob());
+    return old && old.hash === page.hash ? null : picture(shown, page.hash);
   }));
   if (session !== current || shown.revision <= session.shownRevision) return;
-  const loads = [];
+  const decodedAt = performance.now();
+  const replaced = [];
   shown.pages.forEach((page, i) => {
     let node = box.querySelector('[data-page="' + i + '"]');
     if (!node) {
@@ -385,15 +458,16 @@ async function showPreview(shown) {
     }
     node.querySelector('.page-text').textContent = page.text;
     node.style.aspectRatio = page.width + ' / ' + page.height;
-    const img = node.querySelector('img');
-    img.alt = 'Page ' + (i + 1) + ' of ' + shown.pages.length;
-    if (pictures[i]) {
-      const oldUrl = img.dataset.url;
-      loads.push(new Promise(resolve => { img.onload = resolve; img.onerror = resolve; }));
-      img.src = pictures[i];
-      img.dataset.url = pictures[i];
+    const img = pictures[i];
+    if (img) {
+      const old = node.querySelector('img');
+      replaced[i] = old;
+      img.alt = 'Page ' + (i + 1) + ' of ' + shown.pages.length;
+      old.replaceWith(img);
       node.dataset.hash = page.hash;
-      if (oldUrl) setTimeout(() => URL.revokeObjectURL(oldUrl), 1000);
+      if (old.src.startsWith('blob:')) URL.revokeObjectURL(old.src);
+    } else {
+      node.querySelector('img').alt = 'Page ' + (i + 1) + ' of ' + shown.pages.length;
     }
     for (const b of node.querySelectorAll('.value')) b.remove();
     for (const v of page.values) {
@@ -409,22 +483,70 @@ async function showPreview(shown) {
   for (const extra of [...box.querySelectorAll('[data-page]')].slice(shown.pages.length)) extra.remove();
   const first = session.pages.length > 0 && pictures.findIndex(Boolean);
   session.pages = shown.pages;
-  await Promise.all(loads);
-  // Bring the first page that changed into view, as an editor follows the cursor.
+  // Bring the first page that changed into view, as an editor follows the cursor; after a
+  // decision on an amendment, the very place it changed.
   if (first !== false && first >= 0) {
-    const page = box.querySelector('[data-page="' + first + '"]');
-    const top = page.offsetTop, bottom = top + page.offsetHeight;
-    if (top > box.scrollTop + box.clientHeight || bottom < box.scrollTop) box.scrollTo({ top: top - 8 });
+    if (session.seekChange) showChange(first, replaced[first], pictures[first]);
+    else showPage(first);
   }
+  session.seekChange = false;
   session.shownRevision = shown.revision;
   box.dataset.revision = String(shown.revision);
-  const startedAt = session.inputAt && session.inputAt.get(shown.revision);
-  if (startedAt !== undefined) session.latencies.push({ revision: shown.revision, ms: performance.now() - startedAt, server_ms: shown.server_ms });
+  const started = session.inputAt && session.inputAt.get(shown.revision);
+  if (started !== undefined) {
+    // Shown: the frame with the new picture is being painted.
+    requestAnimationFrame(() => {
+      const now = performance.now();
+      session.latencies.push({
+        revision: shown.revision, ms: now - started.input, server_ms: shown.server_ms, layout_ms: shown.layout_ms,
+        drawn: shown.drawn, edit_ms: started.edited - started.input, answer_ms: answeredAt - started.input,
+        decode_ms: decodedAt - answeredAt, show_ms: now - decodedAt,
+      });
+    });
+  }
   const missing = current.snapshot.problems.length;
   note.textContent = shown.exact
     ? 'Exactly as it will be signed · ' + plural(shown.pages.length, 'page', 'pages')
     : 'Draft view: ' + plural(missing, 'thing', 'things') + ' still to fill in or decide (highlighted) · ' + plural(shown.pages.length, 'page', 'pages');
   note.className = 'note' + (shown.exact ? ' exact' : '');
+}
+
+// The first row of pixels, as a fraction of the height, where picture `after` differs from
+// `before` (0 when they cannot be compared).
+function changedRow(before, after) {
+  const w = after.naturalWidth, h = after.naturalHeight;
+  if (!before || !before.complete || before.naturalWidth !== w || before.naturalHeight !== h || !w) return 0;
+  const canvas = document.createElement('canvas');
+  canvas.width = w; canvas.height = h;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  context.drawImage(before, 0, 0);
+  const a = context.getImageData(0, 0, w, h).data;
+  context.drawImage(after, 0, 0);
+  const b = context.getImageData(0, 0, w, h).data;
+  for (let i = 0; i < a.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) return Math.floor(i / 4 / w) / h;
+  return 0;
+}
+
+// Scrolls the preview to where page `index` changed (from picture `before` to `after`), unless
+// that place is in view already; marks the place for a moment.
+function showChange(index, before, after) {
+  const box = document.querySelector('[data-preview]');
+  const page = box && box.querySelector('[data-page="' + index + '"]');
+  if (!page) return;
+  const row = changedRow(before, after);
+  const y = page.offsetTop + row * page.offsetHeight;
+  if (y < box.scrollTop + 16 || y > box.scrollTop + box.clientHeight - 48) box.scrollTo({ top: Math.max(0, y - box.clientHeight / 3) });
+  for (const old of box.querySelectorAll('.changed')) old.remove();
+  page.append(el('div', { class: 'changed', 'aria-hidden': 'true', style: 'top:' + (100 * row) + '%' }));
+}
+
+// Scrolls the preview to page `index` when it is out of view (never to the top otherwise).
+function showPage(index) {
+  const box = document.querySelector('[data-preview]');
+  const page = box && box.querySelector('[data-page="' + index + '"]');
+  if (!page) return;
+  const top = page.offsetTop, bottom = top + page.offsetHeight;
+  if (top > box.scrollTop + box.clientHeight || bottom < box.scrollTop) box.scrollTo({ top: top - 8 });
 }
 
 function focusField(key) {
@@ -552,6 +674,26 @@ function wordDiff(before, after) {
   return out;
 }
 
+// The copy's changed pages beside the signed ones, the words that differ boxed.
+function sideBySide(checked, closest) {
+  if (!checked.side_by_side || !checked.side_by_side.length) return null;
+  const page = (side, who, kind) => {
+    const bytes = Uint8Array.from(atob(side.png), c => c.charCodeAt(0));
+    const img = el('img', { alt: who + ', page ' + side.page });
+    img.src = URL.createObjectURL(new Blob([bytes], { type: 'image/png' }));
+    const sheet = el('div', { class: 'sheet', style: 'aspect-ratio:' + side.width + ' / ' + side.height }, img,
+      side.marks.map(m => el('span', { class: 'mark ' + kind, 'aria-hidden': 'true',
+        style: 'left:' + (100 * m[0] - 0.4) + '%;top:' + (100 * m[1] - 0.3) + '%;width:' + (100 * m[2] + 0.8) + '%;height:' + (100 * m[3] + 0.6) + '%' })));
+    return el('figure', { 'data-side': kind }, el('figcaption', { text: who + ', page ' + side.page }), sheet);
+  };
+  return el('section', { class: 'side-by-side', 'aria-label': 'The pages that differ' },
+    el('h3', { text: 'Where the words differ, page beside page' }),
+    el('p', { class: 'help', text: 'On the left the signed ' + closest.document + ', on the right this copy. Words boxed in red on the left were changed or removed in the copy; words boxed in blue on the right are what the copy has instead.' }),
+    checked.side_by_side.map(pair => el('div', { class: 'pair' },
+      page(pair.signed, 'Signed ' + closest.document, 'signed'),
+      page(pair.copy, 'This copy (' + checked.file + ')', 'copy'))));
+}
+
 async function checkView() {
   const data = await call('GET', '/api/packages');
   const select = el('select', { id: 'package', name: 'package' }, data.packages.map(p => el('option', { value: p, text: p })));
@@ -573,7 +715,7 @@ async function checkView() {
       const title = { match: 'MATCH', no_match: 'NO MATCH', invalid: 'NOT VERIFIED' }[checked.status];
       const doc = checked.report.files[0] || {};
       const what = checked.status === 'match' ? 'This copy is exactly ' + (doc.document || '') + ' (' + (doc.role || '') + '), signed by every key you entered.'
-        : checked.status === 'no_match' ? 'This copy is not a signed document of the package. What it is:' : 'This copy could not be verified with the keys you entered. Why:';
+        : checked.status === 'no_match' ? 'This copy is not a signed document of the package. What it is, in the words of accord verify, is below.' : 'This copy could not be verified with the keys you entered. Why, in the words of accord verify, is below.';
       const closest = doc.closest;
       const changes = closest && closest.differences.length
         ? el('div', {}, el('p', { text: 'The words that differ from the signed ' + closest.document + ' (' + closest.role + '):' }),
@@ -581,9 +723,11 @@ async function checkView() {
             el('strong', { text: d.where + ': ' }), el('span', { class: 'passage' }, wordDiff(d.before, d.after))))))
         : null;
       result.replaceChildren(el('div', { class: 'verdict', 'data-status': checked.status, 'data-file': checked.file },
-        el('h2', { text: title + ': ' + checked.file }), el('p', { text: what }), changes,
-        el('details', { open: checked.status !== 'match' }, el('summary', { text: 'What accord verify says' }),
-          el('pre', { class: 'explanation', text: checked.text }))));
+        el('h2', { text: title + ': ' + checked.file }), el('p', { text: what }),
+        el('section', { 'aria-label': 'What accord verify says' },
+          el('h3', { text: 'What accord verify says about this copy' }),
+          el('pre', { class: 'explanation', text: checked.text })),
+        sideBySide(checked, closest), changes));
       result.scrollIntoView({ block: 'start' });
     } catch (e) {
       result.replaceChildren(el('p', { class: 'problem', role: 'alert', text: e.message }));

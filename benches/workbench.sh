@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 cargo test --release --locked --test it --no-run --quiet
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cargo test --release --locked --test it -- --ignored --nocapture workbench_latency 2>&1 |
-  grep -E '^(end-to-end|server)'
+  grep -E "^(end-to-end|server|browser)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

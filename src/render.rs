@@ -30,7 +30,7 @@ use crate::config::Decision;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::location::Location;
-use crate::set::{FieldSpec, Kind, TemplateSet, DATE_PARTS};
+use crate::set::{FieldSpec, Kind, Literal, TemplateSet, DATE_PARTS};
 
 /// Starts a marked value: `START index MIDDLE literal END`.
 const START: char = '\u{1}';
@@ -82,11 +82,16 @@ impl Rendered {
     }
 }
 
-/// A value the session leaves unfilled: its config key (with a date's part) and its field.
+/// A value the session leaves unfilled: its config key (with a date's part) and its field;
+/// in the workbench's preview, what to type instead: the field's label, the date's part and
+/// the field's example.
 #[derive(Debug)]
 struct Placeholder {
     key: String,
     field: usize,
+    label: String,
+    part: Option<&'static str>,
+    example: Option<String>,
 }
 
 impl Object for Placeholder {}
@@ -263,14 +268,24 @@ fn format_value(
 ) -> std::result::Result<(), minijinja::Error> {
     let (text, field) = if value.is_safe() {
         (value.as_str().unwrap_or_default().to_string(), None)
-    } else if let Some(Placeholder { key, field }) = value.downcast_object_ref::<Placeholder>() {
-        if mode == Mode::Clean {
-            return Err(minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("{key} is unfilled in a signature-ready document"),
-            ));
-        }
-        (format!("#placeholder({});", typst_string(key)), Some(*field))
+    } else if let Some(unfilled) = value.downcast_object_ref::<Placeholder>() {
+        let Placeholder { key, field, label, part, example } = unfilled;
+        let call = match mode {
+            Mode::Clean => {
+                return Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{key} is unfilled in a signature-ready document"),
+                ))
+            }
+            // The workbench says what to type, in the style's words.
+            Mode::Preview => {
+                let or_none = |text: Option<&str>| text.map_or_else(|| "none".into(), typst_string);
+                let (part, example) = (or_none(*part), or_none(example.as_deref()));
+                format!("#hint({}, {part}, {example});", typst_string(label))
+            }
+            Mode::Draft => format!("#placeholder({});", typst_string(key)),
+        };
+        (call, Some(*field))
     } else {
         match value.kind() {
             ValueKind::Number => (value.to_string(), None),
@@ -383,7 +398,7 @@ fn context(
     let mut tree = Tree::default();
     for spec in specs {
         let value = match session.get(&spec.key) {
-            Some(field) => value(field, &spec.kind, marks),
+            Some(field) => value(field, &spec.kind, spec, marks),
             None => JinjaValue::from(()),
         };
         tree.insert(&spec.key, value);
@@ -417,10 +432,21 @@ impl Tree {
     }
 }
 
-/// The value of one field of `kind` as the templates see it.
-fn value(field: &Field, kind: &Kind, marks: &mut Marks) -> JinjaValue {
+/// The value of one field of `kind` (declared as `spec`) as the templates see it.
+fn value(field: &Field, kind: &Kind, spec: &FieldSpec, marks: &mut Marks) -> JinjaValue {
     let index = marks.field(field);
-    let placeholder = |key: String| JinjaValue::from_object(Placeholder { key, field: index });
+    let placeholder = |key: String, part: Option<&'static str>| {
+        let example = match (part, &spec.example) {
+            (None, Some(Literal::Text(text))) => Some(text.clone()),
+            (None, Some(Literal::List(items))) => match items.first() {
+                Some(Literal::Text(text)) => Some(text.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let label = spec.label.clone();
+        JinjaValue::from_object(Placeholder { key, field: index, label, part, example })
+    };
     match &field.value {
         Some(Value::Text(text)) => {
             // A string of its own (never minijinja's inline small string), found by address.
@@ -438,12 +464,13 @@ fn value(field: &Field, kind: &Kind, marks: &mut Marks) -> JinjaValue {
                 Kind::List(list) => &*list.items,
                 kind => kind,
             };
-            items.iter().map(|item| value(item, item_kind, marks)).collect()
+            items.iter().map(|item| value(item, item_kind, spec, marks)).collect()
         }
         None if *kind == Kind::Date => JinjaValue::from_iter(
-            DATE_PARTS.map(|part| (part, placeholder(format!("{} ({part})", field.key)))),
+            DATE_PARTS
+                .map(|part| (part, placeholder(format!("{} ({part})", field.key), Some(part)))),
         ),
-        None => placeholder(field.key.clone()),
+        None => placeholder(field.key.clone(), None),
     }
 }
 

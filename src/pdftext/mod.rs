@@ -45,7 +45,7 @@ use kurbo::{Affine, BezPath, Point, Rect, Shape as _};
 pub use limits::{MAX_GLYPHS, MAX_NESTING, MAX_PAGES, MAX_PDF, MAX_WORK};
 use open::{guarded, open, Opened};
 pub use reading::{Field, PageView, Reading, Render};
-pub use text::{Text, Word};
+pub use text::{Place, Text, Word};
 pub use unreadable::Unreadable;
 
 /// A horizontal gap wider than this fraction of the font size separates two words.
@@ -107,7 +107,7 @@ pub fn extract(bytes: &[u8]) -> Result<Text, Unreadable> {
 pub fn read(bytes: &[u8], renders: bool) -> Result<Reading, Unreadable> {
     let (mut reading, document) = open_document(bytes)?;
     if renders {
-        let renderer = document.renderer();
+        let renderer = document.renderer(render::RENDER_DPI);
         for (index, page) in reading.pages.iter_mut().enumerate() {
             page.render = renderer.render(index);
         }
@@ -157,9 +157,10 @@ impl Document {
         &self.images
     }
 
-    /// What renders its pages, one by one.
-    pub fn renderer(&self) -> render::Renderer<'_> {
-        render::Renderer::new(self.opened.pdf.pages(), &self.images)
+    /// What renders its pages, one by one, at `dpi` ([`render::RENDER_DPI`] to compare them,
+    /// [`render::SHOW_DPI`] to show them).
+    pub fn renderer(&self, dpi: f32) -> render::Renderer<'_> {
+        render::Renderer::new(self.opened.pdf.pages(), &self.images, dpi)
     }
 }
 
@@ -421,7 +422,7 @@ fn lay_out(mut glyphs: Vec<Placed>, page: usize, footer_from: f64, words: &mut V
         line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let footer = line[0].y > footer_from;
         let before = words.len();
-        split_words(line, |text| words.push(Word { text, page, line: first_line, footer }));
+        split_words(line, |text, at| words.push(Word { text, page, line: first_line, footer, at }));
         if words.len() > before {
             first_line += 1;
         }
@@ -430,30 +431,51 @@ fn lay_out(mut glyphs: Vec<Placed>, page: usize, footer_from: f64, words: &mut V
     join_hyphenated(words);
 }
 
-/// Splits one line of glyphs, ordered left to right, into words.
-fn split_words(line: &[Placed], mut emit: impl FnMut(String)) {
+/// Splits one line of glyphs, ordered left to right, into words, each with where it is drawn
+/// (none on a rotated line).
+fn split_words(line: &[Placed], mut emit: impl FnMut(String, Option<Place>)) {
     let mut word = String::new();
+    // The glyphs of the word so far: its left and right edges, baseline and largest size.
+    let mut span: Option<(f64, f64, f64, f64)> = None;
     let mut previous: Option<&Placed> = None;
+    let mut end = |word: &mut String, span: &mut Option<(f64, f64, f64, f64)>| {
+        let at =
+            span.take().filter(|_| !line.iter().any(|g| g.rotated)).map(|(x0, x1, y, size)| {
+                // Ascent and descent as a Latin font has them: most of the size above the
+                // baseline.
+                Place {
+                    x: x0 as f32,
+                    y: (y - 0.8 * size) as f32,
+                    width: (x1 - x0).max(0.0) as f32,
+                    height: size as f32,
+                }
+            });
+        emit(std::mem::take(word), at);
+    };
     for glyph in line {
         if let Some(p) = previous {
             let gap = glyph.x0 - p.x1;
             if gap > WORD_GAP_EM * p.size.max(glyph.size) && !word.is_empty() {
-                emit(std::mem::take(&mut word));
+                end(&mut word, &mut span);
             }
         }
         for c in glyph.text.chars() {
             if c.is_whitespace() {
                 if !word.is_empty() {
-                    emit(std::mem::take(&mut word));
+                    end(&mut word, &mut span);
                 }
             } else {
                 word.push(c);
+                span = Some(match span {
+                    Some((x0, x1, y, size)) => (x0, x1.max(glyph.x1), y, size.max(glyph.size)),
+                    None => (glyph.x0, glyph.x1, glyph.y, glyph.size),
+                });
             }
         }
         previous = Some(glyph);
     }
     if !word.is_empty() {
-        emit(word);
+        end(&mut word, &mut span);
     }
 }
 

@@ -92,7 +92,11 @@ impl Reading {
         let mut last = (1, 0);
         for word in &text.words {
             let at = (word.page, word.line);
-            if word.page == 0 || word.page > text.pages || at < last || word.text.len() > MAX_STRING
+            if word.page == 0
+                || word.page > text.pages
+                || at < last
+                || word.text.len() > MAX_STRING
+                || word.at.is_some_and(|p| !p.is_sane())
             {
                 return Some("a word out of place".into());
             }
@@ -147,7 +151,7 @@ mod tests {
 
     #[test]
     fn answers_out_of_shape_are_refused() {
-        let word = |page, line| Word { text: "x".into(), page, line, footer: false };
+        let word = |page, line| Word { text: "x".into(), page, line, footer: false, at: None };
         let mut reading = Reading {
             text: Text { pages: 1, words: vec![word(1, 0), word(1, 1)] },
             pages: vec![PageView { width: 595.0, height: 842.0, ..PageView::default() }],

@@ -1,6 +1,8 @@
 //! Pages rendered at low resolution with hayro, to compare what a copy shows with what the
 //! signed document shows: a word painted over, a stamp, a drawing, text in a font the text
-//! layer cannot read all change pixels, where the text layer may not change at all.
+//! layer cannot read all change pixels, where the text layer may not change at all. The same
+//! renderer draws pictures of pages to show a person (the workbench's side by side), at a
+//! screen's resolution.
 
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{RenderCache, RenderSettings};
@@ -14,6 +16,9 @@ use super::reading::MAX_RENDER_SIDE;
 /// Resolution of the renders, in dots per inch: an A4 page is 298 × 421 pixels, where a 10 pt
 /// word is 5 pixels high (BENCHMARKS.md has what it costs and how far re-saved copies drift).
 pub const RENDER_DPI: f32 = 36.0;
+/// Resolution of the pictures of pages shown to a person (the workbench shows a copy's changed
+/// page beside the signed one's): a screen's.
+pub const SHOW_DPI: f32 = 96.0;
 /// Most pages rendered (accord's documents have a dozen at most; a copy with more pages than
 /// its original is told apart by its page count).
 pub const MAX_RENDERED: usize = 32;
@@ -29,20 +34,28 @@ pub struct Renderer<'a> {
     images: &'a [u64],
     cache: RenderCache<'a>,
     settings: InterpreterSettings,
+    /// Its resolution, in dots per inch.
+    dpi: f32,
 }
 
 impl<'a> Renderer<'a> {
-    /// A renderer of `pages`, whose largest images `images` holds.
-    pub fn new(pages: &'a [Page<'a>], images: &'a [u64]) -> Self {
+    /// A renderer of `pages` at `dpi` ([`RENDER_DPI`] or [`SHOW_DPI`]), whose largest images
+    /// `images` holds.
+    pub fn new(pages: &'a [Page<'a>], images: &'a [u64], dpi: f32) -> Self {
         let settings = InterpreterSettings::default();
-        Self { pages, images, cache: RenderCache::new(), settings }
+        Self { pages, images, cache: RenderCache::new(), settings, dpi }
+    }
+
+    /// Its resolution, in dots per inch.
+    pub fn dpi(&self) -> f32 {
+        self.dpi
     }
 
     /// A render of page `index` (from 0); `None` past [`MAX_RENDERED`], when the page draws
     /// an image larger than [`MAX_IMAGE_PIXELS`], or when hayro failed.
     pub fn render(&self, index: usize) -> Option<Render> {
         let page = self.pages.get(index)?;
-        let scale = RENDER_DPI / 72.0;
+        let scale = self.dpi / 72.0;
         let (width, height) = page.render_dimensions();
         let fits = [width, height].iter().all(|s| s * scale < f32::from(MAX_RENDER_SIDE));
         let small = self.images.get(index).is_some_and(|&px| px <= MAX_IMAGE_PIXELS);

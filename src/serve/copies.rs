@@ -1,7 +1,8 @@
 //! Checking a copy someone sent back: the PDF dropped in the page is written to a private
 //! temporary folder and verified against a package of the output directory with the keys the
 //! user entered, exactly as `accord verify` does, and the page gets the same report and the
-//! same words.
+//! same words; where the copy's words differ, its changed pages beside the signed ones
+//! ([`sidebyside`](super::sidebyside)).
 
 use std::fs;
 use std::os::unix::fs::DirBuilderExt as _;
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 use super::guard::Refusal;
 use super::sessions::plain_name;
+use super::sidebyside::{self, Pair};
 use crate::fsio;
 use crate::verify::{self, Report, Request};
 use crate::worker::Reader;
@@ -44,6 +46,9 @@ pub struct Checked {
     pub report: Report,
     /// The report in the words `accord verify` prints.
     pub text: String,
+    /// Where its words differ from the closest signed document's: its pages beside the
+    /// signed ones, the changed words marked.
+    pub side_by_side: Vec<Pair>,
 }
 
 impl Received {
@@ -75,6 +80,7 @@ impl Received {
             .create(&dir)
             .map_err(|e| Refusal::new(500, format!("Cannot keep the copy: {e}")))?;
         let path = dir.join(name);
+        let package_dir = package.clone();
         let checked = fsio::write_new(&path, bytes, fsio::PRIVATE)
             .map_err(|e| Refusal::new(500, e.message))
             .and_then(|()| {
@@ -100,6 +106,19 @@ impl Received {
             Some((verify::Status::NoMatch, _)) => "no_match",
             _ => "invalid",
         };
-        Ok(Checked { file: name.to_string(), status, report, text })
+        let changed = report.files.first().and_then(|f| f.closest.as_ref()).filter(|c| {
+            status == "no_match" && !c.differences.is_empty() && c.later_revisions.is_none()
+        });
+        let side_by_side = match changed {
+            Some(closest) if plain_name(&closest.document).is_ok() => {
+                let original = package_dir.join(&closest.document);
+                match fsio::read_regular(&original, "document", crate::verify::MAX_PDF) {
+                    Ok(signed) => sidebyside::compare(&signed, bytes, reader),
+                    Err(_) => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
+        Ok(Checked { file: name.to_string(), status, report, text, side_by_side })
     }
 }

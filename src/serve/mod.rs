@@ -9,7 +9,8 @@
 //! from a config, a file name, a manifest or a signature it sets as text. A session's config
 //! is edited in place ([`workspace`]), previewed by typst on a worker thread that always
 //! works on the newest edit ([`preview`]), and built, signed and checked through the same
-//! library steps the commands use ([`package`], [`copies`]).
+//! library steps the commands use ([`package`], [`copies`]; a changed copy's pages are shown
+//! beside the signed ones by [`sidebyside`]).
 
 mod amendments;
 mod app;
@@ -23,6 +24,7 @@ mod preview;
 mod reply;
 mod routes;
 mod sessions;
+mod sidebyside;
 mod workspace;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

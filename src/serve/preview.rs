@@ -1,8 +1,10 @@
 //! The live preview of an open session: a worker thread lays the document out again after
 //! each edit, always the newest one. An edit that arrives while a layout is under way
 //! supersedes it: its result is dropped unseen and no queue of stale previews forms. Pages
-//! are known by the hash of their frame, and only a page with a new hash is drawn (SVG) and
-//! kept, so the page fetches the pictures of the pages that changed only.
+//! are known by how they look (a hash of what their frame draws, not of where in the source
+//! its text came from), and only a page that looks new is drawn, as a PNG picture at the
+//! screen's resolution, and kept: the page gets the pictures of the pages that changed only,
+//! in the preview's answer (BENCHMARKS.md measures SVG against PNG and what each step costs).
 //!
 //! A signature-ready session is rendered exactly as `build` renders it; one still being
 //! filled shows its decisions made, undecided changes in red and unfilled values highlighted.
@@ -25,6 +27,11 @@ use crate::typeset::{Preview, Previewer, Style};
 const CACHE_AGE: usize = 4;
 /// Page pictures kept (each some 100 KB).
 const PICTURES: usize = 96;
+/// Pixels per point of a picture when the page does not say (a 595-point A4 page drawn
+/// 890 pixels wide).
+const SCALE: f64 = 1.5;
+/// The pixels per point a picture may be drawn at: from a phone to a 4K screen.
+const SCALES: (f64, f64) = (0.5, 4.0);
 /// How long the preview's worker waits for the next edit before it ends. While a person
 /// edits, one long-lived thread keeps the documents laid out (typst's Worlds) and allocates
 /// from one arena of the C allocator: a worker started anew for each edit spreads the
@@ -49,8 +56,9 @@ struct State {
     shown: BTreeMap<usize, Arc<Shown>>,
     /// The revision of the newest edit asked for.
     newest: u64,
-    /// The newest (revision, document) asked for, so that asking again does nothing.
-    asked: Option<(u64, usize)>,
+    /// The newest (revision, document, scale's bits) asked for, so that asking again does
+    /// nothing.
+    asked: Option<(u64, usize, u64)>,
 }
 
 /// An edit to lay out.
@@ -60,6 +68,8 @@ struct Job {
     document: usize,
     session: Session,
     ready: bool,
+    /// Pixels per point of the pictures.
+    scale: f64,
     /// When the edit arrived (to measure the server's part of the latency).
     since: Instant,
 }
@@ -79,12 +89,17 @@ pub struct Shown {
     pub exact: bool,
     /// Milliseconds from the edit's arrival to the pictures being ready.
     pub server_ms: f64,
+    /// Of which milliseconds laying the document out (typst's compile).
+    pub layout_ms: f64,
+    /// How many pages had to be drawn anew.
+    pub drawn: usize,
 }
 
 /// One page of a preview.
 #[derive(Debug, Serialize)]
 pub struct PageView {
-    /// Hash of the page: the name of its picture, `/api/pages/HASH.svg`.
+    /// Hash of how the page looks at the preview's scale: the name of its picture,
+    /// `/api/pages/HASH.png`.
     pub hash: String,
     /// Size in points.
     pub width: f64,
@@ -111,43 +126,56 @@ pub struct ValueView {
     pub h: f64,
 }
 
-/// The pictures of pages, by hash, shared by every session, and which picture each recent
-/// frame drew.
+/// The PNG pictures of pages, by hash, shared by every session.
 #[derive(Default)]
-pub struct Pictures(Mutex<VecDeque<(String, Arc<String>)>>, Mutex<VecDeque<(u128, String)>>);
+pub struct Pictures(Mutex<VecDeque<(String, Arc<Vec<u8>>)>>);
 
 impl Pictures {
-    /// The SVG picture of the page with `hash`, if it is kept.
-    pub fn get(&self, hash: &str) -> Option<Arc<String>> {
+    /// The PNG picture of the page with `hash`, if it is kept.
+    pub fn get(&self, hash: &str) -> Option<Arc<Vec<u8>>> {
         let pictures = lock(&self.0);
-        pictures.iter().find(|(h, _)| h == hash).map(|(_, svg)| Arc::clone(svg))
+        pictures.iter().find(|(h, _)| h == hash).map(|(_, png)| Arc::clone(png))
     }
 
     fn has(&self, hash: &str) -> bool {
         lock(&self.0).iter().any(|(h, _)| h == hash)
     }
 
-    fn put(&self, hash: String, svg: String) {
+    fn put(&self, hash: String, png: Vec<u8>) {
         let mut pictures = lock(&self.0);
         if pictures.len() >= PICTURES {
             pictures.pop_front();
         }
-        pictures.push_back((hash, Arc::new(svg)));
+        pictures.push_back((hash, Arc::new(png)));
     }
+}
 
-    /// The hash of the picture the frame with hash `frame` drew, if it is still kept.
-    fn drawn(&self, frame: u128) -> Option<String> {
-        let hash = lock(&self.1).iter().find(|(f, _)| *f == frame).map(|(_, h)| h.clone())?;
-        self.has(&hash).then_some(hash)
+/// The preview's answer to a page that shows the pictures `have` already: `shown`, with the
+/// PNG bytes (base64) of each other picture it needs, so that no second request follows.
+pub fn answer(shown: &Shown, have: &[String], pictures: &Pictures) -> serde_json::Value {
+    use base64::Engine as _;
+    let mut answer = serde_json::to_value(shown).unwrap_or_default();
+    let inline: serde_json::Map<String, serde_json::Value> = shown
+        .pages
+        .iter()
+        .filter(|page| !have.contains(&page.hash))
+        .filter_map(|page| {
+            let png = pictures.get(&page.hash)?;
+            let text = base64::engine::general_purpose::STANDARD.encode(&*png);
+            Some((page.hash.clone(), serde_json::Value::String(text)))
+        })
+        .collect();
+    if let Some(object) = answer.as_object_mut() {
+        object.insert("pictures".into(), serde_json::Value::Object(inline));
     }
+    answer
+}
 
-    fn remember(&self, frame: u128, hash: &str) {
-        let mut frames = lock(&self.1);
-        if frames.len() >= PICTURES {
-            frames.pop_front();
-        }
-        frames.push_back((frame, hash.to_string()));
-    }
+/// The pixels per point of the pictures the page asks for, kept within [`SCALES`] and rounded
+/// to a quarter (so that a window resized by a pixel draws nothing anew).
+pub fn scale(asked: Option<f64>) -> f64 {
+    let asked = asked.filter(|s| s.is_finite()).unwrap_or(SCALE);
+    (asked.clamp(SCALES.0, SCALES.1) * 4.0).round() / 4.0
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -163,26 +191,28 @@ pub fn documents(set: &TemplateSet, session: &Session) -> Vec<Planned> {
 }
 
 impl Engine {
-    /// Asks for the preview of `document` after edit `revision`; a newer edit replaces an
-    /// older one not yet begun, and makes one under way be dropped when it ends.
+    /// Asks for the preview of `document` after edit `revision` of `session` (and whether it
+    /// is signature-ready), drawn at `scale`; a newer edit replaces an older one not yet
+    /// begun, and makes one under way be dropped when it ends.
     pub fn want(
         &self,
         set: &Arc<TemplateSet>,
-        revision: u64,
-        document: usize,
-        session: Session,
-        ready: bool,
+        (revision, document): (u64, usize),
+        (session, ready): (Session, bool),
+        scale: f64,
         pictures: &Arc<Pictures>,
     ) {
         let (state, wake) = &*self.shared;
         let mut state = lock(state);
-        if state.asked == Some((revision, document)) {
+        let asked = (revision, document, scale.to_bits());
+        if state.asked == Some(asked) {
             return;
         }
-        state.asked = Some((revision, document));
+        state.asked = Some(asked);
         state.newest = state.newest.max(revision);
         let set = Arc::clone(set);
-        state.wanted = Some(Job { set, revision, document, session, ready, since: Instant::now() });
+        let since = Instant::now();
+        state.wanted = Some(Job { set, revision, document, session, ready, scale, since });
         if !state.running {
             state.running = true;
             let (shared, pictures) = (Arc::clone(&self.shared), Arc::clone(pictures));
@@ -239,7 +269,11 @@ fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
             continue;
         }
         let shown = match made {
-            Ok((preview, rendered, exact)) => show(&job, &preview, &rendered, exact, pictures),
+            Ok((preview, rendered, exact, layout_ms)) => {
+                let mut shown = show(&job, &preview, &rendered, exact, pictures);
+                shown.layout_ms = layout_ms;
+                shown
+            }
             Err(problem) => Shown {
                 revision: job.revision,
                 document: job.document,
@@ -247,6 +281,8 @@ fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
                 problems: vec![problem],
                 exact: false,
                 server_ms: job.since.elapsed().as_secs_f64() * 1000.0,
+                layout_ms: 0.0,
+                drawn: 0,
             },
         };
         lock(state).shown.insert(job.document, Arc::new(shown));
@@ -254,11 +290,12 @@ fn work(shared: &Arc<(Mutex<State>, Condvar)>, pictures: &Pictures) {
     }
 }
 
-/// Renders and lays out the job's document; whether it is the exact signature-ready one.
+/// Renders and lays out the job's document; whether it is the exact signature-ready one, and
+/// the milliseconds its layout took.
 fn make(
     job: &Job,
     previewers: &mut BTreeMap<String, Previewer>,
-) -> Result<(Preview, Rendered, bool), String> {
+) -> Result<(Preview, Rendered, bool, f64), String> {
     let set = &job.set;
     let planned = documents(set, &job.session);
     let doc = planned.get(job.document).ok_or("no such document in the package")?;
@@ -270,8 +307,9 @@ fn make(
         Previewer::new(&format!("{}/{}", job.session.id, doc.file_name), Style { name, source })
     });
     let date = assemble::pdf_date(set, &job.session, Mode::Clean);
+    let started = Instant::now();
     let preview = previewer.lay_out(&rendered.source, date).map_err(|e| e.message)?;
-    Ok((preview, rendered, job.ready))
+    Ok((preview, rendered, job.ready, started.elapsed().as_secs_f64() * 1000.0))
 }
 
 /// The page's view of a preview: each page with its new pictures drawn, and where each
@@ -283,23 +321,18 @@ fn show(
     exact: bool,
     pictures: &Pictures,
 ) -> Shown {
+    let mut drawn = 0;
     let pages = preview
         .pages
         .iter()
         .enumerate()
         .map(|(index, page)| {
-            // A page is known by its picture: its frame's hash also covers the places in the
-            // source its text came from, which an edit earlier in the source moves.
-            // A frame seen before is not drawn again.
-            let hash = pictures.drawn(page.frame).unwrap_or_else(|| {
-                let svg = preview.svg(index).unwrap_or_default();
-                let hash = format!("{:032x}", typst::utils::hash128(&svg));
-                if !pictures.has(&hash) {
-                    pictures.put(hash.clone(), svg);
-                }
-                pictures.remember(page.frame, &hash);
-                hash
-            });
+            // A page that looks as one seen before is not drawn again.
+            let hash = format!("{:032x}-{}", page.looks, (job.scale * 100.0).round());
+            if !pictures.has(&hash) {
+                pictures.put(hash.clone(), preview.png(index, job.scale).unwrap_or_default());
+                drawn += 1;
+            }
             let values = page
                 .values
                 .iter()
@@ -331,5 +364,7 @@ fn show(
         problems,
         exact,
         server_ms: job.since.elapsed().as_secs_f64() * 1000.0,
+        layout_ms: 0.0,
+        drawn,
     }
 }

@@ -128,9 +128,9 @@ fn route(app: &App, request: &mut Request) -> Result<Reply, Refusal> {
             session_action(app, &workspace, action, request)
         }
         (Method::Get, ["api", "pages", file]) => {
-            let hash = file.strip_suffix(".svg").ok_or_else(not_found)?;
-            let svg = app.pictures.get(hash).ok_or_else(not_found)?;
-            Ok(reply::bytes(200, "image/svg+xml", svg.as_bytes().to_vec()))
+            let hash = file.strip_suffix(".png").ok_or_else(not_found)?;
+            let png = app.pictures.get(hash).ok_or_else(not_found)?;
+            Ok(reply::bytes(200, "image/png", png.to_vec()))
         }
         (Method::Get, ["api", "packages"]) => Ok(reply::json(200, &package::list(app))),
         (Method::Post, ["api", "packages", id, "cosign"]) => package::cosign(app, id, request),
@@ -163,30 +163,36 @@ fn session_action(
         value: Value,
         #[serde(default)]
         document: usize,
+        /// Pixels per point of the page's pictures on this screen.
+        scale: Option<f64>,
     }
     #[derive(Deserialize)]
     struct Wanted {
         revision: u64,
         #[serde(default)]
         document: usize,
+        scale: Option<f64>,
+        /// The pictures the page shows already, whose bytes it needs not again.
+        #[serde(default)]
+        have: Vec<String>,
     }
     let checked = match action {
         "edit" => {
             let edit: Edit = json_body(request)?;
             let known = known_keys(app);
             let checked = workspace.edit(&edit.key, &edit.value, &known)?;
-            want(app, workspace, &checked, edit.document);
+            want(app, workspace, &checked, edit.document, preview::scale(edit.scale));
             checked
         }
         "preview" => {
             let wanted: Wanted = json_body(request)?;
             let checked = workspace.current();
-            want(app, workspace, &checked, wanted.document);
+            want(app, workspace, &checked, wanted.document, preview::scale(wanted.scale));
             let shown = workspace
                 .preview
                 .wait(checked.snapshot.revision.max(wanted.revision), wanted.document)
                 .ok_or_else(|| Refusal::new(503, "The preview took too long; edit again."))?;
-            return Ok(reply::json(200, &*shown));
+            return Ok(reply::json(200, &preview::answer(&shown, &wanted.have, &app.pictures)));
         }
         "save" => workspace.save()?,
         "reload" => workspace.reload()?,
@@ -196,15 +202,14 @@ fn session_action(
     Ok(reply::json(200, &checked.snapshot))
 }
 
-/// Asks for the preview of `document` as `checked` stands.
-fn want(app: &App, workspace: &Workspace, checked: &Checked, document: usize) {
+/// Asks for the preview of `document` as `checked` stands, drawn at `scale` pixels per point.
+fn want(app: &App, workspace: &Workspace, checked: &Checked, document: usize, scale: f64) {
     if let Some((session, ready)) = &checked.session {
         workspace.preview.want(
             &app.set,
-            checked.snapshot.revision,
-            document,
-            session.clone(),
-            *ready,
+            (checked.snapshot.revision, document),
+            (session.clone(), *ready),
+            scale,
             &app.pictures,
         );
     }

@@ -95,6 +95,8 @@ pub struct ProblemView {
     pub message: String,
     /// Line of the config it is on.
     pub line: usize,
+    /// Whether it is a value still to fill in or decide (rather than one that is wrong).
+    pub unfilled: bool,
 }
 
 /// What an edit leads to: the page's view, and the session when the config parses.
@@ -196,6 +198,7 @@ impl Workspace {
                         key: p.key.clone(),
                         message: p.message.clone(),
                         line: p.location.line,
+                        unfilled: !p.invalid,
                     })
                     .collect();
                 snapshot.id = checked.session.id.clone();
@@ -206,6 +209,7 @@ impl Workspace {
                     key: String::new(),
                     message: err.message,
                     line: 0,
+                    unfilled: false,
                 });
                 None
             }

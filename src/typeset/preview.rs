@@ -1,12 +1,15 @@
 //! The workbench's live preview: a document laid out again after each edit in a World kept
 //! from one edit to the next, so typst reparses only what changed and reuses the layout it
 //! memoized. The checks are those of [`layout`](super::layout), so what the preview shows is
-//! what a build would print.
+//! what a build would print. A page is known by how it looks ([`looks`]), not by where in the
+//! source its text came from, so an edit redraws only the pages it visibly changed.
 
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use typst::layout::{Frame, FrameItem, Point};
 use typst::syntax::{ast, Span};
+use typst::utils::Scalar;
 use typst::{World as _, WorldExt as _};
 use typst_layout::PagedDocument;
 
@@ -26,9 +29,8 @@ pub struct Previewer {
 /// One laid-out page of a preview.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviewPage {
-    /// Hash of the page's frame: equal frames draw equal pictures (the converse need not
-    /// hold: the frame also records where in the source its text came from).
-    pub frame: u128,
+    /// Hash of what the page draws ([`looks`]): equal hashes, equal pictures.
+    pub looks: u128,
     /// Width of the page, in points.
     pub width: f64,
     /// Height of the page, in points.
@@ -92,7 +94,7 @@ impl Previewer {
                 let (mut values, mut text) = (Vec::new(), String::new());
                 walk(world, &page.frame, Point::zero(), &mut values, &mut text);
                 PreviewPage {
-                    frame: typst::utils::hash128(&page.frame),
+                    looks: looks(&page.frame),
                     text,
                     width: page.frame.width().to_pt(),
                     height: page.frame.height().to_pt(),
@@ -105,10 +107,57 @@ impl Previewer {
 }
 
 impl Preview {
-    /// Page `index` (from 0) drawn as an SVG image, if there is such a page.
-    pub fn svg(&self, index: usize) -> Option<String> {
+    /// Page `index` (from 0) drawn at `scale` pixels per point, as a PNG image, if there is
+    /// such a page.
+    pub fn png(&self, index: usize, scale: f64) -> Option<Vec<u8>> {
         let page = self.document.pages().get(index)?;
-        Some(typst_svg::svg(page, &typst_svg::SvgOptions::default()))
+        let options =
+            typst_render::RenderOptions { pixel_per_pt: Scalar::new(scale), render_bleed: false };
+        let pixmap = typst_render::render(page, &options);
+        // The page is opaque (white paper): its pixels need no alpha.
+        let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        let mut png = Vec::with_capacity(rgb.len() / 8);
+        let mut encoder = png::Encoder::new(&mut png, pixmap.width(), pixmap.height());
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().ok()?;
+        writer.write_image_data(&rgb).ok()?;
+        writer.finish().ok()?;
+        Some(png)
+    }
+}
+
+/// The hash of what `frame` draws: its size and, item by item, where and what (glyphs, fonts,
+/// colours, shapes, images), leaving out the source spans and tags, which an edit earlier in
+/// the source changes on every later page without changing how they look.
+pub fn looks(frame: &Frame) -> u128 {
+    typst::utils::hash128(&Looks(frame))
+}
+
+/// A frame hashed as it looks (see [`looks`]).
+struct Looks<'a>(&'a Frame);
+
+impl Hash for Looks<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.size().hash(state);
+        for (pos, item) in self.0.items() {
+            match item {
+                FrameItem::Group(group) => {
+                    (0u8, pos, &group.transform, &group.clip).hash(state);
+                    Looks(&group.frame).hash(state);
+                }
+                FrameItem::Text(text) => {
+                    (1u8, pos, &text.font, text.size, &text.fill, &text.stroke).hash(state);
+                    for g in &text.glyphs {
+                        (g.id, g.x_advance, g.x_offset, g.y_advance, g.y_offset).hash(state);
+                    }
+                }
+                FrameItem::Shape(shape, _) => (2u8, pos, shape).hash(state),
+                FrameItem::Image(image, size, _) => (3u8, pos, image, size).hash(state),
+                FrameItem::Link(..) | FrameItem::Tag(_) => {}
+            }
+        }
     }
 }
 
@@ -173,4 +222,30 @@ fn literal_at(world: &SealedWorld, span: Span) -> Option<(Range<usize>, String)>
     let source = world.source(id).ok()?;
     let text = source.find(span)?.cast::<ast::Str>()?.get().to_string();
     Some((world.range(span)?, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Previewer, Style};
+    use crate::date::Date;
+
+    const DATE: Date = Date { year: 2016, month: 9, day: 19 };
+
+    fn looks(previewer: &mut Previewer, source: &str) -> Vec<u128> {
+        previewer.lay_out(source, DATE).unwrap().pages.iter().map(|p| p.looks).collect()
+    }
+
+    #[test]
+    fn a_page_that_only_moved_in_the_source_looks_the_same() {
+        let mut previewer = Previewer::new("probe", Style { name: "style.typ", source: "" });
+        let page = |place: &str| format!("#\"Signed at {place}\";\n#pagebreak()\nThe second page.");
+        let before = looks(&mut previewer, &page("Geneva"));
+        // Source positions of the second page move; what it shows does not.
+        let longer = looks(&mut previewer, &page("Addis Ababa"));
+        assert_eq!(before.len(), 2);
+        assert_ne!(before[0], longer[0], "the page that changed");
+        assert_eq!(before[1], longer[1], "the page that only moved in the source");
+        let png = previewer.lay_out(&page("Geneva"), DATE).unwrap().png(0, 1.0).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+    }
 }

@@ -115,7 +115,7 @@ pub use report::{
     RebuiltDocument, Report, SignatureKind, SignatureReport, SignatureStatus, Status, FORMAT,
 };
 
-pub use diagnose::{drift, explain, read_signed, SignedDocument, MAX_PDF};
+pub use diagnose::{drift, explain, read_signed, word_diff, SignedDocument, MAX_PDF};
 pub use package::BEYOND_LIMITS;
 pub use text::text;
 

@@ -2,7 +2,8 @@
 //! hidden subcommand `read-pdf`) that first limits its own address space, CPU time, stack and
 //! files ([`limits`]), reads the PDF from its standard input and writes what it read as JSON
 //! ([`protocol`]), then stays to render the pages it is asked for (a copy's worker renders them
-//! all at once, in case: [`SPECULATE`]). Whatever the worker does, abort, overflow its stack,
+//! all at once, in case: [`SPECULATE`]), to compare them ([`Session::render`]) or to show them
+//! to a person ([`Session::show`]). Whatever the worker does, abort, overflow its stack,
 //! run out of memory, hang or write garbage, the parent ([`Session`]) gets a [`Refused`], never
 //! a crash or a hang: it hands the bytes over on a pipe (no path to re-open), gives up on the
 //! worker at a deadline for each answer, kills and reaps it, and reads bounded answers that it
@@ -19,6 +20,7 @@ mod serve;
 
 use std::path::PathBuf;
 
+use crate::pdftext::render::{RENDER_DPI, SHOW_DPI};
 use crate::pdftext::{self, Reading, Render};
 
 pub use parent::DEADLINE;
@@ -87,19 +89,40 @@ impl Session {
         }
     }
 
-    /// Renders of the pages `pages` (from 0), in that order; only after [`Session::reading`]
-    /// read the PDF.
+    /// Renders of the pages `pages` (from 0), in that order, at [`RENDER_DPI`] to compare
+    /// them; only after [`Session::reading`] read the PDF.
     pub fn render(&mut self, pages: &[usize]) -> Result<Vec<Option<Render>>, Refused> {
         match self {
             Session::Worker(worker) => worker.render(pages),
             Session::InProcess { bytes, pages: count } => {
-                if pages.iter().any(|p| p >= count) {
-                    return Err(Refused::Worker("it was asked for a page it does not have".into()));
-                }
-                let (_, document) = pdftext::open_document(bytes).map_err(Refused::File)?;
-                let renderer = document.renderer();
-                Ok(pages.iter().map(|&page| renderer.render(page)).collect())
+                render_here(bytes, *count, pages, RENDER_DPI)
             }
         }
     }
+
+    /// Pictures of the pages `pages` (from 0), in that order, at [`SHOW_DPI`] to show them to
+    /// a person; only after [`Session::reading`] read the PDF.
+    pub fn show(&mut self, pages: &[usize]) -> Result<Vec<Option<Render>>, Refused> {
+        match self {
+            Session::Worker(worker) => worker.show(pages),
+            Session::InProcess { bytes, pages: count } => {
+                render_here(bytes, *count, pages, SHOW_DPI)
+            }
+        }
+    }
+}
+
+/// Renders at `dpi` of `pages` of the PDF `bytes` (of `count` pages), made in this process.
+fn render_here(
+    bytes: &[u8],
+    count: usize,
+    pages: &[usize],
+    dpi: f32,
+) -> Result<Vec<Option<Render>>, Refused> {
+    if pages.iter().any(|&p| p >= count) {
+        return Err(Refused::Worker("it was asked for a page it does not have".into()));
+    }
+    let (_, document) = pdftext::open_document(bytes).map_err(Refused::File)?;
+    let renderer = document.renderer(dpi);
+    Ok(pages.iter().map(|&page| renderer.render(page)).collect())
 }

@@ -108,8 +108,18 @@ impl Worker {
         }
     }
 
-    /// Renders of `pages`, in that order.
+    /// Renders of `pages`, in that order, to compare them.
     pub fn render(&mut self, pages: &[usize]) -> Result<Renders, Refused> {
+        self.renders(pages, false)
+    }
+
+    /// Pictures of `pages`, in that order, to show them to a person.
+    pub fn show(&mut self, pages: &[usize]) -> Result<Renders, Refused> {
+        self.renders(pages, true)
+    }
+
+    /// Renders of `pages`, in that order, to compare them or to `show` them.
+    fn renders(&mut self, pages: &[usize], show: bool) -> Result<Renders, Refused> {
         let Some(count) = self.pages else {
             let why = Refused::Worker("it was asked for renders before it had read".into());
             return Err(self.failed.clone().unwrap_or(why));
@@ -118,7 +128,8 @@ impl Worker {
             // It answered: it has read the whole PDF, the thread is done.
             self.input = sending.join().ok().and_then(Result::ok);
         }
-        let asked = self.input.as_mut().map(|input| input.write_all(&protocol::request(pages)));
+        let asked =
+            self.input.as_mut().map(|input| input.write_all(&protocol::request(pages, show)));
         if !matches!(asked, Some(Ok(()))) {
             let why = self.stopped("it could not be asked for renders");
             return self.fail(why);

@@ -1,7 +1,8 @@
 //! What the parent and the worker say to each other. The worker is started with [`SUBCOMMAND`];
 //! on its standard input it is given one byte ([`SPECULATE`] or not), the length of the PDF in
 //! decimal and a newline, the PDF, then requests: page numbers (from 0, separated by spaces) on
-//! a line each, until the input ends. It answers frames, each its length in decimal, a newline
+//! a line each, rendered to compare them, or after the word [`SHOW`] to show them to a person,
+//! until the input ends. It answers frames, each its length in decimal, a newline
 //! and JSON: first an [`Answer`], then for each request the renders of those pages, in that
 //! order. Every frame is at most [`MAX_ANSWER`] bytes and checked on receipt.
 
@@ -9,6 +10,7 @@ use std::io::{BufRead, Read as _};
 
 use serde::{Deserialize, Serialize};
 
+use crate::pdftext::render::{RENDER_DPI, SHOW_DPI};
 use crate::pdftext::{Reading, Render, Unreadable, MAX_PAGES, MAX_PDF};
 
 /// The hidden subcommand that runs the worker.
@@ -18,6 +20,9 @@ pub const SUBCOMMAND: &str = "read-pdf";
 /// reading costs: a copy's pages are rendered while the signed documents are read, in case its
 /// words turn out to be a signed document's.
 pub const SPECULATE: u8 = b's';
+/// The word that starts a request for pictures of pages to show a person, at
+/// [`SHOW_DPI`] (without it, renders to compare, at [`RENDER_DPI`]).
+pub const SHOW: &str = "show";
 
 /// Longest answer read from a worker: room for 200 pages of dense text and their renders.
 pub const MAX_ANSWER: usize = 64 << 20;
@@ -123,17 +128,47 @@ pub fn read_pdf(input: &mut impl BufRead) -> Result<(bool, Vec<u8>), Answer> {
     }
 }
 
-/// The next request: the pages asked for; `None` when the input ended (or is out of shape).
-pub fn read_request(input: &mut impl BufRead) -> Option<Vec<usize>> {
-    let text = line(input)?;
-    let pages: Option<Vec<usize>> = text.split_ascii_whitespace().map(|n| n.parse().ok()).collect();
-    pages.filter(|p| p.len() <= MAX_PAGES && p.iter().all(|&n| n < MAX_PAGES))
+/// Renders of some pages, asked for by the parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The pages, from 0, in the order their renders are wanted.
+    pub pages: Vec<usize>,
+    /// Pictures to show a person ([`SHOW_DPI`]), not renders to compare ([`RENDER_DPI`]).
+    pub show: bool,
 }
 
-/// A request as the parent writes it.
-pub fn request(pages: &[usize]) -> Vec<u8> {
-    let numbers: Vec<String> = pages.iter().map(ToString::to_string).collect();
-    format!("{}\n", numbers.join(" ")).into_bytes()
+impl Request {
+    /// The resolution asked for, in dots per inch.
+    pub fn dpi(&self) -> f32 {
+        if self.show {
+            SHOW_DPI
+        } else {
+            RENDER_DPI
+        }
+    }
+}
+
+/// The next request; `None` when the input ended (or is out of shape).
+pub fn read_request(input: &mut impl BufRead) -> Option<Request> {
+    let text = line(input)?;
+    let (show, numbers) = match text.strip_prefix(SHOW) {
+        Some(rest) if rest.is_empty() || rest.starts_with(' ') => (true, rest),
+        _ => (false, text.as_str()),
+    };
+    let pages: Option<Vec<usize>> =
+        numbers.split_ascii_whitespace().map(|n| n.parse().ok()).collect();
+    pages
+        .filter(|p| p.len() <= MAX_PAGES && p.iter().all(|&n| n < MAX_PAGES))
+        .map(|pages| Request { pages, show })
+}
+
+/// A request as the parent writes it: renders of `pages`, to compare them or to `show` them.
+pub fn request(pages: &[usize], show: bool) -> Vec<u8> {
+    let mut words: Vec<String> = pages.iter().map(ToString::to_string).collect();
+    if show {
+        words.insert(0, SHOW.to_string());
+    }
+    format!("{}\n", words.join(" ")).into_bytes()
 }
 
 /// The next frame of `output`, at most [`MAX_ANSWER`] bytes; why not, when it cannot be read.
@@ -175,12 +210,19 @@ mod tests {
         assert!(read_frame(&mut &b"5\n{}"[..]).is_err(), "cut short");
         assert!(read_frame(&mut &b"999999999999\n"[..]).is_err(), "too long");
         assert!(read_frame(&mut &b""[..]).is_err());
-        let input = [&b"s3\n%PD"[..], &request(&[0, 2]), &request(&[])].concat();
+        let input = [&b"s3\n%PD"[..], &request(&[0, 2], false), &request(&[], false)].concat();
+        let input = [&input[..], &request(&[4, 1], true), &request(&[], true)].concat();
         let mut input = &input[..];
         assert_eq!(read_pdf(&mut input), Ok((true, b"%PD".to_vec())));
-        assert_eq!(read_request(&mut input), Some(vec![0, 2]));
-        assert_eq!(read_request(&mut input), Some(vec![]));
+        let compare = |pages: Vec<usize>| Some(Request { pages, show: false });
+        assert_eq!(read_request(&mut input), compare(vec![0, 2]));
+        assert_eq!(read_request(&mut input), compare(vec![]));
+        let shown = read_request(&mut input);
+        assert_eq!(shown, Some(Request { pages: vec![4, 1], show: true }));
+        assert_eq!(shown.map(|r| r.dpi()), Some(SHOW_DPI));
+        assert_eq!(read_request(&mut input), Some(Request { pages: vec![], show: true }));
         assert_eq!(read_request(&mut input), None);
+        assert_eq!(read_request(&mut &b"shown 1\n"[..]), None, "not the word");
         assert!(read_pdf(&mut &b"s99999999999\n"[..]).is_err());
         let render = Render { width: 1, height: 1, gray: vec![255] };
         let renders = vec![Some(render), None];

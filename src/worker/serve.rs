@@ -1,14 +1,15 @@
 //! The worker's side: limit itself, read the PDF, answer, then render pages on request until
-//! the parent closes its input (speculatively before any request, for a copy).
+//! the parent closes its input (speculatively before any request, for a copy): renders to
+//! compare, kept, and pictures to show a person, made anew for each request.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use super::limits;
-use super::protocol::{self, encode, encode_renders, frame, Answer};
+use super::protocol::{self, encode, encode_renders, frame, Answer, Request};
 use crate::error::Exit;
-use crate::pdftext::render::Renderer;
+use crate::pdftext::render::{Renderer, RENDER_DPI};
 use crate::pdftext::{self, Document, Render, Unreadable};
 
 /// Runs the worker: limits itself, reads a PDF from standard input, writes what it read to
@@ -29,8 +30,8 @@ pub fn serve() -> Exit {
         return write(&encode(&Answer::Unreadable(Unreadable::Failed)));
     }
     // Requests until the input ends; then the process ends, whatever the thread is doing.
-    while let Some(pages) = protocol::read_request(&mut input) {
-        if requests.send(pages).is_err() {
+    while let Some(request) = protocol::read_request(&mut input) {
+        if requests.send(request).is_err() {
             break;
         }
     }
@@ -47,7 +48,7 @@ fn write(json: &[u8]) -> Exit {
 
 /// Reads `pdf` and answers; then renders the pages `asked` for, and with `speculate` every page
 /// in order while no request waits.
-fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Vec<usize>>) {
+fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Request>) {
     let opened = catch_unwind(AssertUnwindSafe(|| pdftext::open_document(pdf)))
         .unwrap_or(Err(Unreadable::Failed));
     let (reading, document) = match opened {
@@ -60,7 +61,7 @@ fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Vec<usize>>) {
     if write(&encode(&Answer::Read(Box::new(reading)))) != Exit::Success {
         return;
     }
-    let renderer = document.renderer();
+    let renderer = document.renderer(RENDER_DPI);
     let mut done: BTreeMap<usize, Option<Render>> = BTreeMap::new();
     let mut next = 0;
     loop {
@@ -75,15 +76,26 @@ fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Vec<usize>>) {
                 Err(_) => return,
             },
         };
-        let Some(pages) = request else {
+        let Some(request) = request else {
             done.entry(next).or_insert_with(|| renderer.render(next));
             next += 1;
             continue;
         };
+        // Pictures to show are made at their own resolution and not kept.
+        let (shown, mut made);
+        let (renderer, done) = match request.show {
+            true => {
+                shown = document.renderer(request.dpi());
+                made = BTreeMap::new();
+                (&shown, &mut made)
+            }
+            false => (&renderer, &mut done),
+        };
+        let pages = request.pages;
         let mut missing: Vec<usize> =
             pages.iter().copied().filter(|p| !done.contains_key(p)).collect();
         missing.dedup();
-        done.extend(render_pages(pdf, &document, &renderer, &missing));
+        done.extend(render_pages(pdf, &document, renderer, &missing));
         let renders: Vec<Option<Render>> =
             pages.iter().map(|page| done.get(page).cloned().flatten()).collect();
         if write(&encode_renders(&renders)) != Exit::Success {
@@ -108,12 +120,13 @@ fn render_pages(
         return render(renderer, mine);
     }
     let images = document.images().to_vec();
+    let dpi = renderer.dpi();
     std::thread::scope(|scope| {
         let other = std::thread::Builder::new().stack_size(limits::PARSE_STACK).spawn_scoped(
             scope,
             move || {
                 let document = Document::reopen(pdf, images).ok()?;
-                Some(render(&document.renderer(), theirs))
+                Some(render(&document.renderer(dpi), theirs))
             },
         );
         let mut out = render(renderer, mine);

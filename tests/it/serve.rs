@@ -450,7 +450,147 @@ fn a_copy_is_checked_in_the_workbench() {
     let explained = explanation(&b);
     assert!(explained.contains("Article 2, paragraph 1"), "{explained}");
     assert!(explained.contains("crucial"), "{explained}");
+    // accord verify's whole explanation shows, not folded away.
+    assert!(js(&b, "return document.querySelector('.verdict .explanation').offsetHeight > 0")
+        .as_bool()
+        .unwrap());
     shot(&b, "15-copy-altered");
+    // The changed page beside the signed one, the changed words boxed on both.
+    let pairs =
+        js(&b, "return document.querySelectorAll('.side-by-side .pair').length").as_u64().unwrap();
+    assert!(pairs >= 1, "no page shown side by side");
+    for side in ["signed", "copy"] {
+        let marks = js(&b, &format!("return [...document.querySelectorAll('.side-by-side [data-side={side}] .mark')].length"));
+        assert!(marks.as_u64().unwrap() >= 1, "no word marked on the {side} page");
+        settle(&b, &format!("[...document.querySelectorAll('.side-by-side [data-side={side}] img')].every(i => i.complete && i.naturalWidth > 0)"));
+    }
+    b.execute(
+        "document.querySelector('.side-by-side .mark').scrollIntoView({block: 'center'})",
+        &[],
+    )
+    .unwrap();
+    shot(&b, "15b-copy-side-by-side");
+}
+
+/// Whether the element `css` is inside the preview's visible part.
+fn in_preview_view(b: &Browser, css: &str) -> bool {
+    js(b, &format!(
+        "const m = document.querySelector('{css}'); if (!m) return false; const box = document.querySelector('[data-preview]').getBoundingClientRect(); const r = m.getBoundingClientRect(); return r.top >= box.top && r.bottom <= box.bottom"
+    ))
+    .as_bool()
+    .unwrap()
+}
+
+/// A new session, opened: every value still to fill in.
+fn new_session(b: &Browser, wb: &Workbench, name: &str) {
+    b.goto(&wb.url).unwrap();
+    settle(b, "document.querySelector('[name=new-session]')");
+    type_into(b, "new-session", name);
+    click(b, "[data-action=create]");
+    settle(b, "document.querySelector('[data-preview] [data-page] img[src]') && document.querySelector('[name=\"signing.place\"]')");
+}
+
+#[test]
+fn an_unfilled_value_says_what_to_type_in_the_words_of_the_page() {
+    let t = tmp();
+    fs::create_dir(t.path().join("config")).unwrap();
+    let wb = Workbench::start(t.path(), "config");
+    let b = browser();
+    new_session(&b, &wb, "s");
+    // Under the field: what to type, from its example; never the starter's `xx`.
+    let hint = problem(&b, "signing.place");
+    assert!(hint.contains("New York") && !hint.contains("xx"), "{hint}");
+    let placeholder =
+        js(&b, "return document.querySelector('[name=\"signing.place\"]').placeholder");
+    assert_eq!(placeholder, "For example: New York");
+    assert!(!problem(&b, "signing.date").contains("xx"), "{}", problem(&b, "signing.date"));
+    // In the preview: the field's label and example, not its key.
+    let texts: Vec<String> = pages(&b).into_iter().map(|p| p.1).collect();
+    let all = texts.join(" ");
+    assert!(all.contains("[Place of signing, for example New York]"), "{all}");
+    assert!(!all.contains("signing.place") && !all.contains("[xx"), "{all}");
+    // In the review: what is missing, by the names the form gives the fields.
+    let review = js(&b, "return document.getElementById('review-body').textContent");
+    let review = review.as_str().unwrap();
+    assert!(
+        review.contains("Signing: Place of signing") && !review.contains("signing.place"),
+        "{review}"
+    );
+    assert!(!review.contains("\"xx\""), "{review}");
+    b.execute(
+        "document.querySelector('[name=\"signing.place\"]').scrollIntoView({block: 'center'})",
+        &[],
+    )
+    .unwrap();
+    shot(&b, "17-unfilled-hints");
+}
+
+#[test]
+fn a_date_is_picked_from_a_calendar_and_a_typed_date_is_kept() {
+    let t = tmp();
+    fs::create_dir(t.path().join("config")).unwrap();
+    let wb = Workbench::start(t.path(), "config");
+    let b = browser();
+    new_session(&b, &wb, "s");
+    let picker = "[data-picker-for=\"signing.date\"]";
+    assert_eq!(js(&b, &format!("return document.querySelector('{picker}').type")), "date");
+    let pick = |date: &str| {
+        js(&b, &format!("const p = document.querySelector('{picker}'); p.value = '{date}'; p.dispatchEvent(new Event('change'))"));
+    };
+    // Picked: the field holds the date as a TOML date, and the preview prints it.
+    type_into(&b, "council.meeting_date", "2016-06-30");
+    pick("2016-09-19");
+    settle(&b, "document.querySelector('[name=\"signing.date\"]').value === '2016-09-19' && !document.querySelector('[data-problem-for=\"signing.date\"]').textContent");
+    settle(&b, "[...document.querySelectorAll('[data-page] .page-text')].some(p => p.textContent.includes('September'))");
+    // Picked out of order: the same problem as typed.
+    pick("2016-06-01");
+    settle(&b, "document.querySelector('[data-problem-for=\"signing.date\"]').textContent.includes('before the Council meeting')");
+    // Typed, a date no calendar has: kept as typed, with its problem; the calendar is empty.
+    type_into(&b, "signing.date", "2016-02-30");
+    settle(&b, "document.querySelector('[data-problem-for=\"signing.date\"]').textContent.includes('2016-02-30') || document.querySelector('[data-problem-for=\"signing.date\"]').textContent.includes('February')");
+    assert_eq!(
+        js(&b, "return document.querySelector('[name=\"signing.date\"]').value"),
+        "2016-02-30"
+    );
+    assert_eq!(js(&b, &format!("return document.querySelector('{picker}').value")), "");
+    b.execute(
+        "document.querySelector('[name=\"signing.date\"]').scrollIntoView({block: 'center'})",
+        &[],
+    )
+    .unwrap();
+    shot(&b, "18-date-picker");
+    // Picked again: the typed text gives way.
+    pick("2016-09-19");
+    settle(&b, "!document.querySelector('[data-problem-for=\"signing.date\"]').textContent");
+}
+
+#[test]
+fn deciding_an_amendment_scrolls_the_preview_to_where_it_changed() {
+    let t = tmp();
+    fs::create_dir(t.path().join("config")).unwrap();
+    fs::copy(root().join("config/un-iom-2016.toml"), t.path().join("config/s.toml")).unwrap();
+    let wb = Workbench::start(t.path(), "config");
+    let b = browser();
+    b.goto(&wb.url).unwrap();
+    b.goto(&format!("http://127.0.0.1:{}/#/session/s", wb.port)).unwrap();
+    settle(&b, "document.querySelectorAll('[data-page] img[src]').length >= 6");
+    assert_eq!(js(&b, "return document.querySelector('[data-preview]').scrollTop"), 0);
+    // A change far down the document: the preview follows it there.
+    let r = revision(&b);
+    click(&b, "[data-amendment=\"art8-3\"] [value=\"reject\"]");
+    settle(&b, &format!("Number(document.querySelector('[data-preview]').dataset.revision) > {r} && document.querySelector('[data-page] .changed')"));
+    let top = js(&b, "return document.querySelector('[data-preview]').scrollTop").as_f64().unwrap();
+    assert!(top > 0.0, "the preview stayed at the top");
+    assert!(in_preview_view(&b, "[data-page] .changed"), "the change is in view");
+    shot(&b, "19-amendment-followed");
+    // From the end of the document, a change near its start: the preview goes there, and
+    // only there.
+    js(&b, "const p = document.querySelector('[data-preview]'); p.scrollTop = p.scrollHeight");
+    let r = revision(&b);
+    click(&b, "[data-amendment=\"art2-1-crucial\"] [value=\"accept\"]");
+    settle(&b, &format!("Number(document.querySelector('[data-preview]').dataset.revision) > {r} && document.querySelector('[data-page] .changed')"));
+    assert!(in_preview_view(&b, "[data-page] .changed"), "the change is in view");
+    shot(&b, "20-amendment-followed-back");
 }
 
 #[test]
@@ -543,13 +683,14 @@ fn workbench_latency() {
     let b = browser();
     b.goto(&wb.url).unwrap();
     b.goto(&format!("http://127.0.0.1:{}/#/session/s", wb.port)).unwrap();
-    settle(&b, "document.querySelector('[data-page] img') && Number(document.querySelector('[data-preview]').dataset.revision) > 0");
+    settle(&b, "document.querySelector('[data-page] img[src]') && Number(document.querySelector('[data-preview]').dataset.revision) > 0");
     let words = ["Geneva", "Vienna", "Nairobi", "Bangkok", "Santiago", "Addis"];
     for i in 0..edits {
         let r = revision(&b);
         b.execute(
             "const i = document.querySelector('[name=\"signing.place\"]'); i.value = arguments[0]; i.dispatchEvent(new Event('input'))",
-            &[words[i % words.len()].into()],
+            // A word not typed before: its page is drawn anew, never found among the pictures.
+            &[format!("{}{i}", words[i % words.len()]).into()],
         )
         .unwrap();
         settle(&b, &format!("Number(document.querySelector('[data-preview]').dataset.revision) > {r} && window.accordLatencies.some(l => l.revision > {r})"));
@@ -570,10 +711,17 @@ fn workbench_latency() {
     for (what, field) in [
         ("end-to-end (input event → new page shown)", "ms"),
         ("server (edit received → pages drawn)", "server_ms"),
+        ("server, of which layout", "layout_ms"),
+        ("server, pages drawn per edit", "drawn"),
+        ("browser, input → edit answered", "edit_ms"),
+        ("browser, input → preview answered", "answer_ms"),
+        ("browser, answer → pictures decoded", "decode_ms"),
+        ("browser, decoded → next frame", "show_ms"),
     ] {
         let v = pick(field);
+        let unit = if field == "drawn" { "" } else { " ms" };
         println!(
-            "{what}: {} edits, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            "{what}: {} edits, median {:.1}{unit}, p95 {:.1}{unit}, max {:.1}{unit}",
             v.len(),
             quantile(&v, 0.5),
             quantile(&v, 0.95),

@@ -38,6 +38,7 @@ use structure::Structure;
 use worddiff::{diff, similarity, Hunk};
 
 pub use looks::drift;
+pub use worddiff::diff as word_diff;
 
 /// Least [`similarity`] at which a copy is taken for a version of a document. Distinct
 /// documents of a package score at most about 0.1 against each other (the resolution against

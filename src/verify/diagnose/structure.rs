@@ -141,7 +141,7 @@ mod tests {
         for (line, l) in lines.iter().enumerate() {
             let footer = l.starts_with("Original");
             for w in l.split_whitespace() {
-                words.push(Word { text: w.into(), page: 1, line, footer });
+                words.push(Word { text: w.into(), page: 1, line, footer, at: None });
             }
         }
         Text { pages: 1, words }
