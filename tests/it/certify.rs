@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 use tempfile::TempDir;
 
 use crate::util::{
-    accord, assert_code, assert_shows, copy_of, json_report, keygen, minisign, root,
-    signed_example, snapshot, text, tool, verify, SSH_KEYGEN,
+    accord, assert_code, assert_shows, certify_package, copy_of, json_report, keygen, minisign,
+    root, signed_example, snapshot, text, tool, verify, SSH_KEYGEN,
 };
 
 /// The signed package of the example, as [`signed_example`] builds it.
@@ -22,21 +22,7 @@ const COPY: &str = "agreement-original-1-certified-copy.pdf";
 
 /// `accord certify` of the example's package as carol, trusting alice, with `cert`.
 fn certify(dir: &Path, cert: &str) -> std::process::Output {
-    accord(
-        dir,
-        &[
-            "certify",
-            SIGNED,
-            "--config",
-            "session.toml",
-            "--certification",
-            cert,
-            "--key",
-            "carol.key",
-            "--trust",
-            "alice.pub",
-        ],
-    )
+    certify_package(dir, [SIGNED, "session.toml", cert, "carol.key", "alice.pub"], &[])
 }
 
 /// The signed example with the example certification as `cert.toml` and carol's key pair.
@@ -145,21 +131,8 @@ fn stock_minisign_and_ssh_keygen_accept_the_certified_packages_signatures() {
 fn certify_refuses_a_package_the_trusted_keys_did_not_sign_and_writes_nothing() {
     let world = world();
     let before = snapshot(world.path());
-    let out = accord(
-        world.path(),
-        &[
-            "certify",
-            SIGNED,
-            "--config",
-            "session.toml",
-            "--certification",
-            "cert.toml",
-            "--key",
-            "carol.key",
-            "--trust",
-            "bob.pub",
-        ],
-    );
+    let args = [SIGNED, "session.toml", "cert.toml", "carol.key", "bob.pub"];
+    let out = certify_package(world.path(), args, &[]);
     assert_code(&out, 1);
     assert_shows(&out, "refusing to certify");
     assert_eq!(snapshot(world.path()), before);
@@ -217,23 +190,8 @@ fn other_signing_certified(dir: &Path) {
     fs::write(dir.join("other.toml"), crucial(&config)).unwrap();
     let out = accord(dir, &["build", "other.toml", "--key", "alice.key", "--out", "other"]);
     assert_code(&out, 0);
-    let out = accord(
-        dir,
-        &[
-            "certify",
-            "other/un-iom-2016",
-            "--config",
-            "other.toml",
-            "--certification",
-            "cert.toml",
-            "--key",
-            "carol.key",
-            "--trust",
-            "alice.pub",
-            "--out",
-            "other",
-        ],
-    );
+    let args = ["other/un-iom-2016", "other.toml", "cert.toml", "carol.key", "alice.pub"];
+    let out = certify_package(dir, args, &["--out", "other"]);
     assert_code(&out, 0);
 }
 

@@ -30,7 +30,9 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
 
-use crate::util::{accord, code, copy_dir, fingerprint_of, keygen, later_config, replace_once};
+use crate::util::{
+    accord, certify_package, code, copy_dir, fingerprint_of, keygen, later_config, replace_once,
+};
 use crate::util::{require_tool, root, session, text, TempDir};
 use crate::webdriver::Browser;
 
@@ -1047,19 +1049,9 @@ fn a_certified_copy_says_what_it_certifies_as_the_cli_does() {
     fs::copy(root().join("config/un-iom-2016.toml"), d.join("session.toml")).unwrap();
     fs::copy(root().join("config/un-iom-2016.certification.toml"), d.join("cert.toml")).unwrap();
     keygen(d, "carol");
-    let args = [
-        "certify",
-        "out/un-iom-2016",
-        "--config",
-        "session.toml",
-        "--certification",
-        "cert.toml",
-        "--key",
-        "carol.key",
-        "--trust",
-        "alice.pub",
-    ];
-    run(d, &args);
+    let args = ["out/un-iom-2016", "session.toml", "cert.toml", "carol.key", "alice.pub"];
+    let out = certify_package(d, args, &[]);
+    assert_eq!(code(&out), 0, "accord certify:\n{}", text(&out));
     let pkg = d.join("out/un-iom-2016-certified");
     let copy = "agreement-original-1-certified-copy.pdf";
     let cli =

@@ -9,7 +9,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
-use crate::util::{accord, assert_code, root, session, snapshot};
+use crate::util::{accord, assert_code, certify_package, root, session, snapshot};
 
 /// The recorded `sha256sum` list of every file of the signed example package.
 const PACKAGE: &str = "tests/fixtures/pinned/un-iom-2016.sha256";
@@ -64,19 +64,8 @@ fn the_example_signed_with_the_test_key_gives_the_pinned_bytes() {
     fs::copy(certification, dir.path().join("cert.toml")).unwrap();
     fs::copy(root().join("tests/fixtures/minisign/test.pub"), dir.path().join("trusted.pub"))
         .unwrap();
-    let args = [
-        "certify",
-        "out/un-iom-2016",
-        "--config",
-        "session.toml",
-        "--certification",
-        "cert.toml",
-        "--key",
-        "test.key",
-        "--trust",
-        "trusted.pub",
-    ];
-    assert_code(&accord(dir.path(), &args), 0);
+    let args = ["out/un-iom-2016", "session.toml", "cert.toml", "test.key", "trusted.pub"];
+    assert_code(&certify_package(dir.path(), args, &[]), 0);
     compare(&sums(&dir.path().join("out/un-iom-2016-certified")), CERTIFIED);
 }
 

@@ -20,7 +20,7 @@ use std::process::{Child, ChildStdout, Stdio};
 use std::time::Duration;
 
 use crate::util::{
-    accord, accord_command, code, keygen, replace_once, require_tool, root, text, tmp,
+    accord, accord_command, code, keygen, replace_once, require_tool, root, text, tmp, TempDir,
 };
 use crate::webdriver::Browser;
 
@@ -564,8 +564,9 @@ fn a_date_is_picked_from_a_calendar_and_a_typed_date_is_kept() {
     settle(&b, "!document.querySelector('[data-problem-for=\"signing.date\"]').textContent");
 }
 
-#[test]
-fn deciding_an_amendment_scrolls_the_preview_to_where_it_changed() {
+/// The example as session `s` of a new workbench, open in a new browser (the directory is
+/// removed when the first value is dropped).
+fn example_session_open() -> (TempDir, Workbench, Browser) {
     let t = tmp();
     fs::create_dir(t.path().join("config")).unwrap();
     fs::copy(root().join("config/un-iom-2016.toml"), t.path().join("config/s.toml")).unwrap();
@@ -573,6 +574,12 @@ fn deciding_an_amendment_scrolls_the_preview_to_where_it_changed() {
     let b = browser();
     b.goto(&wb.url).unwrap();
     b.goto(&format!("http://127.0.0.1:{}/#/session/s", wb.port)).unwrap();
+    (t, wb, b)
+}
+
+#[test]
+fn deciding_an_amendment_scrolls_the_preview_to_where_it_changed() {
+    let (_t, _wb, b) = example_session_open();
     settle(&b, "document.querySelectorAll('[data-page] img[src]').length >= 6");
     assert_eq!(js(&b, "return document.querySelector('[data-preview]').scrollTop"), 0);
     // A change far down the document: the preview follows it there.
@@ -676,13 +683,7 @@ fn the_workbench_refuses_what_a_local_server_must() {
 fn workbench_latency() {
     let edits: usize =
         std::env::var("ACCORD_BENCH_EDITS").ok().and_then(|n| n.parse().ok()).unwrap_or(120);
-    let t = tmp();
-    fs::create_dir(t.path().join("config")).unwrap();
-    fs::copy(root().join("config/un-iom-2016.toml"), t.path().join("config/s.toml")).unwrap();
-    let wb = Workbench::start(t.path(), "config");
-    let b = browser();
-    b.goto(&wb.url).unwrap();
-    b.goto(&format!("http://127.0.0.1:{}/#/session/s", wb.port)).unwrap();
+    let (_t, wb, b) = example_session_open();
     settle(&b, "document.querySelector('[data-page] img[src]') && Number(document.querySelector('[data-preview]').dataset.revision) > 0");
     let words = ["Geneva", "Vienna", "Nairobi", "Bangkok", "Santiago", "Addis"];
     for i in 0..edits {

@@ -240,6 +240,28 @@ pub fn verify(dir: &Path, args: &[&str]) -> Output {
     accord(dir, &[&["verify"][..], args].concat())
 }
 
+/// `accord certify PACKAGE --config CONFIG --certification CERT --key KEY --trust TRUSTED
+/// MORE…` in `dir`.
+pub fn certify_package(
+    dir: &Path,
+    [package, config, cert, key, trusted]: [&str; 5],
+    more: &[&str],
+) -> Output {
+    let args = [
+        "certify",
+        package,
+        "--config",
+        config,
+        "--certification",
+        cert,
+        "--key",
+        key,
+        "--trust",
+        trusted,
+    ];
+    accord(dir, &[&args[..], more].concat())
+}
+
 /// `PACKAGE/NAME`.
 pub fn at(package: &str, name: &str) -> String {
     format!("{package}/{name}")
