@@ -92,7 +92,8 @@ impl Previewer {
             .iter()
             .map(|page| {
                 let (mut values, mut text) = (Vec::new(), String::new());
-                walk(world, &page.frame, Point::zero(), &mut values, &mut text);
+                let mut literals = Literals { world, last: None };
+                walk(&mut literals, &page.frame, Point::zero(), &mut values, &mut text);
                 PreviewPage {
                     looks: looks(&page.frame),
                     text,
@@ -164,7 +165,7 @@ impl Hash for Looks<'_> {
 /// Collects the text of `frame` (placed at `origin`), and the boxes of what string literals of
 /// the source printed, one per run of glyphs from one literal.
 fn walk(
-    world: &SealedWorld,
+    literals: &mut Literals<'_>,
     frame: &Frame,
     origin: Point,
     into: &mut Vec<ValueBox>,
@@ -175,7 +176,7 @@ fn walk(
         match item {
             FrameItem::Group(group) if group.transform.is_only_translate() => {
                 let at = at + Point::new(group.transform.tx, group.transform.ty);
-                walk(world, &group.frame, at, into, text_of);
+                walk(literals, &group.frame, at, into, text_of);
             }
             FrameItem::Text(text) => {
                 let run = text.text.trim_start();
@@ -187,17 +188,17 @@ fn walk(
                 let mut x = at.x.to_pt();
                 for glyph in &text.glyphs {
                     let advance = glyph.x_advance.at(text.size).to_pt();
-                    if let Some((range, literal)) = literal_at(world, glyph.span.0) {
+                    if let Some((range, literal)) = literals.at(glyph.span.0) {
                         match into.last_mut() {
                             Some(last)
-                                if last.source == range
+                                if last.source == *range
                                     && (last.x + last.width - x).abs() < 0.5 =>
                             {
                                 last.width += advance;
                             }
                             _ => into.push(ValueBox {
-                                source: range,
-                                text: literal,
+                                source: range.clone(),
+                                text: literal.clone(),
                                 x,
                                 y: at.y.to_pt() - size * 0.8,
                                 width: advance,
@@ -213,15 +214,31 @@ fn walk(
     }
 }
 
-/// The byte range and text of the string literal of the main source at `span`, if it is one.
-fn literal_at(world: &SealedWorld, span: Span) -> Option<(Range<usize>, String)> {
-    let id = span.id()?;
-    if id != world.main() {
-        return None;
+/// The string literals of the main source that glyphs came from, looked up once per run of
+/// glyphs: finding a span walks the syntax tree's children, too slow to do for every glyph.
+struct Literals<'a> {
+    world: &'a SealedWorld,
+    last: Option<(Span, Option<(Range<usize>, String)>)>,
+}
+
+impl Literals<'_> {
+    /// The byte range and text of the string literal of the main source at `span`, if it is one.
+    fn at(&mut self, span: Span) -> Option<&(Range<usize>, String)> {
+        if self.last.as_ref().map(|(last, _)| *last) != Some(span) {
+            self.last = Some((span, self.find(span)));
+        }
+        self.last.as_ref()?.1.as_ref()
     }
-    let source = world.source(id).ok()?;
-    let text = source.find(span)?.cast::<ast::Str>()?.get().to_string();
-    Some((world.range(span)?, text))
+
+    fn find(&self, span: Span) -> Option<(Range<usize>, String)> {
+        let id = span.id()?;
+        if id != self.world.main() {
+            return None;
+        }
+        let source = self.world.source(id).ok()?;
+        let text = source.find(span)?.cast::<ast::Str>()?.get().to_string();
+        Some((self.world.range(span)?, text))
+    }
 }
 
 #[cfg(test)]
