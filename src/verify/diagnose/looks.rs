@@ -15,6 +15,8 @@ pub const TILE: usize = 6;
 pub const TILE_THRESHOLD: u32 = 40;
 /// How far (in pixels) a pixel may have moved between two renders and still match.
 const SHIFT: usize = 1;
+/// Where a page is said to differ when its renders could not be compared.
+const UNCOMPARED: &str = "it could not be compared";
 /// Points per centimetre.
 const PT_PER_CM: f32 = 72.0 / 2.54;
 
@@ -40,17 +42,27 @@ impl Looks {
 /// `renders` their renders too (a page without one then could not be compared).
 pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
     let mut looks = Looks { pages: (signed.pages.len(), copy.pages.len()), ..Looks::default() };
-    for (i, (s, c)) in signed.pages.iter().zip(&copy.pages).enumerate() {
+    let pairs: Vec<(&PageView, &PageView)> = signed.pages.iter().zip(&copy.pages).collect();
+    // Renders (at most MAX_RENDERED pages) are compared pixel by pixel on a thread per page:
+    // this comes after both documents were read and rendered, when the cores are free again.
+    let wheres: Vec<Option<String>> = std::thread::scope(|scope| {
+        let pending: Vec<_> = pairs
+            .iter()
+            .map(|&(s, c)| match s.render.is_some() && c.render.is_some() {
+                true => (None, Some(scope.spawn(move || differs(s, c, renders)))),
+                false => (Some(differs(s, c, renders)), None),
+            })
+            .collect();
+        pending
+            .into_iter()
+            .map(|(done, thread)| match thread {
+                Some(thread) => thread.join().unwrap_or_else(|_| Some(UNCOMPARED.to_string())),
+                None => done.flatten(),
+            })
+            .collect()
+    });
+    for (i, ((s, c), where_)) in pairs.into_iter().zip(wheres).enumerate() {
         let page = i + 1;
-        let where_ = match (&s.render, &c.render) {
-            _ if (s.width - c.width).abs() > 1.0 || (s.height - c.height).abs() > 1.0 => {
-                Some("its size differs".to_string())
-            }
-            _ if !renders => None,
-            _ if drawn_alike(s, c) => None,
-            (Some(a), Some(b)) => differing_band(a, b, s.height),
-            _ => Some("it could not be compared".to_string()),
-        };
         if let Some(where_) = where_ {
             looks.different.push(PageDifference { page, where_ });
         }
@@ -72,6 +84,20 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
     }
     looks.added.extend(form_fields(&fields));
     looks
+}
+
+/// Where page `c` of the copy looks different from page `s` of the signed document, if it
+/// does: a different size, or (with `renders`) a band of differing tiles.
+fn differs(s: &PageView, c: &PageView, renders: bool) -> Option<String> {
+    match (&s.render, &c.render) {
+        _ if (s.width - c.width).abs() > 1.0 || (s.height - c.height).abs() > 1.0 => {
+            Some("its size differs".to_string())
+        }
+        _ if !renders => None,
+        _ if drawn_alike(s, c) => None,
+        (Some(a), Some(b)) => differing_band(a, b, s.height),
+        _ => Some(UNCOMPARED.to_string()),
+    }
 }
 
 /// Whether two pages draw the same (their drawing digests are equal): they then look the
