@@ -104,6 +104,8 @@ pub fn verify(
     if let Some(expected) = expected {
         expect_signing(&mut opened.report, &mut reports, expected);
     }
+    // The readers of the signed documents are all stopped first, then reaped as they drop.
+    opened.signed.iter().flatten().for_each(SignedDocument::stop);
     Ok(Findings { keys: opened.keys, package: Some(opened.report), files: reports })
 }
 

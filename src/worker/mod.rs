@@ -100,6 +100,13 @@ impl Session {
         }
     }
 
+    /// Stops its reader, if a worker, without waiting for it to end (see [`parent::Worker::stop`]).
+    pub fn stop(&mut self) {
+        if let Session::Worker(worker) = self {
+            worker.stop();
+        }
+    }
+
     /// Pictures of the pages `pages` (from 0), in that order, at [`SHOW_DPI`] to show them to
     /// a person; only after [`Session::reading`] read the PDF.
     pub fn show(&mut self, pages: &[usize]) -> Result<Vec<Option<Render>>, Refused> {

@@ -111,6 +111,13 @@ impl SignedDocument {
         self.unread.as_deref()
     }
 
+    /// Stops its reader (which dropping it then reaps).
+    pub fn stop(&self) {
+        if let Ok(mut renders) = self.renders.lock() {
+            renders.session.stop();
+        }
+    }
+
     /// Renders of `pages` (from 0), in that order (`None`: a page not rendered).
     fn render(&self, pages: &[usize]) -> Vec<Option<Render>> {
         let Ok(mut renders) = self.renders.lock() else { return vec![None; pages.len()] };
