@@ -218,19 +218,23 @@ fn walk(
 /// glyphs: finding a span walks the syntax tree's children, too slow to do for every glyph.
 struct Literals<'a> {
     world: &'a SealedWorld,
-    last: Option<(Span, Option<(Range<usize>, String)>)>,
+    /// The span looked up last, and the literal found there, if any.
+    last: Option<(Span, Option<Literal>)>,
 }
+
+/// A string literal of the source: its byte range and its text.
+type Literal = (Range<usize>, String);
 
 impl Literals<'_> {
     /// The byte range and text of the string literal of the main source at `span`, if it is one.
-    fn at(&mut self, span: Span) -> Option<&(Range<usize>, String)> {
+    fn at(&mut self, span: Span) -> Option<&Literal> {
         if self.last.as_ref().map(|(last, _)| *last) != Some(span) {
             self.last = Some((span, self.find(span)));
         }
         self.last.as_ref()?.1.as_ref()
     }
 
-    fn find(&self, span: Span) -> Option<(Range<usize>, String)> {
+    fn find(&self, span: Span) -> Option<Literal> {
         let id = span.id()?;
         if id != self.world.main() {
             return None;
