@@ -120,6 +120,9 @@ impl Worker {
 
     /// Renders of `pages`, in that order, to compare them or to `show` them.
     fn renders(&mut self, pages: &[usize], show: bool) -> Result<Renders, Refused> {
+        if let Some(why) = &self.failed {
+            return Err(why.clone());
+        }
         let Some(count) = self.pages else {
             let why = Refused::Worker("it was asked for renders before it had read".into());
             return Err(self.failed.clone().unwrap_or(why));
@@ -186,11 +189,13 @@ impl Worker {
     }
 
     /// Kills the worker without reaping it (dropping it does): workers stopped one after the
-    /// other, then dropped, end side by side instead of one at a time.
+    /// other, then dropped, end side by side instead of one at a time. A question asked after
+    /// is answered [`Refused::Stopped`], never taken for a worker that exceeded its limits.
     pub fn stop(&mut self) {
         if let Some(child) = &mut self.child {
             let _ = child.kill();
         }
+        self.failed.get_or_insert(Refused::Stopped);
     }
 
     /// Closes the worker's input, kills and reaps it.
@@ -263,5 +268,18 @@ mod tests {
         let mut missing = Worker::start(&d.join("no-such-worker"), &pdf, false);
         assert!(matches!(missing.reading(), Err(Refused::Start(_))));
         assert!(matches!(missing.render(&[0]), Err(Refused::Start(_))));
+    }
+
+    #[test]
+    fn a_stopped_reader_is_never_taken_for_one_beyond_its_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let body = "cat >/dev/null; exec sleep 60";
+        let mut stopped = Worker::start(&worker(dir.path(), "slow", body), b"%PDF", false);
+        stopped.stop();
+        for answer in [stopped.reading().map(|_| ()), stopped.render(&[0]).map(|_| ())] {
+            let why = answer.unwrap_err();
+            assert_eq!(why, Refused::Stopped);
+            assert!(!why.exceeds_limits());
+        }
     }
 }

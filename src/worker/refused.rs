@@ -15,6 +15,8 @@ pub enum Refused {
     Worker(String),
     /// The worker could not be started (an error of this system, not of the file).
     Start(String),
+    /// accord stopped the worker when it was done with it: nothing more can be asked of it.
+    Stopped,
 }
 
 impl Refused {
@@ -24,7 +26,7 @@ impl Refused {
         match self {
             Refused::File(why) => why.exceeds_limits(),
             Refused::Worker(_) => true,
-            Refused::Start(_) => false,
+            Refused::Start(_) | Refused::Stopped => false,
         }
     }
 }
@@ -35,6 +37,7 @@ impl fmt::Display for Refused {
             Refused::File(why) => why.fmt(f),
             Refused::Worker(what) => f.write_str(what),
             Refused::Start(why) => write!(f, "accord could not start its PDF reader: {why}"),
+            Refused::Stopped => f.write_str("accord had stopped its PDF reader"),
         }
     }
 }

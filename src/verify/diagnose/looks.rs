@@ -2,6 +2,7 @@
 //! annotation or form field the signed document lacks, and pages that, rendered at low
 //! resolution, differ by no more than anti-aliasing does. What differs is said, and where.
 
+use crate::pdftext::render::MAX_RENDERED;
 use crate::pdftext::{Field, PageView, Reading, Render};
 
 use super::super::report::PageDifference;
@@ -43,21 +44,33 @@ impl Looks {
 pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
     let mut looks = Looks { pages: (signed.pages.len(), copy.pages.len()), ..Looks::default() };
     let pairs: Vec<(&PageView, &PageView)> = signed.pages.iter().zip(&copy.pages).collect();
-    // Renders (at most MAX_RENDERED pages) are compared pixel by pixel on a thread per page:
-    // this comes after both documents were read and rendered, when the cores are free again.
+    // Renders are compared pixel by pixel on a thread per page (at most MAX_RENDERED, whatever
+    // a worker answered): this comes after both documents were read and rendered, when the
+    // cores are free again. A thread that cannot be started leaves its page to this one.
     let wheres: Vec<Option<String>> = std::thread::scope(|scope| {
-        let pending: Vec<_> = pairs
+        let pending: Vec<Pending<'_>> = pairs
             .iter()
-            .map(|&(s, c)| match s.render.is_some() && c.render.is_some() {
-                true => (None, Some(scope.spawn(move || differs(s, c, renders)))),
-                false => (Some(differs(s, c, renders)), None),
+            .enumerate()
+            .map(|(i, &(s, c))| {
+                let threaded = i < MAX_RENDERED && s.render.is_some() && c.render.is_some();
+                let thread = threaded.then(|| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, move || differs(s, c, renders))
+                        .ok()
+                });
+                match thread.flatten() {
+                    Some(thread) => Pending::Running(thread),
+                    None => Pending::Done(differs(s, c, renders)),
+                }
             })
             .collect();
         pending
             .into_iter()
-            .map(|(done, thread)| match thread {
-                Some(thread) => thread.join().unwrap_or_else(|_| Some(UNCOMPARED.to_string())),
-                None => done.flatten(),
+            .map(|page| match page {
+                Pending::Running(thread) => {
+                    thread.join().unwrap_or_else(|_| Some(UNCOMPARED.to_string()))
+                }
+                Pending::Done(where_) => where_,
             })
             .collect()
     });
@@ -84,6 +97,12 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
     }
     looks.added.extend(form_fields(&fields));
     looks
+}
+
+/// A page's comparison: made, or under way on a thread of its own.
+enum Pending<'scope> {
+    Done(Option<String>),
+    Running(std::thread::ScopedJoinHandle<'scope, Option<String>>),
 }
 
 /// Where page `c` of the copy looks different from page `s` of the signed document, if it
