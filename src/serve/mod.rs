@@ -33,6 +33,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use socket2::{Domain, Socket, Type};
+
 use crate::chars::Shown as _;
 use crate::error::{Error, Exit, Result};
 use crate::output;
@@ -66,13 +68,28 @@ pub struct Options {
     pub reader: Reader,
 }
 
+/// A socket listening on `addr` whose connections send each write at once (`TCP_NODELAY`,
+/// which accepted sockets inherit on Linux): tiny_http writes a reply's headers and its body
+/// in two writes, and with Nagle's algorithm the body waited for the browser's delayed
+/// acknowledgement of the headers, 40 ms on a loopback connection (BENCHMARKS.md).
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.set_nodelay(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
+}
+
 /// Runs the workbench until Ctrl-C (or SIGTERM), then lets the requests under way finish.
 pub fn run(options: Options) -> Result<Exit> {
     let places = sessions::Places::new(&options.dir, &options.out)?;
     let ip = options.listen.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    let server = tiny_http::Server::http(SocketAddr::new(ip, options.port)).map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         Error::io_message(format!("cannot listen on {ip} port {}: {e}", options.port))
-    })?;
+    };
+    let listener = listen(SocketAddr::new(ip, options.port)).map_err(|e| cannot(&e))?;
+    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| cannot(&e))?;
     let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
     let guard = Guard::new(ip, port)?;
     let address = guard.address();
