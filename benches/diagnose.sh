@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Whole-process timings of `accord verify --package`: a byte-identical copy (the MATCH path,
 # which must not read any PDF), and copies that are not the signed file and are explained
-# (re-saved by qpdf, mutool and Ghostscript, printed to PDF by pdftocairo, forged), against the example's 3-document package:
-# each PDF read by a worker process, pages rendered when a copy's words are the signed ones.
+# (re-saved by qpdf, mutool and Ghostscript, printed to PDF by pdftocairo, a bar drawn over page
+# 1, forged), against the example's package: each PDF read by a worker process; when a copy's
+# words are the signed ones, the scenes of the pages drawn differently, and the renders of those
+# whose scenes are not alike.
 #
 #   bash benches/diagnose.sh            # ~1 min once accord is built
 #
@@ -37,6 +39,10 @@ qpdf --linearize identical.pdf resaved.pdf
 mutool clean identical.pdf mutool.pdf
 gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -sOutputFile=ghostscript.pdf identical.pdf
 pdftocairo -pdf identical.pdf printed.pdf
+# A red bar drawn across page 1: the same words, a page that does not look the same (rendered).
+gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -sOutputFile=bar.pdf -c \
+  "<</PageSize [595.28 841.89]>> setpagedevice 1 0 0 setrgbcolor 100 300 moveto 480 700 lineto 500 700 lineto 120 300 lineto fill showpage"
+qpdf identical.pdf --overlay bar.pdf --to=1 -- barred.pdf
 sed 's/art2-1-crucial = "reject"/art2-1-crucial = "accept"/' "$ROOT/config/un-iom-2016.toml" > forged.toml
 "$ACCORD" build forged.toml --out forged >/dev/null
 cp forged/un-iom-2016/agreement-original-1.pdf forged.pdf
@@ -48,6 +54,7 @@ hyperfine -N -i --warmup 5 --runs 40 --export-json timings.json \
   -n mutool "$V mutool.pdf" \
   -n ghostscript "$V ghostscript.pdf" \
   -n printed "$V printed.pdf" \
+  -n barred "$V barred.pdf" \
   -n forged "$V forged.pdf"
 python3 - <<'PY'
 import json

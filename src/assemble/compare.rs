@@ -153,7 +153,7 @@ fn compare_one(
             .into(),
     });
     let same_name: Vec<_> = signed.iter().filter(|s| s.name() == doc.file_name).cloned().collect();
-    let mut rebuilt_pdf = reader.start(&doc.pdf, false);
+    let mut rebuilt_pdf = reader.start(&doc.pdf);
     if let Ok(Some(closest)) = verify::explain(&doc.pdf, &mut rebuilt_pdf, &same_name) {
         rebuilt.differences = closest.differences;
         rebuilt.more_differences = closest.more_differences;

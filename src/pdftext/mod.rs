@@ -30,8 +30,10 @@ mod limits;
 mod marks;
 pub mod observe;
 mod open;
+mod packed;
 mod reading;
 pub mod render;
+pub mod scene;
 mod text;
 mod unreadable;
 
@@ -133,7 +135,7 @@ pub fn open_document(bytes: &[u8]) -> Result<(Reading, Document), Unreadable> {
         let (width, height) = page.render_dimensions();
         let annotations = marks::annotations(page);
         let drawing = guarded(|| drawing::digest(page))?;
-        views.push(PageView { width, height, annotations, render: None, drawing });
+        views.push(PageView { width, height, annotations, render: None, drawing, scene: None });
     }
     let fields = guarded(|| marks::fields(&opened.pdf))?;
     let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;
@@ -155,6 +157,26 @@ impl Document {
     /// The largest image (in pixels) each page draws.
     pub fn images(&self) -> &[u64] {
         &self.images
+    }
+
+    /// What `pages` (from 0) draw, call by call: `None` for a page past
+    /// [`render::MAX_RENDERED`], or that draws what a scene cannot hold, or that hayro failed on.
+    pub fn scenes(&self, pages: &[usize]) -> Vec<Option<scene::Scene>> {
+        let all = self.opened.pdf.pages();
+        let settings = InterpreterSettings::default();
+        let cache = InterpreterCache::new();
+        let mut recorder = scene::Recorder::default();
+        let mut scene = |index: usize| -> Option<scene::Scene> {
+            let page = all.get(index).filter(|_| index < render::MAX_RENDERED)?;
+            let (width, height) = page.render_dimensions();
+            let bbox = Rect::new(0.0, 0.0, f64::from(width), f64::from(height));
+            let transform = page.initial_transform(true).to_kurbo();
+            let mut context = Context::new(transform, bbox, &cache, page.xref(), settings.clone());
+            recorder.start();
+            guarded(|| interpret_page(page, &mut context, &mut recorder)).ok()?;
+            recorder.finish()
+        };
+        pages.iter().map(|&index| scene(index)).collect()
     }
 
     /// What renders its pages, one by one, at `dpi` ([`render::RENDER_DPI`] to compare them,

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::limits::{MAX_GLYPHS, MAX_PAGES};
 use super::observe::Facts;
+use super::packed;
+use super::scene::Scene;
 use super::text::Text;
 
 /// Longest word, annotation type, field name or signer name accepted in an answer, in bytes.
@@ -43,6 +45,8 @@ pub struct PageView {
     pub render: Option<Render>,
     /// The digest of what it draws (hex SHA-256), when it was small enough to take.
     pub drawing: Option<String>,
+    /// What it draws, call by call, when a scene can hold it.
+    pub scene: Option<Scene>,
 }
 
 /// A page rendered in gray levels, one byte a pixel, row by row (0 black, 255 white).
@@ -54,7 +58,7 @@ pub struct Render {
     /// Height in pixels.
     pub height: u16,
     /// The pixels, base64 in the answer.
-    #[serde(with = "base64_bytes")]
+    #[serde(serialize_with = "packed::write_bytes", deserialize_with = "packed::read_bytes")]
     pub gray: Vec<u8>,
 }
 
@@ -118,6 +122,9 @@ impl Reading {
             if let Some(problem) = page.render.as_ref().and_then(Render::problem) {
                 return Some(problem.into());
             }
+            if let Some(problem) = page.scene.as_ref().and_then(Scene::problem) {
+                return Some(problem.into());
+            }
         }
         let long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.len() > MAX_STRING);
         if self.fields.len() > MAX_MARKS
@@ -126,21 +133,6 @@ impl Reading {
             return Some("too many form fields".into());
         }
         None
-    }
-}
-
-/// Bytes as base64 text in the answer (a render as a JSON array would be four times larger).
-mod base64_bytes {
-    use base64::Engine as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = <&str>::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD.decode(text).map_err(serde::de::Error::custom)
     }
 }
 

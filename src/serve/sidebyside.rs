@@ -45,7 +45,7 @@ pub struct Side {
 /// PDF), at most [`MAX_PAIRS`] pairs of pages; none when either cannot be read or drawn.
 pub fn compare(signed: &[u8], copy: &[u8], reader: &Reader) -> Vec<Pair> {
     // Both readers start at once and stay to draw the pages asked for afterwards.
-    let (mut signed, mut copy) = (reader.start(signed, false), reader.start(copy, false));
+    let (mut signed, mut copy) = (reader.start(signed), reader.start(copy));
     let (Ok(a), Ok(b)) = (signed.reading(), copy.reading()) else {
         return Vec::new();
     };

@@ -496,8 +496,8 @@ fn explain(opened: &mut Opened, path: &Path, report: &mut FileReport, reader: &R
             return;
         }
     };
-    // The copy is read (its pages rendered, in case) while the signed documents are.
-    let mut copy = reader.start(&bytes, true);
+    // The copy is read while the signed documents are.
+    let mut copy = reader.start(&bytes);
     let dir = &opened.listing.dir;
     let package = manifest.package.clone();
     let signed = opened.signed.get_or_insert_with(|| diagnose::read_signed(dir, manifest, reader));

@@ -1,9 +1,9 @@
 //! Untrusted PDFs are parsed only here: in a worker process (accord itself, started with the
 //! hidden subcommand `read-pdf`) that first limits its own address space, CPU time, stack and
 //! files ([`limits`]), reads the PDF from its standard input and writes what it read as JSON
-//! ([`protocol`]), then stays to render the pages it is asked for (a copy's worker renders them
-//! all at once, in case: [`SPECULATE`]), to compare them ([`Session::render`]) or to show them
-//! to a person ([`Session::show`]). Whatever the worker does, abort, overflow its stack,
+//! ([`protocol`]), then stays to render the pages it is asked for, to compare them
+//! ([`Session::render`]) or to show them to a person ([`Session::show`]), or to record what they
+//! draw ([`Session::scenes`]). Whatever the worker does, abort, overflow its stack,
 //! run out of memory, hang or write garbage, the parent ([`Session`]) gets a [`Refused`], never
 //! a crash or a hang: it hands the bytes over on a pipe (no path to re-open), gives up on the
 //! worker at a deadline for each answer, kills and reaps it, and reads bounded answers that it
@@ -24,7 +24,8 @@ use crate::pdftext::render::{RENDER_DPI, SHOW_DPI};
 use crate::pdftext::{self, Reading, Render};
 
 pub use parent::DEADLINE;
-pub use protocol::{decode, encode, Answer, Renders, MAX_ANSWER, SPECULATE, SUBCOMMAND};
+pub use protocol::{decode, decode_renders, decode_scenes, encode, encode_pages};
+pub use protocol::{Answer, Renders, Scenes, MAX_ANSWER, SUBCOMMAND};
 pub use refused::Refused;
 pub use serve::serve;
 
@@ -40,7 +41,7 @@ pub enum Reader {
 impl Reader {
     /// Reads `pdf`, rendering its pages with `renders`.
     pub fn read(&self, pdf: &[u8], renders: bool) -> Result<Reading, Refused> {
-        let mut session = self.start(pdf, renders);
+        let mut session = self.start(pdf);
         let mut reading = session.reading()?;
         if renders {
             let all: Vec<usize> = (0..reading.pages.len()).collect();
@@ -51,12 +52,12 @@ impl Reader {
         Ok(reading)
     }
 
-    /// Starts reading `pdf` (without renders), keeping the reader to render its pages on
-    /// request; with `speculate` it renders them all as soon as it has read the text.
-    pub fn start(&self, pdf: &[u8], speculate: bool) -> Session {
+    /// Starts reading `pdf` (without renders), keeping the reader to render its pages (or
+    /// record their scenes) on request.
+    pub fn start(&self, pdf: &[u8]) -> Session {
         match self {
             Reader::InProcess => Session::InProcess { bytes: pdf.to_vec(), pages: 0 },
-            Reader::Worker(exe) => Session::Worker(parent::Worker::start(exe, pdf, speculate)),
+            Reader::Worker(exe) => Session::Worker(parent::Worker::start(exe, pdf)),
         }
     }
 }
@@ -100,6 +101,18 @@ impl Session {
         }
     }
 
+    /// The scenes of the pages `pages` (from 0), in that order; only after
+    /// [`Session::reading`] read the PDF.
+    pub fn scenes(&mut self, pages: &[usize]) -> Result<Scenes, Refused> {
+        match self {
+            Session::Worker(worker) => worker.scenes(pages),
+            Session::InProcess { bytes, pages: count } => {
+                let document = open_here(bytes, *count, pages)?;
+                Ok(document.scenes(pages))
+            }
+        }
+    }
+
     /// Stops its reader, if a worker, without waiting for it to end (see [`parent::Worker::stop`]).
     pub fn stop(&mut self) {
         if let Session::Worker(worker) = self {
@@ -126,10 +139,16 @@ fn render_here(
     pages: &[usize],
     dpi: f32,
 ) -> Result<Vec<Option<Render>>, Refused> {
+    let document = open_here(bytes, count, pages)?;
+    let renderer = document.renderer(dpi);
+    Ok(pages.iter().map(|&page| renderer.render(page)).collect())
+}
+
+/// The PDF `bytes` (of `count` pages) opened in this process, to answer for `pages`.
+fn open_here(bytes: &[u8], count: usize, pages: &[usize]) -> Result<pdftext::Document, Refused> {
     if pages.iter().any(|&p| p >= count) {
         return Err(Refused::Worker("it was asked for a page it does not have".into()));
     }
     let (_, document) = pdftext::open_document(bytes).map_err(Refused::File)?;
-    let renderer = document.renderer(dpi);
-    Ok(pages.iter().map(|&page| renderer.render(page)).collect())
+    Ok(document)
 }

@@ -9,7 +9,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::protocol::{self, decode, decode_renders, read_frame, Answer, Renders, SPECULATE};
+use super::protocol::{self, decode, decode_renders, decode_scenes, read_frame, Answer, Kind};
+use super::protocol::{Renders, Scenes};
 use super::protocol::{ENDED, SUBCOMMAND};
 use super::refused::Refused;
 use crate::pdftext::Reading;
@@ -23,7 +24,8 @@ const REAP: Duration = Duration::from_millis(200);
 /// How often a worker that closed its output is checked for having exited.
 const POLL: Duration = Duration::from_millis(1);
 
-/// A worker process reading one PDF, kept to render its pages on request.
+/// A worker process reading one PDF, kept to render its pages (or record their scenes) on
+/// request.
 #[derive(Debug)]
 pub struct Worker {
     child: Option<Child>,
@@ -40,8 +42,8 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts a worker from `exe` reading `pdf`, rendering every page at once with `speculate`.
-    pub fn start(exe: &Path, pdf: &[u8], speculate: bool) -> Self {
+    /// Starts a worker from `exe` reading `pdf`.
+    pub fn start(exe: &Path, pdf: &[u8]) -> Self {
         let mut worker = Worker {
             child: None,
             input: None,
@@ -71,9 +73,7 @@ impl Worker {
         };
         // The PDF goes on a thread of its own: a worker that stops reading cannot block the
         // parent. A worker that dies early closes its input: the write then fails, no news.
-        let mode = if speculate { SPECULATE } else { b'p' };
-        let mut header = vec![mode];
-        header.extend(format!("{}\n", pdf.len()).into_bytes());
+        let header = format!("{}\n", pdf.len()).into_bytes();
         let pdf = pdf.to_vec();
         let sent = thread::spawn(move || {
             input.write_all(&header).and_then(|()| input.write_all(&pdf)).map(|()| input)
@@ -110,21 +110,29 @@ impl Worker {
 
     /// Renders of `pages`, in that order, to compare them.
     pub fn render(&mut self, pages: &[usize]) -> Result<Renders, Refused> {
-        self.renders(pages, false)
+        let count = self.ask(pages, Kind::Compare)?;
+        self.answer(|frame| decode_renders(frame, count, pages))
     }
 
     /// Pictures of `pages`, in that order, to show them to a person.
     pub fn show(&mut self, pages: &[usize]) -> Result<Renders, Refused> {
-        self.renders(pages, true)
+        let count = self.ask(pages, Kind::Show)?;
+        self.answer(|frame| decode_renders(frame, count, pages))
     }
 
-    /// Renders of `pages`, in that order, to compare them or to `show` them.
-    fn renders(&mut self, pages: &[usize], show: bool) -> Result<Renders, Refused> {
+    /// The scenes of `pages`, in that order.
+    pub fn scenes(&mut self, pages: &[usize]) -> Result<Scenes, Refused> {
+        let count = self.ask(pages, Kind::Scene)?;
+        self.answer(|frame| decode_scenes(frame, count, pages))
+    }
+
+    /// Asks for `kind` of `pages`; the number of pages of the PDF, once it has read it.
+    fn ask(&mut self, pages: &[usize], kind: Kind) -> Result<usize, Refused> {
         if let Some(why) = &self.failed {
             return Err(why.clone());
         }
         let Some(count) = self.pages else {
-            let why = Refused::Worker("it was asked for renders before it had read".into());
+            let why = Refused::Worker("it was asked for pages before it had read".into());
             return Err(self.failed.clone().unwrap_or(why));
         };
         if let Some(sending) = self.sending.take() {
@@ -132,13 +140,18 @@ impl Worker {
             self.input = sending.join().ok().and_then(Result::ok);
         }
         let asked =
-            self.input.as_mut().map(|input| input.write_all(&protocol::request(pages, show)));
+            self.input.as_mut().map(|input| input.write_all(&protocol::request(pages, kind)));
         if !matches!(asked, Some(Ok(()))) {
-            let why = self.stopped("it could not be asked for renders");
+            let why = self.stopped("it could not be asked for pages");
             return self.fail(why);
         }
-        match self.next().and_then(|f| decode_renders(&f, count, pages).map_err(Refused::Worker)) {
-            Ok(renders) => Ok(renders),
+        Ok(count)
+    }
+
+    /// The answer to a request, as `decode` reads it.
+    fn answer<T>(&mut self, decode: impl FnOnce(&[u8]) -> Result<T, String>) -> Result<T, Refused> {
+        match self.next().and_then(|frame| decode(&frame).map_err(Refused::Worker)) {
+            Ok(answer) => Ok(answer),
             Err(why) => self.fail(why),
         }
     }
@@ -247,8 +260,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let pdf = vec![b'%'; 1 << 20]; // more than a pipe holds: the worker need not read it
-        let read =
-            |name: &str, body: &str| Worker::start(&worker(d, name, body), &pdf, true).reading();
+        let read = |name: &str, body: &str| Worker::start(&worker(d, name, body), &pdf).reading();
         let refused = |result: Result<Reading, Refused>| match result {
             Err(Refused::Worker(why)) => why,
             other => panic!("not refused as a worker failure: {other:?}"),
@@ -265,7 +277,7 @@ mod tests {
         assert!(started.elapsed() < DEADLINE + Duration::from_secs(2));
         let answer = read("answer", &framed("{\"unreadable\":\"too_deep\"}"));
         assert_eq!(answer, Err(Refused::File(Unreadable::TooDeep)));
-        let mut missing = Worker::start(&d.join("no-such-worker"), &pdf, false);
+        let mut missing = Worker::start(&d.join("no-such-worker"), &pdf);
         assert!(matches!(missing.reading(), Err(Refused::Start(_))));
         assert!(matches!(missing.render(&[0]), Err(Refused::Start(_))));
     }
@@ -274,7 +286,7 @@ mod tests {
     fn a_stopped_reader_is_never_taken_for_one_beyond_its_limits() {
         let dir = tempfile::tempdir().unwrap();
         let body = "cat >/dev/null; exec sleep 60";
-        let mut stopped = Worker::start(&worker(dir.path(), "slow", body), b"%PDF", false);
+        let mut stopped = Worker::start(&worker(dir.path(), "slow", body), b"%PDF");
         stopped.stop();
         for answer in [stopped.reading().map(|_| ()), stopped.render(&[0]).map(|_| ())] {
             let why = answer.unwrap_err();

@@ -1,28 +1,28 @@
 //! What the parent and the worker say to each other. The worker is started with [`SUBCOMMAND`];
-//! on its standard input it is given one byte ([`SPECULATE`] or not), the length of the PDF in
-//! decimal and a newline, the PDF, then requests: page numbers (from 0, separated by spaces) on
-//! a line each, rendered to compare them, or after the word [`SHOW`] to show them to a person,
-//! until the input ends. It answers frames, each its length in decimal, a newline
-//! and JSON: first an [`Answer`], then for each request the renders of those pages, in that
-//! order. Every frame is at most [`MAX_ANSWER`] bytes and checked on receipt.
+//! on its standard input it is given the length of the PDF in decimal and a newline, the PDF,
+//! then requests: page numbers (from 0, separated by spaces) on a line each, rendered to
+//! compare them, or after the word [`SHOW`] to show them to a person, or after the word
+//! [`SCENE`] their scenes, until the input ends. It answers frames, each its length in
+//! decimal, a newline and JSON: first an [`Answer`], then for each request the renders or the
+//! scenes of those pages, in that order. Every frame is at most [`MAX_ANSWER`] bytes and
+//! checked on receipt.
 
 use std::io::{BufRead, Read as _};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::pdftext::render::{RENDER_DPI, SHOW_DPI};
+use crate::pdftext::scene::Scene;
 use crate::pdftext::{Reading, Render, Unreadable, MAX_PAGES, MAX_PDF};
 
 /// The hidden subcommand that runs the worker.
 pub const SUBCOMMAND: &str = "read-pdf";
-/// The byte before the PDF on the worker's input that has it render every page, in order, as
-/// soon as it has answered (any other byte: only the pages asked for). Rendering is most of what
-/// reading costs: a copy's pages are rendered while the signed documents are read, in case its
-/// words turn out to be a signed document's.
-pub const SPECULATE: u8 = b's';
 /// The word that starts a request for pictures of pages to show a person, at
-/// [`SHOW_DPI`] (without it, renders to compare, at [`RENDER_DPI`]).
+/// [`SHOW_DPI`] (without a word, renders to compare, at [`RENDER_DPI`]).
 pub const SHOW: &str = "show";
+/// The word that starts a request for the scenes of pages (what they draw, call by call).
+pub const SCENE: &str = "scene";
 
 /// Longest answer read from a worker: room for 200 pages of dense text and their renders.
 pub const MAX_ANSWER: usize = 64 << 20;
@@ -53,6 +53,8 @@ impl From<Result<Reading, Unreadable>> for Answer {
 
 /// Renders of the pages asked for, in the order asked (`None`: a page not rendered).
 pub type Renders = Vec<Option<Render>>;
+/// Scenes of the pages asked for, in the order asked (`None`: a page a scene cannot hold).
+pub type Scenes = Vec<Option<Scene>>;
 
 /// `json` as a frame: its length, a newline, itself.
 pub fn frame(json: &[u8]) -> Vec<u8> {
@@ -66,9 +68,9 @@ pub fn encode(answer: &Answer) -> Vec<u8> {
     serde_json::to_vec(answer).unwrap_or_default()
 }
 
-/// Renders as the worker writes them (JSON).
-pub fn encode_renders(renders: &[Option<Render>]) -> Vec<u8> {
-    serde_json::to_vec(renders).unwrap_or_default()
+/// Renders or scenes as the worker writes them (JSON).
+pub fn encode_pages<T: Serialize>(pages: &[Option<T>]) -> Vec<u8> {
+    serde_json::to_vec(pages).unwrap_or_default()
 }
 
 /// The answer `bytes` hold, checked; why it cannot be believed otherwise.
@@ -88,17 +90,34 @@ pub fn decode(bytes: &[u8]) -> Result<Answer, String> {
 
 /// The renders of the `asked` pages of a document of `pages` pages that `bytes` hold, checked.
 pub fn decode_renders(bytes: &[u8], pages: usize, asked: &[usize]) -> Result<Renders, String> {
+    decode_pages(bytes, pages, asked, "renders", Render::problem)
+}
+
+/// The scenes of the `asked` pages of a document of `pages` pages that `bytes` hold, checked.
+pub fn decode_scenes(bytes: &[u8], pages: usize, asked: &[usize]) -> Result<Scenes, String> {
+    decode_pages(bytes, pages, asked, "scenes", Scene::problem)
+}
+
+/// Something of each of the `asked` pages (`what`: "renders", "scenes") that `bytes` hold, each
+/// checked by `problem`.
+fn decode_pages<T: DeserializeOwned>(
+    bytes: &[u8],
+    pages: usize,
+    asked: &[usize],
+    what: &str,
+    problem: fn(&T) -> Option<&'static str>,
+) -> Result<Vec<Option<T>>, String> {
     if bytes.len() > MAX_ANSWER {
         return Err("its answer was too long".into());
     }
-    let renders: Renders =
-        serde_json::from_slice(bytes).map_err(|_| "its renders were malformed".to_string())?;
-    if renders.len() != asked.len() || asked.iter().any(|&page| page >= pages) {
-        return Err("it rendered other pages than those asked for".into());
+    let answers: Vec<Option<T>> =
+        serde_json::from_slice(bytes).map_err(|_| format!("its {what} were malformed"))?;
+    if answers.len() != asked.len() || asked.iter().any(|&page| page >= pages) {
+        return Err(format!("it sent {what} of other pages than those asked for"));
     }
-    match renders.iter().flatten().find_map(Render::problem) {
-        Some(problem) => Err(format!("its renders did not hold together ({problem})")),
-        None => Ok(renders),
+    match answers.iter().flatten().find_map(problem) {
+        Some(problem) => Err(format!("its {what} did not hold together ({problem})")),
+        None => Ok(answers),
     }
 }
 
@@ -110,12 +129,10 @@ fn line(input: &mut impl BufRead) -> Option<String> {
     text.strip_suffix('\n').map(str::to_string)
 }
 
-/// The worker's input up to the PDF: whether to speculate, and the PDF; `Err` with the
-/// answer to give when it is too long or out of shape.
-pub fn read_pdf(input: &mut impl BufRead) -> Result<(bool, Vec<u8>), Answer> {
+/// The worker's input up to the PDF: the PDF; `Err` with the answer to give when it is too
+/// long or out of shape.
+pub fn read_pdf(input: &mut impl BufRead) -> Result<Vec<u8>, Answer> {
     let too_large = Answer::Unreadable(Unreadable::TooLarge);
-    let mut mode = [0u8];
-    input.read_exact(&mut mode).map_err(|_| Answer::Unreadable(Unreadable::NotPdf))?;
     let length: u64 = line(input).and_then(|l| l.parse().ok()).ok_or(too_large.clone())?;
     if length > MAX_PDF {
         return Err(too_large);
@@ -123,27 +140,37 @@ pub fn read_pdf(input: &mut impl BufRead) -> Result<(bool, Vec<u8>), Answer> {
     let mut pdf = Vec::new();
     input.take(length).read_to_end(&mut pdf).map_err(|_| too_large.clone())?;
     match pdf.len() as u64 == length {
-        true => Ok((mode[0] == SPECULATE, pdf)),
+        true => Ok(pdf),
         false => Err(too_large),
     }
 }
 
-/// Renders of some pages, asked for by the parent.
+/// What the parent asks of some pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Renders to compare them, at [`RENDER_DPI`].
+    Compare,
+    /// Pictures to show a person, at [`SHOW_DPI`].
+    Show,
+    /// Their scenes.
+    Scene,
+}
+
+/// Renders or scenes of some pages, asked for by the parent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    /// The pages, from 0, in the order their renders are wanted.
+    /// The pages, from 0, in the order they are wanted.
     pub pages: Vec<usize>,
-    /// Pictures to show a person ([`SHOW_DPI`]), not renders to compare ([`RENDER_DPI`]).
-    pub show: bool,
+    /// What is wanted of them.
+    pub kind: Kind,
 }
 
 impl Request {
-    /// The resolution asked for, in dots per inch.
+    /// The resolution of the renders asked for, in dots per inch.
     pub fn dpi(&self) -> f32 {
-        if self.show {
-            SHOW_DPI
-        } else {
-            RENDER_DPI
+        match self.kind {
+            Kind::Show => SHOW_DPI,
+            Kind::Compare | Kind::Scene => RENDER_DPI,
         }
     }
 }
@@ -151,22 +178,29 @@ impl Request {
 /// The next request; `None` when the input ended (or is out of shape).
 pub fn read_request(input: &mut impl BufRead) -> Option<Request> {
     let text = line(input)?;
-    let (show, numbers) = match text.strip_prefix(SHOW) {
-        Some(rest) if rest.is_empty() || rest.starts_with(' ') => (true, rest),
-        _ => (false, text.as_str()),
+    let word = |word: &str| match text.strip_prefix(word) {
+        Some(rest) if rest.is_empty() || rest.starts_with(' ') => Some(rest),
+        _ => None,
+    };
+    let (kind, numbers) = match (word(SHOW), word(SCENE)) {
+        (Some(rest), _) => (Kind::Show, rest),
+        (_, Some(rest)) => (Kind::Scene, rest),
+        _ => (Kind::Compare, text.as_str()),
     };
     let pages: Option<Vec<usize>> =
         numbers.split_ascii_whitespace().map(|n| n.parse().ok()).collect();
     pages
         .filter(|p| p.len() <= MAX_PAGES && p.iter().all(|&n| n < MAX_PAGES))
-        .map(|pages| Request { pages, show })
+        .map(|pages| Request { pages, kind })
 }
 
-/// A request as the parent writes it: renders of `pages`, to compare them or to `show` them.
-pub fn request(pages: &[usize], show: bool) -> Vec<u8> {
+/// A request as the parent writes it: `kind` of `pages`.
+pub fn request(pages: &[usize], kind: Kind) -> Vec<u8> {
     let mut words: Vec<String> = pages.iter().map(ToString::to_string).collect();
-    if show {
-        words.insert(0, SHOW.to_string());
+    match kind {
+        Kind::Show => words.insert(0, SHOW.to_string()),
+        Kind::Scene => words.insert(0, SCENE.to_string()),
+        Kind::Compare => {}
     }
     format!("{}\n", words.join(" ")).into_bytes()
 }
@@ -210,27 +244,34 @@ mod tests {
         assert!(read_frame(&mut &b"5\n{}"[..]).is_err(), "cut short");
         assert!(read_frame(&mut &b"999999999999\n"[..]).is_err(), "too long");
         assert!(read_frame(&mut &b""[..]).is_err());
-        let input = [&b"s3\n%PD"[..], &request(&[0, 2], false), &request(&[], false)].concat();
-        let input = [&input[..], &request(&[4, 1], true), &request(&[], true)].concat();
+        let input = [&b"3\n%PD"[..], &request(&[0, 2], Kind::Compare)].concat();
+        let input = [&input[..], &request(&[], Kind::Compare), &request(&[4, 1], Kind::Show)];
+        let input = [&input.concat()[..], &request(&[], Kind::Show), &request(&[3], Kind::Scene)];
+        let input = input.concat();
         let mut input = &input[..];
-        assert_eq!(read_pdf(&mut input), Ok((true, b"%PD".to_vec())));
-        let compare = |pages: Vec<usize>| Some(Request { pages, show: false });
-        assert_eq!(read_request(&mut input), compare(vec![0, 2]));
-        assert_eq!(read_request(&mut input), compare(vec![]));
+        assert_eq!(read_pdf(&mut input), Ok(b"%PD".to_vec()));
+        let ask = |pages: Vec<usize>, kind| Some(Request { pages, kind });
+        assert_eq!(read_request(&mut input), ask(vec![0, 2], Kind::Compare));
+        assert_eq!(read_request(&mut input), ask(vec![], Kind::Compare));
         let shown = read_request(&mut input);
-        assert_eq!(shown, Some(Request { pages: vec![4, 1], show: true }));
+        assert_eq!(shown, ask(vec![4, 1], Kind::Show));
         assert_eq!(shown.map(|r| r.dpi()), Some(SHOW_DPI));
-        assert_eq!(read_request(&mut input), Some(Request { pages: vec![], show: true }));
+        assert_eq!(read_request(&mut input), ask(vec![], Kind::Show));
+        assert_eq!(read_request(&mut input), ask(vec![3], Kind::Scene));
         assert_eq!(read_request(&mut input), None);
         assert_eq!(read_request(&mut &b"shown 1\n"[..]), None, "not the word");
-        assert!(read_pdf(&mut &b"s99999999999\n"[..]).is_err());
+        assert_eq!(read_request(&mut &b"scenes 1\n"[..]), None, "not the word");
+        assert!(read_pdf(&mut &b"99999999999\n"[..]).is_err());
         let render = Render { width: 1, height: 1, gray: vec![255] };
         let renders = vec![Some(render), None];
-        let bytes = encode_renders(&renders);
+        let bytes = encode_pages(&renders);
         assert_eq!(decode_renders(&bytes, 2, &[1, 0]), Ok(renders));
         assert!(decode_renders(&bytes, 2, &[1]).is_err(), "not the pages asked for");
         assert!(decode_renders(&bytes, 2, &[5, 0]).is_err(), "no such page");
         let wrong = Render { width: 2, height: 2, gray: vec![0] };
-        assert!(decode_renders(&encode_renders(&[Some(wrong)]), 2, &[0]).is_err());
+        assert!(decode_renders(&encode_pages(&[Some(wrong)]), 2, &[0]).is_err());
+        let scenes = vec![None, Some(Scene::default())];
+        assert_eq!(decode_scenes(&encode_pages(&scenes), 3, &[2, 0]), Ok(scenes));
+        assert!(decode_scenes(&bytes, 2, &[1, 0]).is_err(), "renders are no scenes");
     }
 }

@@ -1,13 +1,13 @@
-//! The worker's side: limit itself, read the PDF, answer, then render pages on request until
-//! the parent closes its input (speculatively before any request, for a copy): renders to
-//! compare, kept, and pictures to show a person, made anew for each request.
+//! The worker's side: limit itself, read the PDF, answer, then answer requests until the parent
+//! closes its input: renders to compare, kept; pictures to show a person, made anew for each
+//! request; and scenes of pages, what they draw.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver};
 
 use super::limits;
-use super::protocol::{self, encode, encode_renders, frame, Answer, Request};
+use super::protocol::{self, encode, encode_pages, frame, Answer, Kind, Request};
 use crate::error::Exit;
 use crate::pdftext::render::{Renderer, RENDER_DPI};
 use crate::pdftext::{self, Document, Render, Unreadable};
@@ -20,12 +20,12 @@ pub fn serve() -> Exit {
         return Exit::Error;
     }
     let mut input = std::io::stdin().lock();
-    let (speculate, pdf) = match protocol::read_pdf(&mut input) {
-        Ok(read) => read,
+    let pdf = match protocol::read_pdf(&mut input) {
+        Ok(pdf) => pdf,
         Err(answer) => return write(&encode(&answer)),
     };
     let (requests, asked) = mpsc::channel();
-    let reading = limits::spawn_parse_thread(move || read_and_render(&pdf, speculate, &asked));
+    let reading = limits::spawn_parse_thread(move || read_and_answer(&pdf, &asked));
     if reading.is_err() {
         return write(&encode(&Answer::Unreadable(Unreadable::Failed)));
     }
@@ -46,9 +46,8 @@ fn write(json: &[u8]) -> Exit {
     }
 }
 
-/// Reads `pdf` and answers; then renders the pages `asked` for, and with `speculate` every page
-/// in order while no request waits.
-fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Request>) {
+/// Reads `pdf` and answers; then answers each request `asked`.
+fn read_and_answer(pdf: &[u8], asked: &Receiver<Request>) {
     let opened = catch_unwind(AssertUnwindSafe(|| pdftext::open_document(pdf)))
         .unwrap_or(Err(Unreadable::Failed));
     let (reading, document) = match opened {
@@ -63,45 +62,33 @@ fn read_and_render(pdf: &[u8], speculate: bool, asked: &Receiver<Request>) {
     }
     let renderer = document.renderer(RENDER_DPI);
     let mut done: BTreeMap<usize, Option<Render>> = BTreeMap::new();
-    let mut next = 0;
-    loop {
-        let request = match speculate && next < document.pages() {
-            true => match asked.try_recv() {
-                Ok(pages) => Some(pages),
-                Err(TryRecvError::Empty) => None,
-                Err(TryRecvError::Disconnected) => return,
-            },
-            false => match asked.recv() {
-                Ok(pages) => Some(pages),
-                Err(_) => return,
-            },
-        };
-        let Some(request) = request else {
-            done.entry(next).or_insert_with(|| renderer.render(next));
-            next += 1;
-            continue;
-        };
-        // Pictures to show are made at their own resolution and not kept.
-        let (shown, mut made);
-        let (renderer, done) = match request.show {
-            true => {
-                shown = document.renderer(request.dpi());
-                made = BTreeMap::new();
-                (&shown, &mut made)
+    while let Ok(request) = asked.recv() {
+        let pages = &request.pages;
+        let answer = match request.kind {
+            Kind::Scene => encode_pages(&document.scenes(pages)),
+            // Pictures to show are made at their own resolution and not kept.
+            Kind::Show => {
+                let shown = document.renderer(request.dpi());
+                let made = render_pages(pdf, &document, &shown, pages).into_iter().collect();
+                encode_pages(&pick(&made, pages))
             }
-            false => (&renderer, &mut done),
+            Kind::Compare => {
+                let mut missing: Vec<usize> =
+                    pages.iter().copied().filter(|p| !done.contains_key(p)).collect();
+                missing.dedup();
+                done.extend(render_pages(pdf, &document, &renderer, &missing));
+                encode_pages(&pick(&done, pages))
+            }
         };
-        let pages = request.pages;
-        let mut missing: Vec<usize> =
-            pages.iter().copied().filter(|p| !done.contains_key(p)).collect();
-        missing.dedup();
-        done.extend(render_pages(pdf, &document, renderer, &missing));
-        let renders: Vec<Option<Render>> =
-            pages.iter().map(|page| done.get(page).cloned().flatten()).collect();
-        if write(&encode_renders(&renders)) != Exit::Success {
+        if write(&answer) != Exit::Success {
             return;
         }
     }
+}
+
+/// The renders of `pages`, in that order, among those `made`.
+fn pick(made: &BTreeMap<usize, Option<Render>>, pages: &[usize]) -> Vec<Option<Render>> {
+    pages.iter().map(|page| made.get(page).cloned().flatten()).collect()
 }
 
 /// Renders `pages` of `document`, the later half on a thread of its own (the machine's other

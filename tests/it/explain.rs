@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::hostile_pdfs::overlay;
 use crate::util::{
     accord, assert_code, copy_dir, json_report, replace_once, root, session, signed_example,
     snapshot, text, tmp, tool, TempDir,
@@ -293,4 +294,39 @@ fn building_the_example_twice_exits_0_and_changes_no_byte() {
     );
     assert!(text(&out).contains("testimonium"), "{}", text(&out));
     assert_eq!(snapshot(dir.path()), before, "nothing changed");
+}
+
+/// The scenes of every page of the PDF `name` in `dir` (what hayro draws, call by call).
+fn scenes(dir: &Path, name: &str) -> Vec<Option<accord::pdftext::scene::Scene>> {
+    let bytes = fs::read(dir.join(name)).unwrap();
+    let (reading, document) = accord::pdftext::open_document(&bytes).unwrap();
+    document.scenes(&(0..reading.pages.len()).collect::<Vec<_>>())
+}
+
+#[test]
+fn copies_rewritten_by_ghostscript_and_pdftocairo_draw_alike_and_a_bar_drawn_over_does_not() {
+    use accord::pdftext::scene::alike;
+    let dir = example();
+    let d = dir.path();
+    run(d, GS, &["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfwrite", "-o", "gs.pdf", ORIGINAL_1]);
+    run(d, PDFTOCAIRO, &["-pdf", ORIGINAL_1, "printed.pdf"]);
+    let bar = overlay("1 0 0 rg 100 300 m 480 700 l 500 700 l 120 300 l f");
+    fs::write(d.join("bar.pdf"), bar).unwrap();
+    run(d, QPDF, &[ORIGINAL_1, "--overlay", "bar.pdf", "--to=1", "--", "barred.pdf"]);
+    let signed = scenes(d, ORIGINAL_1);
+    assert_eq!(signed.len(), 6);
+    assert!(signed.iter().all(Option::is_some), "accord's pages draw only what a scene holds");
+    for copy in ["gs.pdf", "printed.pdf", "barred.pdf"] {
+        let copied = scenes(d, copy);
+        let pages: Vec<bool> = signed
+            .iter()
+            .zip(&copied)
+            .map(|(s, c)| matches!((s, c), (Some(s), Some(c)) if alike(s, c)))
+            .collect();
+        let expected = match copy {
+            "barred.pdf" => [false, true, true, true, true, true],
+            _ => [true; 6],
+        };
+        assert_eq!(pages, expected, "{copy}: which pages draw alike");
+    }
 }

@@ -3,6 +3,7 @@
 //! resolution, differ by no more than anti-aliasing does. What differs is said, and where.
 
 use crate::pdftext::render::MAX_RENDERED;
+use crate::pdftext::scene;
 use crate::pdftext::{Field, PageView, Reading, Render};
 
 use super::super::report::PageDifference;
@@ -119,10 +120,11 @@ fn differs(s: &PageView, c: &PageView, renders: bool) -> Option<String> {
     }
 }
 
-/// Whether two pages draw the same (their drawing digests are equal): they then look the
-/// same, with no need to render them.
+/// Whether two pages draw the same (their drawing digests are equal) or alike (their scenes
+/// are): they then look the same, with no need to render them.
 fn drawn_alike(a: &PageView, b: &PageView) -> bool {
-    a.drawing.is_some() && a.drawing == b.drawing
+    let scenes = matches!((&a.scene, &b.scene), (Some(x), Some(y)) if scene::alike(x, y));
+    a.drawing.is_some() && a.drawing == b.drawing || scenes
 }
 
 /// The pages (from 0) of both documents that must be rendered to be compared: those whose
@@ -132,11 +134,16 @@ pub fn to_render(signed: &Reading, copy: &Reading) -> Vec<usize> {
     pairs.filter(|(_, (s, c))| !drawn_alike(s, c)).map(|(i, _)| i).collect()
 }
 
-/// Puts `renders` of `pages` into `reading`.
-pub fn set_renders(reading: &mut Reading, pages: &[usize], renders: Vec<Option<Render>>) {
-    for (&page, render) in pages.iter().zip(renders) {
+/// Puts `items` (renders or scenes) of `pages` into `reading`, each with `put`.
+pub fn set_pages<T>(
+    reading: &mut Reading,
+    pages: &[usize],
+    items: Vec<T>,
+    put: impl Fn(&mut PageView, T),
+) {
+    for (&page, item) in pages.iter().zip(items) {
         if let Some(view) = reading.pages.get_mut(page) {
-            view.render = render;
+            put(view, item);
         }
     }
 }

@@ -31,7 +31,8 @@ use crate::digest::sha256_hex;
 use crate::fsio;
 use crate::manifest::Manifest;
 use crate::pdftext::observe::Facts;
-use crate::pdftext::{Reading, Render, Text};
+use crate::pdftext::scene::Scene;
+use crate::pdftext::{PageView, Reading, Render, Text};
 use crate::set::{StructureSpec, TemplateSet};
 use crate::worker::{Reader, Refused, Session};
 use structure::Structure;
@@ -118,6 +119,12 @@ impl SignedDocument {
         }
     }
 
+    /// The scenes of `pages` (from 0), in that order (`None`: a page without one).
+    fn scenes(&self, pages: &[usize]) -> Vec<Option<Scene>> {
+        let Ok(mut renders) = self.renders.lock() else { return vec![None; pages.len()] };
+        renders.session.scenes(pages).unwrap_or_else(|_| vec![None; pages.len()])
+    }
+
     /// Renders of `pages` (from 0), in that order (`None`: a page not rendered).
     fn render(&self, pages: &[usize]) -> Vec<Option<Render>> {
         let Ok(mut renders) = self.renders.lock() else { return vec![None; pages.len()] };
@@ -141,7 +148,7 @@ pub fn read_signed(dir: &Path, manifest: &Manifest, reader: &Reader) -> Vec<Sign
         .iter()
         .filter_map(|entry| {
             let bytes = fsio::read_regular(&dir.join(&entry.name), "document", MAX_PDF).ok()?;
-            (sha256_hex(&bytes) == entry.sha256).then(|| (entry, reader.start(&bytes, false)))
+            (sha256_hex(&bytes) == entry.sha256).then(|| (entry, reader.start(&bytes)))
         })
         .collect();
     started
@@ -205,16 +212,22 @@ pub fn explain(
         // case) and the document's at once.
         let looks = match closest.differences.is_empty() {
             true => {
-                let pages = looks::to_render(original, &read);
                 let mut original = original.clone();
+                // What the pages draw is asked for first, of both at once; the pages it does
+                // not show alike are rendered, both at once.
+                let pages = looks::to_render(&original, &read);
                 if !pages.is_empty() {
-                    let (signed_renders, copy_renders) = std::thread::scope(|scope| {
-                        let signed_renders = scope.spawn(|| doc.render(&pages));
-                        let copy_renders = copy.render(&pages).unwrap_or_default();
-                        (signed_renders.join().unwrap_or_default(), copy_renders)
-                    });
-                    looks::set_renders(&mut original, &pages, signed_renders);
-                    looks::set_renders(&mut read, &pages, copy_renders);
+                    let (signed, copied) = both(|| doc.scenes(&pages), || copy.scenes(&pages));
+                    let put = |view: &mut PageView, scene| view.scene = scene;
+                    looks::set_pages(&mut original, &pages, signed, put);
+                    looks::set_pages(&mut read, &pages, copied.unwrap_or_default(), put);
+                }
+                let pages = looks::to_render(&original, &read);
+                if !pages.is_empty() {
+                    let (signed, copied) = both(|| doc.render(&pages), || copy.render(&pages));
+                    let put = |view: &mut PageView, render| view.render = render;
+                    looks::set_pages(&mut original, &pages, signed, put);
+                    looks::set_pages(&mut read, &pages, copied.unwrap_or_default(), put);
                 }
                 looks::compare(&original, &read, true)
             }
@@ -229,6 +242,19 @@ pub fn explain(
         }
     }
     Ok(Some(closest))
+}
+
+/// What `signed` and `copied` give, the first on a thread of its own (a signed document's
+/// worker and the copy's then work at once); the first gives nothing if its thread fails.
+fn both<S: Default + Send, C>(
+    signed: impl FnOnce() -> S + Send,
+    copied: impl FnOnce() -> C,
+) -> (S, C) {
+    std::thread::scope(|scope| {
+        let signed = scope.spawn(signed);
+        let copied = copied();
+        (signed.join().unwrap_or_default(), copied)
+    })
 }
 
 /// A signed document compared with the copy.
