@@ -27,8 +27,8 @@ use super::packed;
 
 /// How far (in points) a point drawn in a copy may be from where the signed document draws
 /// it for the two to look alike: half a pixel of the renders (36 dpi), whose comparison
-/// forgives a whole pixel. pdftocairo's copies move glyphs by up to 0.64 pt; Ghostscript's by
-/// 0.005 pt (BENCHMARKS.md).
+/// forgives a whole pixel. Ghostscript's and pdftocairo's rewrites of accord's documents come
+/// within it (BENCHMARKS.md); a copy that does not is rendered, not refused.
 pub const NEAR_PT: f32 = 1.0;
 /// How far (in points) two stroke widths, dash lengths or offsets may differ.
 const STROKE_NEAR_PT: f32 = 0.05;

@@ -208,27 +208,15 @@ pub fn explain(
     if let Some((doc, original)) = original.and_then(|doc| Some((doc, doc.reading.as_ref()?))) {
         let same_words = closest.same_text;
         // Words alike: only the pages can tell the copy from a re-saved one. Pages that draw
-        // the same look the same; the others are rendered, the copy's (rendered already, in
-        // case) and the document's at once.
+        // the same look the same; what the others draw is asked of both at once, and those it
+        // does not show alike are rendered, both at once.
         let looks = match closest.differences.is_empty() {
             true => {
                 let mut original = original.clone();
-                // What the pages draw is asked for first, of both at once; the pages it does
-                // not show alike are rendered, both at once.
-                let pages = looks::to_render(&original, &read);
-                if !pages.is_empty() {
-                    let (signed, copied) = both(|| doc.scenes(&pages), || copy.scenes(&pages));
-                    let put = |view: &mut PageView, scene| view.scene = scene;
-                    looks::set_pages(&mut original, &pages, signed, put);
-                    looks::set_pages(&mut read, &pages, copied.unwrap_or_default(), put);
-                }
-                let pages = looks::to_render(&original, &read);
-                if !pages.is_empty() {
-                    let (signed, copied) = both(|| doc.render(&pages), || copy.render(&pages));
-                    let put = |view: &mut PageView, render| view.render = render;
-                    looks::set_pages(&mut original, &pages, signed, put);
-                    looks::set_pages(&mut read, &pages, copied.unwrap_or_default(), put);
-                }
+                let pair = (&mut original, &mut read);
+                ask_both(pair, |p| doc.scenes(p), |p| copy.scenes(p), |v, s| v.scene = s);
+                let pair = (&mut original, &mut read);
+                ask_both(pair, |p| doc.render(p), |p| copy.render(p), |v, r| v.render = r);
                 looks::compare(&original, &read, true)
             }
             false => looks::compare(original, &read, false),
@@ -242,6 +230,22 @@ pub fn explain(
         }
     }
     Ok(Some(closest))
+}
+
+/// Asks the signed document (`signed`) and the copy (`copied`) at once for something of the
+/// pages (from 0) not yet known to look alike, and puts each answer into its reading.
+fn ask_both<T: Send>(
+    (original, read): (&mut Reading, &mut Reading),
+    signed: impl FnOnce(&[usize]) -> Vec<Option<T>> + Send,
+    copied: impl FnOnce(&[usize]) -> Result<Vec<Option<T>>, Refused>,
+    put: impl Fn(&mut PageView, Option<T>),
+) {
+    let pages = looks::to_render(original, read);
+    if !pages.is_empty() {
+        let (from_signed, from_copy) = both(|| signed(&pages), || copied(&pages));
+        looks::set_pages(original, &pages, from_signed, &put);
+        looks::set_pages(read, &pages, from_copy.unwrap_or_default(), &put);
+    }
 }
 
 /// What `signed` and `copied` give, the first on a thread of its own (a signed document's
