@@ -10,6 +10,7 @@
 //! its points as packed floats (base64 in the answer), and [`Scene::problem`] checks them
 //! before they are believed.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::panic::resume_unwind;
 
@@ -40,6 +41,9 @@ const OPACITY_NEAR: f32 = 0.01;
 pub const MAX_OPS: usize = 200_000;
 /// Most coordinates (two a point) a scene's shapes hold.
 pub const MAX_COORDS: usize = 1 << 21;
+/// Most coordinates compared for two scenes (a scene whose every call draws another large
+/// shape would otherwise keep the comparison busy for minutes): past it, the pages are rendered.
+const MAX_COMPARED: usize = 1 << 25;
 /// Most entries of a dash array kept.
 const MAX_DASHES: usize = 16;
 
@@ -140,6 +144,12 @@ impl Scene {
         });
         (!(shapes_ok && styles_ok && ops_ok)).then_some("a drawing out of shape")
     }
+
+    /// How many coordinates the shape of style `code` holds.
+    fn coords_of(&self, code: u32) -> usize {
+        let shape = self.styles.get(code as usize).and_then(|s| self.shapes.get(s.shape as usize));
+        shape.map_or(0, |shape| shape.coords.len())
+    }
 }
 
 impl Shape {
@@ -209,6 +219,7 @@ pub fn alike(a: &Scene, b: &Scene) -> bool {
         return false;
     }
     let mut reaches: HashMap<(u32, u32), Option<f32>> = HashMap::new();
+    let mut compared = 0usize;
     a.ops.iter().zip(&b.ops).all(|(p, q)| {
         if p.code >= FIRST_SPECIAL || q.code >= FIRST_SPECIAL {
             return p.code == q.code
@@ -218,7 +229,16 @@ pub fn alike(a: &Scene, b: &Scene) -> bool {
                     _ => true,
                 };
         }
-        let reach = *reaches.entry((p.code, q.code)).or_insert_with(|| reach(a, b, p, q));
+        let reach = match reaches.entry((p.code, q.code)) {
+            Entry::Occupied(known) => *known.get(),
+            Entry::Vacant(new) => {
+                compared += a.coords_of(p.code);
+                if compared > MAX_COMPARED {
+                    return false;
+                }
+                *new.insert(reach(a, b, p, q))
+            }
+        };
         reach.is_some_and(|r| r + (p.x - q.x).hypot(p.y - q.y) <= NEAR_PT)
     })
 }
@@ -629,6 +649,23 @@ mod tests {
         let mut faded = grouped.clone();
         faded.ops[0].x = 0.5;
         assert!(!alike(&grouped, &faded), "another opacity");
+    }
+
+    #[test]
+    fn a_scene_drawing_one_large_shape_in_many_styles_is_compared_within_a_budget() {
+        let big = Shape { verbs: vec![LINE; 1 << 19], coords: vec![1.0; 1 << 20] };
+        let styles = (0..200u8)
+            .map(|i| Style {
+                shape: 0,
+                linear: [1.0, 0.0, 0.0, 1.0],
+                rgba: [i, 0, 0, 255],
+                mode: Mode::Fill { even_odd: false },
+            })
+            .collect();
+        let ops = (0..200).map(|code| Op { code, x: 0.0, y: 0.0 }).collect();
+        let scene = Scene { shapes: vec![big], styles, ops };
+        assert_eq!(scene.problem(), None);
+        assert!(!alike(&scene, &scene), "past the budget: rendered, not compared");
     }
 
     #[test]
