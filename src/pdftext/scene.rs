@@ -41,8 +41,8 @@ const OPACITY_NEAR: f32 = 0.01;
 pub const MAX_OPS: usize = 200_000;
 /// Most coordinates (two a point) a scene's shapes hold.
 pub const MAX_COORDS: usize = 1 << 21;
-/// Most coordinates compared for two scenes (a scene whose every call draws another large
-/// shape would otherwise keep the comparison busy for minutes): past it, the pages are rendered.
+/// Most coordinates compared for two scenes (one whose every call draws a large shape in a
+/// style of its own would otherwise cost minutes): past it, the pages are rendered.
 const MAX_COMPARED: usize = 1 << 25;
 /// Most entries of a dash array kept.
 const MAX_DASHES: usize = 16;
