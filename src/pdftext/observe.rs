@@ -6,8 +6,10 @@
 //! PDF/A and PDF/UA claims, the tags, and the Producer and Creator. Comparing the facts of a copy
 //! with those of the signed original gives short plain phrases ("it has been linearized").
 
-use hayro_interpret::hayro_syntax::object::dict::keys::{MARK_INFO, METADATA, STRUCT_TREE_ROOT};
-use hayro_interpret::hayro_syntax::object::{Dict, Stream};
+use hayro_interpret::hayro_syntax::object::dict::keys::{
+    CID_TO_GID_MAP, MARK_INFO, METADATA, STRUCT_TREE_ROOT, SUBTYPE,
+};
+use hayro_interpret::hayro_syntax::object::{Dict, Name, Object, Stream};
 use hayro_interpret::hayro_syntax::Pdf;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +48,12 @@ pub struct Facts {
     pub producer: Option<String>,
     /// The document information's Creator.
     pub creator: Option<String>,
+    /// The catalog declares optional content (layers), which PDF readers show or hide each in
+    /// its own way: what accord reads of the pages may not be what another reader shows.
+    pub layers: bool,
+    /// A CFF font of CIDs carries a CIDToGIDMap (a key only TrueType fonts have), which PDF
+    /// readers apply each in its own way: the glyphs accord reads may not be those shown.
+    pub cff_glyph_map: bool,
 }
 
 impl Facts {
@@ -77,6 +85,15 @@ impl Facts {
         facts.producer = info.producer.as_deref().map(text_string);
         facts.creator = info.creator.as_deref().map(text_string);
         let xref = pdf.xref();
+        facts.layers = xref.has_optional_content_groups();
+        facts.cff_glyph_map = pdf.objects().into_iter().any(|object| match object {
+            Object::Dict(dict) => {
+                let subtype = dict.get::<Name<'_>>(SUBTYPE);
+                subtype.is_some_and(|s| s.as_str() == "CIDFontType0")
+                    && dict.contains_key(CID_TO_GID_MAP)
+            }
+            _ => false,
+        });
         let Some(catalog) = xref.get::<Dict<'_>>(xref.root_id()) else { return facts };
         let marked = catalog.get::<Dict<'_>>(MARK_INFO).and_then(|m| m.get::<bool>(MARKED));
         facts.tagged = marked == Some(true) && catalog.contains_key(STRUCT_TREE_ROOT);

@@ -31,6 +31,10 @@ use super::packed;
 /// forgives a whole pixel. Ghostscript's and pdftocairo's rewrites of accord's documents come
 /// within it (BENCHMARKS.md); a copy that does not is rendered, not refused.
 pub const NEAR_PT: f32 = 1.0;
+/// How far (in points) a point of a glyph's outline may be from the signed document's, the
+/// glyph placed alike: a glyph may move as a whole, not change its shape (a full stop
+/// collapsed to a point moves its outline by less than [`NEAR_PT`]).
+const GLYPH_NEAR_PT: f32 = 0.1;
 /// How far (in points) two stroke widths, dash lengths or offsets may differ.
 const STROKE_NEAR_PT: f32 = 0.05;
 /// How far two colour channels (0–255) may differ.
@@ -108,6 +112,8 @@ struct Style {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum Mode {
+    /// A glyph's outline (in font units), filled.
+    Glyph,
     /// Filled, by the even-odd rule or not.
     Fill { even_odd: bool },
     /// Stroked: width, cap, join, miter limit, dashes and their offset (in points on the page).
@@ -172,7 +178,7 @@ impl Mode {
     /// Whether its numbers are finite and its dashes few.
     fn well_formed(&self) -> bool {
         match self {
-            Mode::Fill { .. } | Mode::Clip { .. } => true,
+            Mode::Glyph | Mode::Fill { .. } | Mode::Clip { .. } => true,
             Mode::Stroke { width, miter, dashes, offset, .. } => {
                 dashes.len() <= MAX_DASHES
                     && [*width, *miter, *offset].iter().chain(dashes).all(|n| n.is_finite())
@@ -184,6 +190,7 @@ impl Mode {
     fn alike(&self, other: &Mode) -> bool {
         let near = |a: f32, b: f32| (a - b).abs() <= STROKE_NEAR_PT;
         match (self, other) {
+            (Mode::Glyph, Mode::Glyph) => true,
             (Mode::Fill { even_odd: a }, Mode::Fill { even_odd: b })
             | (Mode::Clip { even_odd: a }, Mode::Clip { even_odd: b }) => a == b,
             (
@@ -215,32 +222,88 @@ impl Mode {
 /// curve lies within the hull of its control points, so control points within a distance
 /// keep the whole outline within it.)
 pub fn alike(a: &Scene, b: &Scene) -> bool {
+    let mut comparison = Comparison::new(a, b);
+    a.ops.len() == b.ops.len()
+        && a.ops.iter().zip(&b.ops).all(|(p, q)| comparison.alike(p, q) == Some(true))
+}
+
+/// Where pages drawing scenes `a` and `b` (not alike) draw differently: the top and bottom
+/// (in points from the top of the page) of the calls that differ, when both make as many
+/// calls and all that differ draw a shape; `None` otherwise (the render then tells where).
+pub fn unlike_band(a: &Scene, b: &Scene) -> Option<(f32, f32)> {
     if a.ops.len() != b.ops.len() {
-        return false;
+        return None;
     }
-    let mut reaches: HashMap<(u32, u32), Option<f32>> = HashMap::new();
-    let mut compared = 0usize;
-    a.ops.iter().zip(&b.ops).all(|(p, q)| {
-        if p.code >= FIRST_SPECIAL || q.code >= FIRST_SPECIAL {
-            return p.code == q.code
-                && match p.code {
-                    GROUP => (p.x - q.x).abs() <= OPACITY_NEAR && p.y == q.y,
-                    BLEND => p.x == q.x,
-                    _ => true,
-                };
+    let mut comparison = Comparison::new(a, b);
+    let mut band: Option<(f32, f32)> = None;
+    for (p, q) in a.ops.iter().zip(&b.ops) {
+        if comparison.alike(p, q)? {
+            continue;
         }
-        let reach = match reaches.entry((p.code, q.code)) {
+        for (scene, op) in [(a, p), (b, q)] {
+            if let Some((top, bottom)) = comparison.vertical(scene, op)? {
+                band = Some(band.map_or((top, bottom), |(t, b)| (t.min(top), b.max(bottom))));
+            }
+        }
+    }
+    band
+}
+
+/// Two scenes being compared call by call, within [`MAX_COMPARED`].
+struct Comparison<'s> {
+    a: &'s Scene,
+    b: &'s Scene,
+    /// How far apart each pair of styles draws its shapes, as found.
+    reaches: HashMap<(u32, u32), Option<f32>>,
+    compared: usize,
+}
+
+impl<'s> Comparison<'s> {
+    fn new(a: &'s Scene, b: &'s Scene) -> Self {
+        Comparison { a, b, reaches: HashMap::new(), compared: 0 }
+    }
+
+    /// Whether calls `p` (of `a`) and `q` (of `b`) draw alike; `None` past the budget.
+    fn alike(&mut self, p: &Op, q: &Op) -> Option<bool> {
+        if p.code >= FIRST_SPECIAL || q.code >= FIRST_SPECIAL {
+            return Some(
+                p.code == q.code
+                    && match p.code {
+                        GROUP => (p.x - q.x).abs() <= OPACITY_NEAR && p.y == q.y,
+                        BLEND => p.x == q.x,
+                        _ => true,
+                    },
+            );
+        }
+        let reach = match self.reaches.entry((p.code, q.code)) {
             Entry::Occupied(known) => *known.get(),
             Entry::Vacant(new) => {
-                compared += a.coords_of(p.code);
-                if compared > MAX_COMPARED {
-                    return false;
+                self.compared += self.a.coords_of(p.code);
+                if self.compared > MAX_COMPARED {
+                    return None;
                 }
-                *new.insert(reach(a, b, p, q))
+                *new.insert(reach(self.a, self.b, p, q))
             }
         };
-        reach.is_some_and(|r| r + (p.x - q.x).hypot(p.y - q.y) <= NEAR_PT)
-    })
+        Some(reach.is_some_and(|r| r + (p.x - q.x).hypot(p.y - q.y) <= NEAR_PT))
+    }
+
+    /// The top and bottom (in points) of the shape call `op` of `scene` draws (`Some(None)`: an
+    /// empty one, a space); `None` for a call that draws no shape, or past the budget.
+    fn vertical(&mut self, scene: &Scene, op: &Op) -> Option<Option<(f32, f32)>> {
+        let style = scene.styles.get(op.code as usize)?;
+        let shape = scene.shapes.get(style.shape as usize)?;
+        self.compared += shape.coords.len();
+        if self.compared > MAX_COMPARED {
+            return None;
+        }
+        let [_, b, _, d] = style.linear;
+        let ys = shape.coords.chunks_exact(2).map(|m| b * m[0] + d * m[1] + op.y);
+        Some(ys.fold(None, |band, y| match band {
+            None => Some((y, y)),
+            Some((top, bottom)) => Some((y.min(top), y.max(bottom))),
+        }))
+    }
 }
 
 /// How far apart (in points) the shapes of calls `p` of `a` and `q` of `b` can be drawn, both
@@ -263,8 +326,10 @@ fn reach(a: &Scene, b: &Scene, p: &Op, q: &Op) -> Option<f32> {
     // s(m) - t(n) = s(m - n) + (s - t)(n): bounded with the Frobenius norms.
     let norm = |l: [f32; 4]| l.iter().map(|c| c * c).sum::<f32>().sqrt();
     let diff = [0, 1, 2, 3].map(|i| s.linear[i] - t.linear[i]);
-    let reach = norm(s.linear) * apart + norm(diff) * extent;
-    (reach.is_finite() && reach <= NEAR_PT).then_some(reach)
+    let deformed = norm(s.linear) * apart;
+    let reach = deformed + norm(diff) * extent;
+    let shape_near = if s.mode == Mode::Glyph { GLYPH_NEAR_PT } else { NEAR_PT };
+    (reach.is_finite() && reach <= NEAR_PT && deformed <= shape_near).then_some(reach)
 }
 
 /// Records the scene of each page as hayro interprets it (a [`Device`] that draws nothing);
@@ -352,12 +417,7 @@ impl Recorder {
                         index
                     }
                 };
-                let code = page.add_style(Style {
-                    shape,
-                    linear,
-                    rgba,
-                    mode: Mode::Fill { even_odd: false },
-                });
+                let code = page.add_style(Style { shape, linear, rgba, mode: Mode::Glyph });
                 page.glyphs.insert(key, code);
                 code
             }
@@ -614,10 +674,9 @@ mod tests {
         Shape { verbs: vec![MOVE, LINE, LINE, LINE, CLOSE], coords }
     }
 
-    /// A scene drawing the outline at 10 pt (linear `scale`), black, at each of `at`.
+    /// A scene drawing the outline as a glyph at 10 pt (linear `scale`) at each of `at`.
     fn scene(scale: f32, rgba: [u8; 4], at: &[(f32, f32)]) -> Scene {
-        let mode = Mode::Fill { even_odd: false };
-        let style = Style { shape: 0, linear: [scale, 0.0, 0.0, -scale], rgba, mode };
+        let style = Style { shape: 0, linear: [scale, 0.0, 0.0, -scale], rgba, mode: Mode::Glyph };
         let ops = at.iter().map(|&(x, y)| Op { code: 0, x, y }).collect();
         Scene { shapes: vec![outline()], styles: vec![style], ops }
     }
@@ -639,10 +698,16 @@ mod tests {
         assert!(!alike(&signed, &scene(0.01, [255, 0, 0, 255], &[(72.0, 100.0), (80.0, 100.0)])));
         assert!(!alike(&signed, &scene(0.01, BLACK, &[(72.0, 100.0)])), "a glyph fewer");
         let mut other = signed.clone();
-        other.shapes[0].coords[4] = 520.0;
-        assert!(alike(&signed, &other), "20 units of an outline drawn at 10 pt: 0.3 pt");
-        other.shapes[0].coords[4] = 700.0;
-        assert!(!alike(&signed, &other), "200 units: 2.8 pt, another outline");
+        other.shapes[0].coords[4] = 505.0;
+        assert!(alike(&signed, &other), "5 units of an outline drawn at 10 pt: 0.07 pt");
+        other.shapes[0].coords[4] = 540.0;
+        assert!(!alike(&signed, &other), "40 units: 0.57 pt, a glyph of another shape");
+        let mut path = other.clone();
+        path.styles[0].mode = Mode::Fill { even_odd: false };
+        let mut signed_path = signed.clone();
+        signed_path.styles[0].mode = Mode::Fill { even_odd: false };
+        assert!(alike(&signed_path, &path), "a path may move by a point, its points too");
+        assert!(!alike(&signed, &signed_path), "a glyph is not a path");
         let mut grouped = signed.clone();
         grouped.ops.insert(0, Op { code: GROUP, x: 1.0, y: 0.0 });
         assert!(!alike(&signed, &grouped), "a call more");

@@ -146,34 +146,43 @@ fn forgeries_are_located_by_article_and_paragraph() {
     );
 }
 
-/// The year of the testimonium edited in the content stream: typst writes Identity-H fonts,
-/// so the text is glyph ids, which the font's ToUnicode map translates.
-fn year_edited(dir: &Path) {
+/// Original 1 as a QDF file (streams uncompressed, objects one by one), and where in it the
+/// year of the testimonium is drawn: typst writes Identity-H fonts, so the text is glyph ids,
+/// which the font's ToUnicode map translates.
+fn testimonium_year(dir: &Path) -> (Vec<u8>, std::ops::Range<usize>) {
     run(dir, QPDF, &["--qdf", "--object-streams=disable", ORIGINAL_1, "qdf.pdf"]);
-    let mut pdf = fs::read(dir.join("qdf.pdf")).unwrap();
-    let glyphs = glyph_ids(&pdf);
-    let encode = |text: &str| -> Vec<u8> {
-        text.chars().flat_map(|c| glyphs[&c].as_bytes().to_vec()).collect()
-    };
-    let (old, new) = (encode("2016"), encode("2017"));
+    let pdf = fs::read(dir.join("qdf.pdf")).unwrap();
+    let year = glyph_ids(&pdf, "2016");
     let last_page = find_last(&pdf, b"%% Contents for page ").expect("qdf page markers");
-    let at = find(&pdf[last_page..], &old).expect("the year on the last page") + last_page;
-    pdf.splice(at..at + old.len(), new);
-    fs::write(dir.join("edited.pdf"), &pdf).unwrap();
-    let out = tool(dir, FIX_QDF, &["edited.pdf"], b"");
-    fs::write(dir.join("year.pdf"), out.stdout).unwrap();
+    let at = find(&pdf[last_page..], &year).expect("the year on the last page") + last_page;
+    (pdf, at..at + year.len())
 }
 
-/// The hex glyph id of each character of the Regular face, from its ToUnicode map.
-fn glyph_ids(pdf: &[u8]) -> std::collections::HashMap<char, String> {
-    let text = String::from_utf8_lossy(pdf);
-    let font = text.find("LibertinusSerif-Regular-Identity-H").expect("the regular face");
-    let after = &text[font..];
+/// `qdf` (edited) written as `name`, its lengths and cross-references made right.
+fn fixed(dir: &Path, qdf: &[u8], name: &str) {
+    fs::write(dir.join("edited.pdf"), qdf).unwrap();
+    let out = tool(dir, FIX_QDF, &["edited.pdf"], b"");
+    fs::write(dir.join(name), out.stdout).unwrap();
+}
+
+/// The year of the testimonium edited in the content stream: "2017".
+fn year_edited(dir: &Path) {
+    let (mut pdf, year) = testimonium_year(dir);
+    let new = glyph_ids(&pdf, "2017");
+    pdf.splice(year, new);
+    fixed(dir, &pdf, "year.pdf");
+}
+
+/// `text` as the hex glyph ids of the Regular face, from its ToUnicode map.
+fn glyph_ids(pdf: &[u8], text: &str) -> Vec<u8> {
+    let pdf = String::from_utf8_lossy(pdf);
+    let font = pdf.find("LibertinusSerif-Regular-Identity-H").expect("the regular face");
+    let after = &pdf[font..];
     let to_unicode = after.find("/ToUnicode ").expect("a ToUnicode map");
     let object: String =
         after[to_unicode + 11..].chars().take_while(char::is_ascii_digit).collect();
-    let start = text.find(&format!("\n{object} 0 obj")).expect("the map's object");
-    let map = &text[start..start + text[start..].find("endobj").unwrap()];
+    let start = pdf.find(&format!("\n{object} 0 obj")).expect("the map's object");
+    let map = &pdf[start..start + pdf[start..].find("endobj").unwrap()];
     let mut glyphs = std::collections::HashMap::new();
     for line in map.lines() {
         let fields: Vec<&str> = line.split(['<', '>']).filter(|f| !f.trim().is_empty()).collect();
@@ -184,7 +193,7 @@ fn glyph_ids(pdf: &[u8]) -> std::collections::HashMap<char, String> {
             }
         }
     }
-    glyphs
+    text.chars().flat_map(|c| glyphs[&c].as_bytes().to_vec()).collect()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -206,6 +215,55 @@ fn a_year_edited_in_the_content_stream_is_found_in_the_testimonium() {
     assert_eq!(first["where"], "testimonium", "{report:#}");
     assert!(first["before"].as_str().unwrap().contains("2016"), "{first}");
     assert!(first["after"].as_str().unwrap().contains("2017"), "{first}");
+}
+
+/// The year of the testimonium drawn in dark grey (`0.3 scn` for typst's `0 scn`): the same
+/// words, a page whose render at 36 dpi drifts too little to tell (the year is 4 glyphs), and
+/// whose scene draws those glyphs in another colour.
+#[test]
+fn a_year_drawn_in_grey_has_the_same_words_and_looks_different_where_it_is() {
+    let dir = example();
+    let d = dir.path();
+    let (mut pdf, year) = testimonium_year(d);
+    let colour = find_last(&pdf[..year.start], b" 0 scn").expect("the year's colour");
+    pdf.splice(colour..colour + 6, b" 0.3 scn".to_vec());
+    fixed(d, &pdf, "grey.pdf");
+    let report = explained(d, "grey.pdf");
+    let closest = closest(&report);
+    assert_eq!(closest["document"], "agreement-original-1.pdf");
+    assert_eq!(closest["same_text"], false, "{report:#}");
+    assert_eq!(closest["differences"], Value::Array(vec![]), "the words are the signed ones");
+    let different = &closest["looks_different"];
+    assert_eq!(different.as_array().map(Vec::len), Some(1), "{report:#}");
+    assert_eq!(different[0]["page"], 6);
+    assert!(different[0]["where"].as_str().unwrap().starts_with("between "), "{report:#}");
+}
+
+/// What PDF readers read each in its own way, added to a copy of original 1 (accord's reader
+/// could read its pages otherwise than another shows them): optional content, and a
+/// CIDToGIDMap on a CFF font. Neither copy is called the same text.
+#[test]
+fn copies_with_layers_or_a_cff_glyph_map_are_never_the_same_text() {
+    let dir = example();
+    let d = dir.path();
+    run(d, QPDF, &["--qdf", "--object-streams=disable", ORIGINAL_1, "qdf.pdf"]);
+    let pdf = fs::read(d.join("qdf.pdf")).unwrap();
+    let cases: [(&str, &[u8], &[u8], &str); 2] = [
+        ("layers.pdf", b"/Type /Catalog", b"\n  /OCProperties << /OCGs [ ] /D << >> >>", "layers"),
+        ("mapped.pdf", b"/Subtype /CIDFontType0", b"\n  /CIDToGIDMap /Identity", "CIDToGIDMap"),
+    ];
+    for (name, key, added, said) in cases {
+        let at = find(&pdf, key).expect("the key in the QDF file") + key.len();
+        let mut edited = pdf.clone();
+        edited.splice(at..at, added.to_vec());
+        fixed(d, &edited, name);
+        let report = explained(d, name);
+        let closest = closest(&report);
+        assert_eq!(closest["document"], "agreement-original-1.pdf");
+        assert_eq!(closest["same_text"], false, "{name}: {report:#}");
+        let adds = closest["added"].as_array().unwrap();
+        assert!(adds.iter().any(|a| a.as_str().unwrap().contains(said)), "{name}: {report:#}");
+    }
 }
 
 #[test]

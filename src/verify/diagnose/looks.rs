@@ -19,6 +19,15 @@ pub const TILE_THRESHOLD: u32 = 40;
 const SHIFT: usize = 1;
 /// Where a page is said to differ when its renders could not be compared.
 const UNCOMPARED: &str = "it could not be compared";
+/// Said of a page drawn otherwise than the signed document's where no band can be told.
+const DRAWN_OTHERWISE: &str = "it is drawn otherwise (other shapes, colours or layers)";
+/// Said of a copy that declares optional content the signed document does not.
+const LAYERS: &str = "optional content (layers), which PDF readers show or hide each in its own \
+                      way: what accord read may not be what another reader shows";
+/// Said of a copy with a CFF font that maps its glyphs as only TrueType fonts do.
+const CFF_GLYPH_MAP: &str = "a font whose glyphs PDF readers map each in its own way (a \
+                             CIDToGIDMap on a CFF font): the glyphs accord read may not be those \
+                             another reader shows";
 /// Points per centimetre.
 const PT_PER_CM: f32 = 72.0 / 2.54;
 
@@ -97,6 +106,13 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
         }
     }
     looks.added.extend(form_fields(&fields));
+    let (before, after) = (&signed.facts, &copy.facts);
+    if after.layers && !before.layers {
+        looks.added.push(LAYERS.to_string());
+    }
+    if after.cff_glyph_map && !before.cff_glyph_map {
+        looks.added.push(CFF_GLYPH_MAP.to_string());
+    }
     looks
 }
 
@@ -107,7 +123,10 @@ enum Pending<'scope> {
 }
 
 /// Where page `c` of the copy looks different from page `s` of the signed document, if it
-/// does: a different size, or (with `renders`) a band of differing tiles.
+/// does: a different size, or (with `renders`) where their scenes draw differently, or a band
+/// of differing tiles. Pages whose scenes are not alike differ even where their renders do not
+/// (a glyph's outline swapped for another's, a full stop taken away, are too small to see at
+/// 36 dpi).
 fn differs(s: &PageView, c: &PageView, renders: bool) -> Option<String> {
     match (&s.render, &c.render) {
         _ if (s.width - c.width).abs() > 1.0 || (s.height - c.height).abs() > 1.0 => {
@@ -115,8 +134,25 @@ fn differs(s: &PageView, c: &PageView, renders: bool) -> Option<String> {
         }
         _ if !renders => None,
         _ if drawn_alike(s, c) => None,
-        (Some(a), Some(b)) => differing_band(a, b, s.height),
-        _ => Some(UNCOMPARED.to_string()),
+        _ => drawn_unlike(s, c),
+    }
+}
+
+/// Where pages `s` and `c`, not drawn alike, differ: where their scenes differ, or else where
+/// their renders do; a page whose scene differs differs even where its render does not.
+fn drawn_unlike(s: &PageView, c: &PageView) -> Option<String> {
+    let scenes = match (&s.scene, &c.scene) {
+        (Some(x), Some(y)) => Some(scene::unlike_band(x, y)),
+        _ => None,
+    };
+    let otherwise = scenes.map(|_| DRAWN_OTHERWISE.to_string());
+    match (scenes.flatten(), &s.render, &c.render) {
+        (Some((top, bottom)), _, _) => {
+            let on_page = |pt: f32| pt.clamp(0.0, s.height);
+            Some(between(on_page(top), on_page(bottom)))
+        }
+        (None, Some(a), Some(b)) => differing_band(a, b, s.height).or(otherwise),
+        _ => otherwise.or_else(|| Some(UNCOMPARED.to_string())),
     }
 }
 
@@ -221,8 +257,17 @@ fn differing_band(a: &Render, b: &Render, height_pt: f32) -> Option<String> {
     if top == usize::MAX {
         return None;
     }
-    let cm = |px: usize| px as f32 / h as f32 * height_pt / PT_PER_CM;
-    Some(format!("between {:.1} and {:.1} cm from the top", cm(top), cm(bottom)))
+    let pt = |px: usize| px as f32 / h as f32 * height_pt;
+    Some(between(pt(top), pt(bottom)))
+}
+
+/// A band of the page, from `top` to `bottom` points from its top, in words.
+fn between(top: f32, bottom: f32) -> String {
+    let cm = |pt: f32| format!("{:.1}", pt / PT_PER_CM);
+    match (cm(top), cm(bottom)) {
+        (top, bottom) if top == bottom => format!("at {top} cm from the top"),
+        (top, bottom) => format!("between {top} and {bottom} cm from the top"),
+    }
 }
 
 /// The largest mean tile difference between two renders: how far a copy's look drifts.
