@@ -135,7 +135,9 @@ pub fn open_document(bytes: &[u8]) -> Result<(Reading, Document), Unreadable> {
         let (width, height) = page.render_dimensions();
         let annotations = marks::annotations(page);
         let drawing = guarded(|| drawing::digest(page))?;
-        views.push(PageView { width, height, annotations, render: None, drawing, scene: None });
+        let stray_close = guarded(|| page.page_stream().is_some_and(guard::closes_unopened))?;
+        let (render, scene) = (None, None);
+        views.push(PageView { width, height, annotations, render, drawing, scene, stray_close });
     }
     let fields = guarded(|| marks::fields(&opened.pdf))?;
     let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;

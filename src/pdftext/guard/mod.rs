@@ -162,17 +162,35 @@ fn opaque(object: &Object<'_>) -> bool {
 
 /// Checks decoded PDF syntax: nesting of arrays and dictionaries, and of `q`.
 pub(crate) fn check_content(data: &[u8]) -> Result<(), Unreadable> {
-    let (nesting, saves) = nesting(data);
-    if nesting > MAX_NESTING || saves > MAX_SAVE_NESTING {
+    let Nesting { deepest, saves, .. } = nesting(data);
+    if deepest > MAX_NESTING || saves > MAX_SAVE_NESTING {
         return Err(Unreadable::TooDeep);
     }
     Ok(())
 }
 
-/// The deepest nesting of arrays and dictionaries, and of `q`, in content; an inline image's
-/// data (`ID` … `EI`) is skipped as hayro skips it.
-fn nesting(data: &[u8]) -> (usize, usize) {
+/// Whether page content closes an array or a dictionary it never opened (a stray `]` or
+/// `>>`): hayro stops reading the page there, other readers read on, and what each shows of
+/// the page differs.
+pub(crate) fn closes_unopened(content: &[u8]) -> bool {
+    nesting(content).stray
+}
+
+/// How content nests.
+#[derive(Debug, PartialEq, Eq)]
+struct Nesting {
+    /// The deepest nesting of arrays and dictionaries.
+    deepest: usize,
+    /// The deepest nesting of `q`.
+    saves: usize,
+    /// An array or a dictionary closed that was never opened.
+    stray: bool,
+}
+
+/// How content nests; an inline image's data (`ID` … `EI`) is skipped as hayro skips it.
+fn nesting(data: &[u8]) -> Nesting {
     let (mut depth, mut deepest, mut saves, mut most) = (0usize, 0usize, 0usize, 0usize);
+    let mut stray = false;
     let mut lexer = Lexer::new(data, 0);
     while let Some(token) = lexer.next() {
         match token {
@@ -180,7 +198,10 @@ fn nesting(data: &[u8]) -> (usize, usize) {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
-            Token::Close => depth = depth.saturating_sub(1),
+            Token::Close => match depth.checked_sub(1) {
+                Some(less) => depth = less,
+                None => stray = true,
+            },
             Token::Regular(b"q") => {
                 saves += 1;
                 most = most.max(saves);
@@ -199,7 +220,7 @@ fn nesting(data: &[u8]) -> (usize, usize) {
             _ => {}
         }
     }
-    (deepest, most)
+    Nesting { deepest, saves: most, stray }
 }
 
 /// Counts the pages of every page tree node, as hayro would build them (a node that is kid of
@@ -262,10 +283,17 @@ mod tests {
 
     #[test]
     fn nesting_is_measured_as_a_parser_tokenizes() {
-        assert_eq!(nesting(b"<</A [1 [2] (x[[[\\)) ] <00>>>"), (3, 0));
-        assert_eq!(nesting(b"q q /q Q q 1 0 0 1 cm Q Q"), (0, 2));
-        assert_eq!(nesting(b"q\0q\0q%(\nq"), (0, 4));
-        assert_eq!(nesting(b"BI /W 1 ID ([[[ EI [["), (2, 0));
+        let depths = |data: &[u8]| {
+            let Nesting { deepest, saves, .. } = nesting(data);
+            (deepest, saves)
+        };
+        assert_eq!(depths(b"<</A [1 [2] (x[[[\\)) ] <00>>>"), (3, 0));
+        assert_eq!(depths(b"q q /q Q q 1 0 0 1 cm Q Q"), (0, 2));
+        assert_eq!(depths(b"q\0q\0q%(\nq"), (0, 4));
+        assert_eq!(depths(b"BI /W 1 ID ([[[ EI [["), (2, 0));
+        assert!(!closes_unopened(b"[(a)] TJ <</MCID 0>> BDC (])Tj EMC % ]"));
+        assert!(closes_unopened(b"(a) Tj ] (b) Tj"));
+        assert!(closes_unopened(b"(a) Tj >> (b) Tj"));
     }
 
     #[test]

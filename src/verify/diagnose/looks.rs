@@ -28,6 +28,9 @@ const LAYERS: &str = "optional content (layers), which PDF readers show or hide 
 const CFF_GLYPH_MAP: &str = "a font whose glyphs PDF readers map each in its own way (a \
                              CIDToGIDMap on a CFF font): the glyphs accord read may not be those \
                              another reader shows";
+/// Said of a page whose content closes what it never opened.
+const STRAY_CLOSE: &str = "its content has a stray `]` or `>>`, after which PDF readers show \
+                           different things";
 /// Points per centimetre.
 const PT_PER_CM: f32 = 72.0 / 2.54;
 
@@ -133,6 +136,7 @@ fn differs(s: &PageView, c: &PageView, renders: bool) -> Option<String> {
             Some("its size differs".to_string())
         }
         _ if !renders => None,
+        _ if c.stray_close && !s.stray_close => Some(STRAY_CLOSE.to_string()),
         _ if drawn_alike(s, c) => None,
         _ => drawn_unlike(s, c),
     }
