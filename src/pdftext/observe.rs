@@ -7,11 +7,12 @@
 //! with those of the signed original gives short plain phrases ("it has been linearized").
 
 use hayro_interpret::hayro_syntax::object::dict::keys::{
-    CID_TO_GID_MAP, MARK_INFO, METADATA, STRUCT_TREE_ROOT, SUBTYPE,
+    CID_TO_GID_MAP, MARK_INFO, METADATA, N, STRUCT_TREE_ROOT, SUBTYPE,
 };
 use hayro_interpret::hayro_syntax::object::{Dict, Name, Object, Stream};
 use hayro_interpret::hayro_syntax::Pdf;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use super::open::{guarded, open};
 
@@ -23,6 +24,12 @@ const XMP_MAX: u64 = 1024 * 1024;
 const NAME_MAX: usize = 80;
 /// Said of a copy whose bytes differ from the original's while none of its facts do.
 pub const UNMARKED: &str = "it was re-saved by a tool that left no other mark";
+/// Most colour profiles told apart.
+const MAX_PROFILES: usize = 16;
+/// Said of the profiles past [`MAX_PROFILES`].
+pub const MANY_PROFILES: &str = "more profiles";
+/// Where an ICC profile says it is one (`acsp`, bytes 36 to 40).
+const ICC_SIGNATURE: std::ops::Range<usize> = 36..40;
 /// The `/MarkInfo` key saying the content is tagged.
 const MARKED: &[u8] = b"Marked";
 
@@ -54,6 +61,10 @@ pub struct Facts {
     /// A CFF font of CIDs carries a CIDToGIDMap (a key only TrueType fonts have), which PDF
     /// readers apply each in its own way: the glyphs accord reads may not be those shown.
     pub cff_glyph_map: bool,
+    /// The SHA-256 (hex) of each ICC colour profile, sorted: hayro takes a profile that calls
+    /// itself sRGB at its word, other readers apply its curves. Past [`MAX_PROFILES`], one more
+    /// entry, [`MANY_PROFILES`], that no document's profile matches.
+    pub color_profiles: Vec<String>,
 }
 
 impl Facts {
@@ -86,14 +97,13 @@ impl Facts {
         facts.creator = info.creator.as_deref().map(text_string);
         let xref = pdf.xref();
         facts.layers = xref.has_optional_content_groups();
-        facts.cff_glyph_map = pdf.objects().into_iter().any(|object| match object {
-            Object::Dict(dict) => {
-                let subtype = dict.get::<Name<'_>>(SUBTYPE);
-                subtype.is_some_and(|s| s.as_str() == "CIDFontType0")
-                    && dict.contains_key(CID_TO_GID_MAP)
+        for object in pdf.objects() {
+            match object {
+                Object::Dict(dict) => facts.cff_glyph_map |= cff_glyph_map(&dict),
+                Object::Stream(stream) => facts.add_profile(&stream),
+                _ => {}
             }
-            _ => false,
-        });
+        }
         let Some(catalog) = xref.get::<Dict<'_>>(xref.root_id()) else { return facts };
         let marked = catalog.get::<Dict<'_>>(MARK_INFO).and_then(|m| m.get::<bool>(MARKED));
         facts.tagged = marked == Some(true) && catalog.contains_key(STRUCT_TREE_ROOT);
@@ -106,6 +116,28 @@ impl Facts {
             facts.pdfua = xmp_value(&xmp, "pdfuaid:part");
         }
         facts
+    }
+
+    /// Notes the digest of `stream` if it is an ICC profile (it has `/N`, and its data says so).
+    fn add_profile(&mut self, stream: &Stream<'_>) {
+        if !stream.dict().contains_key(N) {
+            return;
+        }
+        let Ok(data) = stream.decoded() else { return };
+        if data.get(ICC_SIGNATURE) != Some(b"acsp".as_slice()) {
+            return;
+        }
+        let digest: String = Sha256::digest(&data).iter().map(|b| format!("{b:02x}")).collect();
+        if !self.color_profiles.contains(&digest) {
+            match self.color_profiles.len() < MAX_PROFILES {
+                true => self.color_profiles.push(digest),
+                false if !self.color_profiles.iter().any(|p| p == MANY_PROFILES) => {
+                    self.color_profiles.push(MANY_PROFILES.to_string());
+                }
+                false => {}
+            }
+        }
+        self.color_profiles.sort_unstable();
     }
 
     /// What the copy's facts say changed since the original's, as short plain phrases; for a
@@ -183,6 +215,12 @@ fn tool_name(name: &str) -> String {
         None => name,
     };
     name.chars().filter(|c| !c.is_control()).take(NAME_MAX).collect::<String>().trim().to_string()
+}
+
+/// Whether `dict` is a CFF font of CIDs with a CIDToGIDMap.
+fn cff_glyph_map(dict: &Dict<'_>) -> bool {
+    let subtype = dict.get::<Name<'_>>(SUBTYPE);
+    subtype.is_some_and(|s| s.as_str() == "CIDFontType0") && dict.contains_key(CID_TO_GID_MAP)
 }
 
 /// The value of an XMP property written as an element (`<p>2</p>`) or an attribute (`p="2"`).

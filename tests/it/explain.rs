@@ -241,10 +241,10 @@ fn a_year_drawn_in_grey_has_the_same_words_and_looks_different_where_it_is() {
 
 /// What PDF readers read each in its own way, added to a copy of original 1 (accord's reader
 /// could read its pages otherwise than another shows them): optional content, a CIDToGIDMap
-/// on a CFF font, a stray `]` at the end of a page's content. No such copy is called the same
-/// text, and each is said why.
+/// on a CFF font, a stray `]` at the end of a page's content, a colour profile changed behind
+/// its sRGB header. No such copy is called the same text, and each is said why.
 #[test]
-fn copies_with_layers_a_cff_glyph_map_or_a_stray_close_are_never_the_same_text() {
+fn copies_with_layers_a_cff_glyph_map_a_stray_close_or_another_profile_are_never_the_same_text() {
     let dir = example();
     let d = dir.path();
     run(d, QPDF, &["--qdf", "--object-streams=disable", ORIGINAL_1, "qdf.pdf"]);
@@ -252,10 +252,12 @@ fn copies_with_layers_a_cff_glyph_map_or_a_stray_close_are_never_the_same_text()
     let after = |key: &[u8]| find(&pdf, key).expect("the key in the QDF file") + key.len();
     let page_1 = after(b"%% Contents for page 1");
     let end_of_page_1 = find(&pdf[page_1..], b"\nendstream").unwrap() + page_1;
-    let cases: [(&str, usize, &[u8], &str); 3] = [
+    let in_profile = after(b"sawsctrl") + 100;
+    let cases: [(&str, usize, &[u8], &str); 4] = [
         ("layers.pdf", after(b"/Type /Catalog"), b"\n  /OCProperties << /OCGs [ ] >>", "layers"),
         ("mapped.pdf", after(b"/Subtype /CIDFontType0"), b"\n  /CIDToGIDMap /Identity", "CFF"),
         ("stray.pdf", end_of_page_1, b"\n]", "stray `]`"),
+        ("profile.pdf", in_profile, b"\xff", "colour profile"),
     ];
     for (name, at, added, said) in cases {
         let mut edited = pdf.clone();

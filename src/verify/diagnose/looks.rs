@@ -28,6 +28,10 @@ const LAYERS: &str = "optional content (layers), which PDF readers show or hide 
 const CFF_GLYPH_MAP: &str = "a font whose glyphs PDF readers map each in its own way (a \
                              CIDToGIDMap on a CFF font): the glyphs accord read may not be those \
                              another reader shows";
+/// Said of a copy with a colour profile the signed document lacks.
+const PROFILES: &str = "a colour profile the signed document does not have, which PDF readers \
+                        apply each in its own way: the colours accord read may not be those \
+                        another reader shows";
 /// Said of a page whose content closes what it never opened.
 const STRAY_CLOSE: &str = "its content has a stray `]` or `>>`, after which PDF readers show \
                            different things";
@@ -115,6 +119,9 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
     }
     if after.cff_glyph_map && !before.cff_glyph_map {
         looks.added.push(CFF_GLYPH_MAP.to_string());
+    }
+    if after.color_profiles.iter().any(|p| !before.color_profiles.contains(p)) {
+        looks.added.push(PROFILES.to_string());
     }
     looks
 }
