@@ -242,9 +242,11 @@ fn a_year_drawn_in_grey_has_the_same_words_and_looks_different_where_it_is() {
 /// What PDF readers read each in its own way, added to a copy of original 1 (accord's reader
 /// could read its pages otherwise than another shows them): optional content, a CIDToGIDMap
 /// on a CFF font, a stray `]` at the end of a page's content, a colour profile changed behind
-/// its sRGB header. No such copy is called the same text, and each is said why.
+/// its sRGB header; and a white pixel drawn as an image, which puts the page out of what is
+/// compared shape by shape (its render at 36 dpi is the signed page's). No such copy is called
+/// the same text, and each is said why.
 #[test]
-fn copies_with_layers_a_cff_glyph_map_a_stray_close_or_another_profile_are_never_the_same_text() {
+fn copies_drawn_or_declared_beyond_what_accord_compares_are_never_the_same_text() {
     let dir = example();
     let d = dir.path();
     run(d, QPDF, &["--qdf", "--object-streams=disable", ORIGINAL_1, "qdf.pdf"]);
@@ -253,11 +255,13 @@ fn copies_with_layers_a_cff_glyph_map_a_stray_close_or_another_profile_are_never
     let page_1 = after(b"%% Contents for page 1");
     let end_of_page_1 = find(&pdf[page_1..], b"\nendstream").unwrap() + page_1;
     let in_profile = after(b"sawsctrl") + 100;
-    let cases: [(&str, usize, &[u8], &str); 4] = [
+    let image = b"\nq 1 0 0 1 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \xff EI Q";
+    let cases: [(&str, usize, &[u8], &str); 5] = [
         ("layers.pdf", after(b"/Type /Catalog"), b"\n  /OCProperties << /OCGs [ ] >>", "layers"),
         ("mapped.pdf", after(b"/Subtype /CIDFontType0"), b"\n  /CIDToGIDMap /Identity", "CFF"),
         ("stray.pdf", end_of_page_1, b"\n]", "stray `]`"),
         ("profile.pdf", in_profile, b"\xff", "colour profile"),
+        ("image.pdf", end_of_page_1, image, "draws what the signed page does not"),
     ];
     for (name, at, added, said) in cases {
         let mut edited = pdf.clone();

@@ -28,6 +28,9 @@ const LAYERS: &str = "optional content (layers), which PDF readers show or hide 
 const CFF_GLYPH_MAP: &str = "a font whose glyphs PDF readers map each in its own way (a \
                              CIDToGIDMap on a CFF font): the glyphs accord read may not be those \
                              another reader shows";
+/// Said of a page that draws what a scene does not hold where the signed page does not.
+const DRAWN_MORE: &str = "it draws what the signed page does not (an image, a pattern, a soft \
+                          mask, a Type 3 glyph, or more than accord compares shape by shape)";
 /// Said of a copy with a colour profile the signed document lacks.
 const PROFILES: &str = "a colour profile the signed document does not have, which PDF readers \
                         apply each in its own way: the colours accord read may not be those \
@@ -150,13 +153,20 @@ fn differs(s: &PageView, c: &PageView, renders: bool) -> Option<String> {
 }
 
 /// Where pages `s` and `c`, not drawn alike, differ: where their scenes differ, or else where
-/// their renders do; a page whose scene differs differs even where its render does not.
+/// their renders do; a page whose scene differs, or that has none where the signed page has
+/// one, differs even where its render does not.
 fn drawn_unlike(s: &PageView, c: &PageView) -> Option<String> {
     let scenes = match (&s.scene, &c.scene) {
         (Some(x), Some(y)) => Some(scene::unlike_band(x, y)),
         _ => None,
     };
-    let otherwise = scenes.map(|_| DRAWN_OTHERWISE.to_string());
+    // A signed page drawn only with what a scene holds, and a copy's page that draws more (an
+    // image, a pattern, a soft mask), do not draw alike, whatever their renders at 36 dpi.
+    let otherwise = match (&s.scene, &c.scene) {
+        (Some(_), Some(_)) => Some(DRAWN_OTHERWISE.to_string()),
+        (Some(_), None) => Some(DRAWN_MORE.to_string()),
+        _ => None,
+    };
     match (scenes.flatten(), &s.render, &c.render) {
         (Some((top, bottom)), _, _) => {
             let on_page = |pt: f32| pt.clamp(0.0, s.height);
