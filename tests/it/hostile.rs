@@ -232,6 +232,25 @@ with open(sys.argv[1], "rb") as f:
         w.write(out)
 "#;
 
+/// Draws a white box over page 1 of argv[1] in an incremental update, into argv[2].
+const REDRAW: &str = r#"
+import sys
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+N = generic.NameObject
+with open(sys.argv[1], "rb") as f:
+    w = IncrementalPdfFileWriter(f)
+    page_ref, _ = w.find_page_for_modification(0)
+    page = page_ref.get_object()
+    raw = page.raw_get("/Contents")
+    old = list(raw) if isinstance(raw, generic.ArrayObject) else [raw]
+    box = w.add_object(generic.StreamObject(stream_data=b"q 1 g 0 0 600 850 re f Q"))
+    page[N("/Contents")] = generic.ArrayObject(old + [box])
+    w.update_container(page)
+    with open(sys.argv[2], "wb") as out:
+        w.write(out)
+"#;
+
 /// Signs argv[1] with key.pem and cert.pem into argv[2], as a PDF signature in field Sig1.
 const SIGN: &str = r#"
 import sys
@@ -250,6 +269,7 @@ fn a_signed_original_with_later_revisions_is_said_to_be_exactly_that() {
     let dir = example();
     let d = dir.path();
     pyhanko(d, ANNOTATE, &[ORIGINAL_1, "annotated.pdf"]);
+    pyhanko(d, REDRAW, &[ORIGINAL_1, "redrawn.pdf"]);
     let subject = "/CN=Test Signer";
     let out = tool(
         d,
@@ -266,6 +286,8 @@ fn a_signed_original_with_later_revisions_is_said_to_be_exactly_that() {
     for (copy, adds) in [
         ("annotated.pdf", "2 annotations (Text) on page 1"),
         ("signed.pdf", "a PDF signature by CN=Test Signer"),
+        // Never "nothing that shows": what the revision draws over the signed page is said.
+        ("redrawn.pdf", "other words (the pages no longer read as the signed text)"),
     ] {
         let report = report(d, copy);
         let later = &report["closest"]["later_revisions"];

@@ -10,6 +10,8 @@ use crate::digest::sha256_hex;
 use crate::pdftext::Reading;
 use crate::worker::Refused;
 
+/// Said of revisions that change the words the pages show.
+const OTHER_WORDS: &str = "other words (the pages no longer read as the signed text)";
 /// Marks the end of a revision.
 const EOF_MARKER: &[u8] = b"%%EOF";
 
@@ -42,6 +44,13 @@ pub fn describe(
             if reading.pages.len() > signed.pages.len() {
                 adds.push(pages(reading.pages.len() - signed.pages.len()));
             }
+            // What the revisions draw over the signed pages: other words, or other drawing.
+            if reading.text.tokens() != signed.text.tokens() {
+                adds.push(OTHER_WORDS.to_string());
+            }
+            let pairs = signed.pages.iter().zip(&reading.pages).enumerate();
+            let redrawn = pairs.filter(|(_, (s, c))| s.drawing != c.drawing);
+            adds.extend(redrawn.map(|(i, _)| format!("another drawing of page {}", i + 1)));
             if adds.is_empty() {
                 adds.push("nothing that shows (other bytes only)".to_string());
             }
