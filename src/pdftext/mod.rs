@@ -24,6 +24,7 @@
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
+pub mod ambiguity;
 mod drawing;
 mod guard;
 mod limits;
@@ -140,7 +141,7 @@ pub fn open_document(bytes: &[u8]) -> Result<(Reading, Document), Unreadable> {
         views.push(PageView { width, height, annotations, render, drawing, scene, stray_close });
     }
     let fields = guarded(|| marks::fields(&opened.pdf))?;
-    let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened.pdf))?;
+    let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened))?;
     Ok((Reading { text, pages: views, fields, facts }, Document { opened, images }))
 }
 

@@ -6,15 +6,13 @@
 //! PDF/A and PDF/UA claims, the tags, and the Producer and Creator. Comparing the facts of a copy
 //! with those of the signed original gives short plain phrases ("it has been linearized").
 
-use hayro_interpret::hayro_syntax::object::dict::keys::{
-    CID_TO_GID_MAP, MARK_INFO, METADATA, N, STRUCT_TREE_ROOT, SUBTYPE,
-};
-use hayro_interpret::hayro_syntax::object::{Dict, Name, Object, Stream};
-use hayro_interpret::hayro_syntax::Pdf;
+use hayro_interpret::hayro_syntax::object::dict::keys::{MARK_INFO, METADATA, N, STRUCT_TREE_ROOT};
+use hayro_interpret::hayro_syntax::object::{Dict, Object, Stream};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::open::{guarded, open};
+use super::ambiguity::{self, Ambiguity};
+use super::open::{guarded, open, Opened};
 
 /// How far from the start a linearization dictionary must be (it is the first object).
 const LINEARIZED_WITHIN: usize = 1024;
@@ -55,12 +53,9 @@ pub struct Facts {
     pub producer: Option<String>,
     /// The document information's Creator.
     pub creator: Option<String>,
-    /// The catalog declares optional content (layers), which PDF readers show or hide each in
-    /// its own way: what accord reads of the pages may not be what another reader shows.
-    pub layers: bool,
-    /// A CFF font of CIDs carries a CIDToGIDMap (a key only TrueType fonts have), which PDF
-    /// readers apply each in its own way: the glyphs accord reads may not be those shown.
-    pub cff_glyph_map: bool,
+    /// What it holds that PDF readers read each in its own way (sorted, each once): what
+    /// accord reads of its pages may not be what another reader shows.
+    pub ambiguities: Vec<Ambiguity>,
     /// The SHA-256 (hex) of each ICC colour profile, sorted: hayro takes a profile that calls
     /// itself sRGB at its word, other readers apply its curves. Past [`MAX_PROFILES`], one more
     /// entry, [`MANY_PROFILES`], that no document's profile matches.
@@ -71,7 +66,7 @@ impl Facts {
     /// Reads the facts of a PDF; an unreadable file gives facts with `readable` false.
     pub fn of(bytes: &[u8]) -> Self {
         match guarded(|| open(bytes)) {
-            Ok(Ok(opened)) => Self::of_pdf(bytes, &opened.pdf),
+            Ok(Ok(opened)) => Self::of_pdf(bytes, &opened),
             _ => Self::of_bytes(bytes),
         }
     }
@@ -88,22 +83,38 @@ impl Facts {
         }
     }
 
-    /// The facts of `bytes`, opened by hayro as `pdf` (after the guard's checks).
-    pub(super) fn of_pdf(bytes: &[u8], pdf: &Pdf) -> Self {
+    /// The facts of `bytes`, opened by hayro (after the guard's checks).
+    pub(super) fn of_pdf(bytes: &[u8], opened: &Opened) -> Self {
+        let pdf = &opened.pdf;
         let mut facts = Self::of_bytes(bytes);
         facts.readable = true;
         let info = pdf.metadata();
         facts.producer = info.producer.as_deref().map(text_string);
         facts.creator = info.creator.as_deref().map(text_string);
         let xref = pdf.xref();
-        facts.layers = xref.has_optional_content_groups();
+        let mut ambiguities = Vec::new();
+        if xref.has_optional_content_groups() {
+            ambiguities.push(Ambiguity::Layers);
+        }
+        if opened.census.duplicate_keys {
+            ambiguities.push(Ambiguity::DuplicateKeys);
+        }
+        if pdf.pages().iter().any(|page| ambiguity::content_missing(page)) {
+            ambiguities.push(Ambiguity::MissingContent);
+        }
         for object in pdf.objects() {
             match object {
-                Object::Dict(dict) => facts.cff_glyph_map |= cff_glyph_map(&dict),
-                Object::Stream(stream) => facts.add_profile(&stream),
+                Object::Dict(dict) => ambiguities.extend(ambiguity::of_dict(&dict)),
+                Object::Stream(stream) => {
+                    ambiguities.extend(ambiguity::of_dict(stream.dict()));
+                    facts.add_profile(&stream);
+                }
                 _ => {}
             }
         }
+        ambiguities.sort_unstable();
+        ambiguities.dedup();
+        facts.ambiguities = ambiguities;
         let Some(catalog) = xref.get::<Dict<'_>>(xref.root_id()) else { return facts };
         let marked = catalog.get::<Dict<'_>>(MARK_INFO).and_then(|m| m.get::<bool>(MARKED));
         facts.tagged = marked == Some(true) && catalog.contains_key(STRUCT_TREE_ROOT);
@@ -215,12 +226,6 @@ fn tool_name(name: &str) -> String {
         None => name,
     };
     name.chars().filter(|c| !c.is_control()).take(NAME_MAX).collect::<String>().trim().to_string()
-}
-
-/// Whether `dict` is a CFF font of CIDs with a CIDToGIDMap.
-fn cff_glyph_map(dict: &Dict<'_>) -> bool {
-    let subtype = dict.get::<Name<'_>>(SUBTYPE);
-    subtype.is_some_and(|s| s.as_str() == "CIDFontType0") && dict.contains_key(CID_TO_GID_MAP)
 }
 
 /// The value of an XMP property written as an element (`<p>2</p>`) or an attribute (`p="2"`).

@@ -242,9 +242,10 @@ fn a_year_drawn_in_grey_has_the_same_words_and_looks_different_where_it_is() {
 /// What PDF readers read each in its own way, added to a copy of original 1 (accord's reader
 /// could read its pages otherwise than another shows them): optional content, a CIDToGIDMap
 /// on a CFF font, a stray `]` at the end of a page's content, a colour profile changed behind
-/// its sRGB header; and a white pixel drawn as an image, which puts the page out of what is
-/// compared shape by shape (its render at 36 dpi is the signed page's). No such copy is called
-/// the same text, and each is said why.
+/// its sRGB header, a key given twice, a second font program, page content that is not in the
+/// file; and a white pixel drawn as an image, which puts the page out of what is compared
+/// shape by shape (its render at 36 dpi is the signed page's). No such copy is called the same
+/// text, and each is said why.
 #[test]
 fn copies_drawn_or_declared_beyond_what_accord_compares_are_never_the_same_text() {
     let dir = example();
@@ -252,20 +253,29 @@ fn copies_drawn_or_declared_beyond_what_accord_compares_are_never_the_same_text(
     run(d, QPDF, &["--qdf", "--object-streams=disable", ORIGINAL_1, "qdf.pdf"]);
     let pdf = fs::read(d.join("qdf.pdf")).unwrap();
     let after = |key: &[u8]| find(&pdf, key).expect("the key in the QDF file") + key.len();
+    let at = |key: &[u8]| after(key)..after(key);
     let page_1 = after(b"%% Contents for page 1");
     let end_of_page_1 = find(&pdf[page_1..], b"\nendstream").unwrap() + page_1;
     let in_profile = after(b"sawsctrl") + 100;
     let image = b"\nq 1 0 0 1 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \xff EI Q";
-    let cases: [(&str, usize, &[u8], &str); 5] = [
-        ("layers.pdf", after(b"/Type /Catalog"), b"\n  /OCProperties << /OCGs [ ] >>", "layers"),
-        ("mapped.pdf", after(b"/Subtype /CIDFontType0"), b"\n  /CIDToGIDMap /Identity", "CFF"),
-        ("stray.pdf", end_of_page_1, b"\n]", "stray `]`"),
-        ("profile.pdf", in_profile, b"\xff", "colour profile"),
-        ("image.pdf", end_of_page_1, image, "draws what the signed page does not"),
+    let page_1_dict = after(b"%% Page 1\n");
+    // Page 1's content (`N 0 R`), and the same with a stream the file does not have.
+    let contents = find(&pdf[page_1_dict..], b"/Contents ").unwrap() + page_1_dict + 10;
+    let reference = contents..find(&pdf[contents..], b" R").unwrap() + contents + 2;
+    let missing = [b"[ ", &pdf[reference.clone()], b" 9999 0 R ]"].concat();
+    let cases: [(&str, std::ops::Range<usize>, &[u8], &str); 8] = [
+        ("layers.pdf", at(b"/Type /Catalog"), b"\n  /OCProperties << /OCGs [ ] >>", "layers"),
+        ("mapped.pdf", at(b"/Subtype /CIDFontType0"), b"\n  /CIDToGIDMap /Identity", "CFF"),
+        ("stray.pdf", end_of_page_1..end_of_page_1, b"\n]", "stray `]`"),
+        ("profile.pdf", in_profile..in_profile, b"\xff", "colour profile"),
+        ("image.pdf", end_of_page_1..end_of_page_1, image, "draws what the signed page does not"),
+        ("twice.pdf", at(b"/Type /Catalog"), b"\n  /Type /Catalog", "a key twice"),
+        ("programs.pdf", at(b"/Type /FontDescriptor"), b"\n  /FontFile2 1 0 R", "program"),
+        ("missing.pdf", reference, &missing, "does not have"),
     ];
-    for (name, at, added, said) in cases {
+    for (name, replaced, by, said) in cases {
         let mut edited = pdf.clone();
-        edited.splice(at..at, added.to_vec());
+        edited.splice(replaced, by.to_vec());
         fixed(d, &edited, name);
         let report = explained(d, name);
         let closest = closest(&report);

@@ -48,6 +48,8 @@ pub struct Census {
     sizes: HashMap<Id, u64>,
     /// The largest of them: what one form drawn by `Do` may cost to interpret.
     pub largest: u64,
+    /// Some object's dictionary gives a key twice (readers keep the first or the last).
+    pub duplicate_keys: bool,
 }
 
 impl Census {
@@ -124,6 +126,10 @@ pub fn check(bytes: &[u8]) -> Result<Census, Unreadable> {
         all.extend(unpacked);
     }
     count_pages(&all)?;
+    census.duplicate_keys = all.iter().any(|object| {
+        let mut keys = HashSet::new();
+        !object.dict.iter().all(|(key, _)| keys.insert(*key))
+    });
     Ok(census)
 }
 

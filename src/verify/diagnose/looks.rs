@@ -21,13 +21,9 @@ const SHIFT: usize = 1;
 const UNCOMPARED: &str = "it could not be compared";
 /// Said of a page drawn otherwise than the signed document's where no band can be told.
 const DRAWN_OTHERWISE: &str = "it is drawn otherwise (other shapes, colours or layers)";
-/// Said of a copy that declares optional content the signed document does not.
-const LAYERS: &str = "optional content (layers), which PDF readers show or hide each in its own \
-                      way: what accord read may not be what another reader shows";
-/// Said of a copy with a CFF font that maps its glyphs as only TrueType fonts do.
-const CFF_GLYPH_MAP: &str = "a font whose glyphs PDF readers map each in its own way (a \
-                             CIDToGIDMap on a CFF font): the glyphs accord read may not be those \
-                             another reader shows";
+/// Said after what a copy holds that PDF readers read each in its own way.
+const READ_APART: &str = ", which PDF readers read each in its own way: what accord read may \
+                          not be what another reader shows";
 /// Said of a page that draws what a scene does not hold where the signed page does not.
 const DRAWN_MORE: &str = "it draws what the signed page does not (an image, a pattern, a soft \
                           mask, a Type 3 glyph, or more than accord compares shape by shape)";
@@ -117,11 +113,8 @@ pub fn compare(signed: &Reading, copy: &Reading, renders: bool) -> Looks {
     }
     looks.added.extend(form_fields(&fields));
     let (before, after) = (&signed.facts, &copy.facts);
-    if after.layers && !before.layers {
-        looks.added.push(LAYERS.to_string());
-    }
-    if after.cff_glyph_map && !before.cff_glyph_map {
-        looks.added.push(CFF_GLYPH_MAP.to_string());
+    for ambiguity in after.ambiguities.iter().filter(|a| !before.ambiguities.contains(a)) {
+        looks.added.push(format!("{}{READ_APART}", ambiguity.phrase()));
     }
     if after.color_profiles.iter().any(|p| !before.color_profiles.contains(p)) {
         looks.added.push(PROFILES.to_string());
