@@ -209,8 +209,10 @@ fn pyhanko(dir: &Path, script: &str, args: &[&str]) {
     );
 }
 
-/// Adds two text annotations to page 1 of argv[1] in an incremental update, into argv[2].
-const ANNOTATE: &str = r#"
+/// A pyHanko script that changes page 1 of argv[1] with `body` (Python, given `w`, the
+/// writer, and `page`) in an incremental update, into argv[2].
+fn page_update(body: &str) -> String {
+    let script = r#"
 import sys
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -219,6 +221,16 @@ with open(sys.argv[1], "rb") as f:
     w = IncrementalPdfFileWriter(f)
     page_ref, _ = w.find_page_for_modification(0)
     page = page_ref.get_object()
+BODY
+    w.update_container(page)
+    with open(sys.argv[2], "wb") as out:
+        w.write(out)
+"#;
+    script.replace("BODY", body)
+}
+
+/// Adds two text annotations to the page.
+const ANNOTATE: &str = r#"
     annots = generic.ArrayObject()
     for x in (50, 100):
         annots.append(w.add_object(generic.DictionaryObject({
@@ -226,30 +238,14 @@ with open(sys.argv[1], "rb") as f:
             N("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (x, 50, x + 20, 70)]),
             N("/Contents"): generic.TextStringObject("agreed"),
         })))
-    page[N("/Annots")] = annots
-    w.update_container(page)
-    with open(sys.argv[2], "wb") as out:
-        w.write(out)
-"#;
+    page[N("/Annots")] = annots"#;
 
-/// Draws a white box over page 1 of argv[1] in an incremental update, into argv[2].
+/// Draws a white box over the page.
 const REDRAW: &str = r#"
-import sys
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-N = generic.NameObject
-with open(sys.argv[1], "rb") as f:
-    w = IncrementalPdfFileWriter(f)
-    page_ref, _ = w.find_page_for_modification(0)
-    page = page_ref.get_object()
     raw = page.raw_get("/Contents")
     old = list(raw) if isinstance(raw, generic.ArrayObject) else [raw]
     box = w.add_object(generic.StreamObject(stream_data=b"q 1 g 0 0 600 850 re f Q"))
-    page[N("/Contents")] = generic.ArrayObject(old + [box])
-    w.update_container(page)
-    with open(sys.argv[2], "wb") as out:
-        w.write(out)
-"#;
+    page[N("/Contents")] = generic.ArrayObject(old + [box])"#;
 
 /// Signs argv[1] with key.pem and cert.pem into argv[2], as a PDF signature in field Sig1.
 const SIGN: &str = r#"
@@ -268,8 +264,8 @@ with open(sys.argv[1], "rb") as f:
 fn a_signed_original_with_later_revisions_is_said_to_be_exactly_that() {
     let dir = example();
     let d = dir.path();
-    pyhanko(d, ANNOTATE, &[ORIGINAL_1, "annotated.pdf"]);
-    pyhanko(d, REDRAW, &[ORIGINAL_1, "redrawn.pdf"]);
+    pyhanko(d, &page_update(ANNOTATE), &[ORIGINAL_1, "annotated.pdf"]);
+    pyhanko(d, &page_update(REDRAW), &[ORIGINAL_1, "redrawn.pdf"]);
     let subject = "/CN=Test Signer";
     let out = tool(
         d,
