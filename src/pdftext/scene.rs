@@ -1,10 +1,12 @@
 //! What a page draws, call by call, as hayro hands it to a renderer: each glyph's outline and
 //! where it is placed, each path, clip and group, with its colour. Two pages whose scenes are
 //! alike (the same calls in the same order, every point drawn within [`NEAR_PT`] of the
-//! other's) render alike, so a copy that Ghostscript or pdftocairo rewrote (other fonts
+//! other's) render alike, so a copy that Ghostscript or pdftocairo rewrote (other font
 //! programs, other content streams, the same drawing) needs no render to be seen to look like
-//! the signed document. A page that draws anything a scene does not hold (an image, a pattern,
-//! a soft mask, a Type 3 glyph, stroked text) has no scene: it is rendered.
+//! the signed document; pages whose scenes are not alike look different, even where renders
+//! at low resolution cannot tell (a glyph swapped for another of its width). A page that draws anything a scene does not hold (an image, a pattern,
+//! a soft mask, a Type 3 glyph, stroked text) has no scene: it is rendered, and looks different
+//! where the signed page has one.
 //!
 //! The scene crosses the worker's process boundary: its calls travel as fixed-size records,
 //! its points as packed floats (base64 in the answer), and [`Scene::problem`] checks them
@@ -29,7 +31,7 @@ use super::packed;
 /// How far (in points) a point drawn in a copy may be from where the signed document draws
 /// it for the two to look alike: half a pixel of the renders (36 dpi), whose comparison
 /// forgives a whole pixel. Ghostscript's and pdftocairo's rewrites of accord's documents come
-/// within it (BENCHMARKS.md); a copy that does not is rendered, not refused.
+/// within it (BENCHMARKS.md); a copy that does not is said to look different.
 pub const NEAR_PT: f32 = 1.0;
 /// How far (in points) a point of a glyph's outline may be from the signed document's, the
 /// glyph placed alike: a glyph may move as a whole, not change its shape (a full stop
