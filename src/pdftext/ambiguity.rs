@@ -4,11 +4,16 @@
 //! the comparison (BENCHMARKS.md, 2026-12-06); a copy that holds one is never the same text.
 
 use hayro_interpret::hayro_syntax::object::dict::keys::{
-    CID_TO_GID_MAP, CONTENTS, ENCODING, FONT_FILE, FONT_FILE2, FONT_FILE3, SUBTYPE,
+    CID_TO_GID_MAP, CONTENTS, ENCODING, FONT_FILE, FONT_FILE2, FONT_FILE3, G, S, SUBTYPE,
 };
-use hayro_interpret::hayro_syntax::object::{Array, Dict, Name, Stream};
+use hayro_interpret::hayro_syntax::object::{Array, Dict, MaybeRef, Name, Object, Stream};
 use hayro_interpret::hayro_syntax::page::Page;
 use serde::{Deserialize, Serialize};
+
+/// How deep within a dictionary soft masks are looked for.
+const MAX_WITHIN: usize = 4;
+/// Most entries looked into within one object's dictionary.
+const MAX_ENTRIES: usize = 4096;
 
 /// Something PDF readers read each in its own way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -28,6 +33,15 @@ pub enum Ambiguity {
     /// Page content that refers to an object the file does not have as referred to: readers
     /// look it up by number alone, or not at all.
     MissingContent,
+    /// A soft mask of no known kind (`/S` neither `/Luminosity` nor `/Alpha`): hayro draws as if
+    /// there were none, other readers mask.
+    SoftMaskKind,
+    /// A cross-reference table that points where its object is not (another number or
+    /// generation, or no `N G obj` header): readers that trust the table and readers that
+    /// search the file find different objects.
+    XrefAstray,
+    /// Objects after the file's last `%%EOF`: some readers read them.
+    AfterEnd,
 }
 
 impl Ambiguity {
@@ -40,6 +54,11 @@ impl Ambiguity {
             Ambiguity::FontPrograms => "a font with more than one font program",
             Ambiguity::DuplicateKeys => "a dictionary that gives a key twice",
             Ambiguity::MissingContent => "page content that refers to an object it does not have",
+            Ambiguity::SoftMaskKind => "a soft mask of no known kind",
+            Ambiguity::XrefAstray => {
+                "a cross-reference table that points where its objects are not"
+            }
+            Ambiguity::AfterEnd => "objects after the end of the file (%%EOF)",
         }
     }
 }
@@ -50,7 +69,9 @@ pub fn of_dict(dict: &Dict<'_>) -> Option<Ambiguity> {
     let subtype = dict.get::<Name<'_>>(SUBTYPE);
     let is = |name: &str| subtype.as_ref().is_some_and(|s| s.as_str() == name);
     let programs = [FONT_FILE, FONT_FILE2, FONT_FILE3].iter().filter(|k| dict.contains_key(k));
-    if is("CIDFontType0") && dict.contains_key(CID_TO_GID_MAP) {
+    if unknown_mask_within(dict, 0, &mut { MAX_ENTRIES }) {
+        Some(Ambiguity::SoftMaskKind)
+    } else if is("CIDFontType0") && dict.contains_key(CID_TO_GID_MAP) {
         Some(Ambiguity::CffGlyphMap)
     } else if is("Type0") && dict.get::<Stream<'_>>(ENCODING).is_some() {
         Some(Ambiguity::EncodingCmap)
@@ -61,11 +82,121 @@ pub fn of_dict(dict: &Dict<'_>) -> Option<Ambiguity> {
     }
 }
 
+/// Whether `dict`, or a dictionary written within it (resources hold their graphics states
+/// and these their masks), is a soft mask (a group, `/G`, and a kind, `/S`) of no known kind.
+fn unknown_mask_within(dict: &Dict<'_>, depth: usize, budget: &mut usize) -> bool {
+    let kind = dict.get::<Name<'_>>(S);
+    let known = kind.is_some_and(|k| matches!(k.as_str(), "Luminosity" | "Alpha"));
+    if dict.contains_key(G) && dict.contains_key(S) && !known {
+        return true;
+    }
+    depth < MAX_WITHIN
+        && dict.entries().any(|(_, value)| {
+            *budget = budget.saturating_sub(1);
+            match value {
+                MaybeRef::NotRef(Object::Dict(inner)) if *budget > 0 => {
+                    unknown_mask_within(&inner, depth + 1, budget)
+                }
+                _ => false,
+            }
+        })
+}
+
 /// Whether `page` refers to content streams the file does not have.
 pub fn content_missing(page: &Page<'_>) -> bool {
     let raw = page.raw();
     match raw.get::<Array<'_>>(CONTENTS) {
         Some(array) => array.raw_iter().count() != array.iter::<Stream<'_>>().count(),
         None => raw.contains_key(CONTENTS) && raw.get::<Stream<'_>>(CONTENTS).is_none(),
+    }
+}
+
+/// Whether a cross-reference table of `bytes` (the classic kind: `xref`, then subsections of
+/// 20-byte entries) points an object in use where no `N G obj` header of that number and
+/// generation is.
+pub fn xref_astray(bytes: &[u8]) -> bool {
+    let starts = bytes.windows(5).enumerate().filter(|(i, w)| {
+        (*w == b"xref\n" || *w == b"xref\r") && (*i == 0 || matches!(bytes[i - 1], b'\n' | b'\r'))
+    });
+    for (at, _) in starts {
+        let mut pos = at + 4;
+        while let Some((first, count, next)) = subsection(bytes, pos) {
+            for (i, entry) in
+                bytes.get(next..).unwrap_or_default().chunks(20).take(count).enumerate()
+            {
+                let Some((offset, generation, true)) = in_use(entry) else { continue };
+                if header(bytes, offset) != Some((first + i as u64, generation)) {
+                    return true;
+                }
+            }
+            pos = next + 20 * count;
+        }
+    }
+    false
+}
+
+/// The subsection header at `pos` (after white space): its first object number, its count,
+/// and where its entries start.
+fn subsection(bytes: &[u8], pos: usize) -> Option<(u64, usize, usize)> {
+    let text = bytes.get(pos..)?;
+    let skip = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let line = &text[skip..];
+    let end = line.iter().position(|&b| b == b'\n' || b == b'\r')?;
+    let mut fields = std::str::from_utf8(&line[..end]).ok()?.split_ascii_whitespace();
+    let (first, count) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+    let mut next = pos + skip + end;
+    while bytes.get(next).is_some_and(|b| matches!(b, b'\n' | b'\r' | b' ')) {
+        next += 1;
+    }
+    fields.next().is_none().then_some((first, count, next))
+}
+
+/// An entry's offset and generation, and whether it is in use (`n`).
+fn in_use(entry: &[u8]) -> Option<(usize, u64, bool)> {
+    let text = std::str::from_utf8(entry.get(..18)?).ok()?;
+    let offset = text.get(..10)?.parse().ok()?;
+    let generation = text.get(11..16)?.parse().ok()?;
+    Some((offset, generation, text.get(17..18)? == "n"))
+}
+
+/// The number and generation of the object whose `N G obj` header starts at `offset` (after
+/// white space).
+fn header(bytes: &[u8], offset: usize) -> Option<(u64, u64)> {
+    let text = bytes.get(offset..)?;
+    let text = &text[text.iter().position(|b| !b.is_ascii_whitespace())?..];
+    let end = text.iter().take(48).position(|&b| b == b'j')? + 1;
+    let mut fields = std::str::from_utf8(&text[..end]).ok()?.split_ascii_whitespace();
+    let (number, generation) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+    (fields.next()? == "obj" && fields.next().is_none()).then_some((number, generation))
+}
+
+/// Whether `bytes` hold an object after their last `%%EOF`.
+pub fn after_end(bytes: &[u8]) -> bool {
+    let marker = b"%%EOF";
+    let end = bytes.windows(marker.len()).rposition(|w| w == marker);
+    end.is_some_and(|end| bytes[end..].windows(3).any(|w| w == b"obj"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of one object, `header` at offset 9, and a table giving it generation `gen`.
+    fn file(header: &str, generation: &str) -> Vec<u8> {
+        format!(
+            "%PDF-1.7\n{header}\n<< >>\nendobj\nxref\n0 2\n0000000000 65535 f \n\
+             0000000009 {generation} n \ntrailer\n<< /Size 2 >>\nstartxref\n30\n%%EOF\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_table_pointing_where_its_object_is_not_and_objects_past_the_end_are_told() {
+        assert!(!xref_astray(&file("1 0 obj", "00000")));
+        assert!(xref_astray(&file("1 0 obj", "00001")), "another generation");
+        assert!(xref_astray(&file("1 0obj", "00000")), "a header hayro does not read");
+        assert!(xref_astray(&file("2 0 obj", "00000")), "another number");
+        assert!(!after_end(&file("1 0 obj", "00000")));
+        assert!(after_end(&[file("1 0 obj", "00000"), b"1 0 obj << >> endobj".to_vec()].concat()));
     }
 }

@@ -18,13 +18,16 @@ const MAX_FIELD_DEPTH: usize = 8;
 /// Longest annotation type or signer name kept, in characters.
 const MAX_NAME: usize = 80;
 
+/// Said of an annotation without a subtype.
+const NO_TYPE: &str = "of no type";
+
 /// The subtype of each annotation of `page`.
 pub fn annotations(page: &Page<'_>) -> Vec<String> {
     let Some(annots) = page.raw().get::<Array<'_>>(ANNOTS) else { return Vec::new() };
     annots
         .iter::<Dict<'_>>()
         .take(MAX_MARKS)
-        .map(|a| a.get::<Name<'_>>(SUBTYPE).map(|n| short(n.as_str())).unwrap_or_default())
+        .map(|a| a.get::<Name<'_>>(SUBTYPE).map_or(NO_TYPE.to_string(), |n| short(n.as_str())))
         .collect()
 }
 

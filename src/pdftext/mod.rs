@@ -136,9 +136,9 @@ pub fn open_document(bytes: &[u8]) -> Result<(Reading, Document), Unreadable> {
         let (width, height) = page.render_dimensions();
         let annotations = marks::annotations(page);
         let drawing = guarded(|| drawing::digest(page))?;
-        let stray_close = guarded(|| page.page_stream().is_some_and(guard::closes_unopened))?;
+        let read_apart = guarded(|| page.page_stream().is_some_and(guard::read_apart))?;
         let (render, scene) = (None, None);
-        views.push(PageView { width, height, annotations, render, drawing, scene, stray_close });
+        views.push(PageView { width, height, annotations, render, drawing, scene, read_apart });
     }
     let fields = guarded(|| marks::fields(&opened.pdf))?;
     let facts = guarded(|| observe::Facts::of_pdf(bytes, &opened))?;

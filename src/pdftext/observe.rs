@@ -102,6 +102,12 @@ impl Facts {
         if pdf.pages().iter().any(|page| ambiguity::content_missing(page)) {
             ambiguities.push(Ambiguity::MissingContent);
         }
+        if ambiguity::xref_astray(bytes) {
+            ambiguities.push(Ambiguity::XrefAstray);
+        }
+        if ambiguity::after_end(bytes) {
+            ambiguities.push(Ambiguity::AfterEnd);
+        }
         for object in pdf.objects() {
             match object {
                 Object::Dict(dict) => ambiguities.extend(ambiguity::of_dict(&dict)),

@@ -47,9 +47,9 @@ pub struct PageView {
     pub drawing: Option<String>,
     /// What it draws, call by call, when a scene can hold it.
     pub scene: Option<Scene>,
-    /// Its content closes an array or a dictionary it never opened: PDF readers part ways
-    /// there (hayro stops reading the page, others read on).
-    pub stray_close: bool,
+    /// Its content holds what PDF readers read each in its own way (a stray `]` or `>>`, a
+    /// text render mode outside 0 to 7).
+    pub read_apart: bool,
 }
 
 /// A page rendered in gray levels, one byte a pixel, row by row (0 black, 255 white).

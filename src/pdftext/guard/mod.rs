@@ -175,11 +175,13 @@ pub(crate) fn check_content(data: &[u8]) -> Result<(), Unreadable> {
     Ok(())
 }
 
-/// Whether page content closes an array or a dictionary it never opened (a stray `]` or
-/// `>>`): hayro stops reading the page there, other readers read on, and what each shows of
-/// the page differs.
-pub(crate) fn closes_unopened(content: &[u8]) -> bool {
-    nesting(content).stray
+/// Whether page content holds what PDF readers read each in its own way: an array or a
+/// dictionary closed that was never opened (a stray `]` or `>>`: hayro stops reading the page
+/// there, other readers read on), or a text render mode outside 0 to 7 (hayro fills the text,
+/// others draw none).
+pub(crate) fn read_apart(content: &[u8]) -> bool {
+    let nesting = nesting(content);
+    nesting.stray || nesting.odd_render_mode
 }
 
 /// How content nests.
@@ -191,14 +193,24 @@ struct Nesting {
     saves: usize,
     /// An array or a dictionary closed that was never opened.
     stray: bool,
+    /// A text render mode (`Tr`) set outside 0 to 7.
+    odd_render_mode: bool,
 }
 
 /// How content nests; an inline image's data (`ID` … `EI`) is skipped as hayro skips it.
 fn nesting(data: &[u8]) -> Nesting {
     let (mut depth, mut deepest, mut saves, mut most) = (0usize, 0usize, 0usize, 0usize);
-    let mut stray = false;
+    let (mut stray, mut odd_render_mode, mut operand) = (false, false, None);
     let mut lexer = Lexer::new(data, 0);
     while let Some(token) = lexer.next() {
+        if token == Token::Regular(b"Tr") {
+            let mode = operand.and_then(|o| std::str::from_utf8(o).ok()?.parse::<f64>().ok());
+            odd_render_mode |= !mode.is_some_and(|m| m.fract() == 0.0 && (0.0..=7.0).contains(&m));
+        }
+        operand = match token {
+            Token::Regular(bytes) => Some(bytes),
+            _ => None,
+        };
         match token {
             Token::OpenArray | Token::OpenDict => {
                 depth += 1;
@@ -226,7 +238,7 @@ fn nesting(data: &[u8]) -> Nesting {
             _ => {}
         }
     }
-    Nesting { deepest, saves: most, stray }
+    Nesting { deepest, saves: most, stray, odd_render_mode }
 }
 
 /// Counts the pages of every page tree node, as hayro would build them (a node that is kid of
@@ -297,9 +309,11 @@ mod tests {
         assert_eq!(depths(b"q q /q Q q 1 0 0 1 cm Q Q"), (0, 2));
         assert_eq!(depths(b"q\0q\0q%(\nq"), (0, 4));
         assert_eq!(depths(b"BI /W 1 ID ([[[ EI [["), (2, 0));
-        assert!(!closes_unopened(b"[(a)] TJ <</MCID 0>> BDC (])Tj EMC % ]"));
-        assert!(closes_unopened(b"(a) Tj ] (b) Tj"));
-        assert!(closes_unopened(b"(a) Tj >> (b) Tj"));
+        assert!(!read_apart(b"[(a)] TJ <</MCID 0>> BDC (])Tj EMC % ] 0 Tr 7 Tr 3.0 Tr"));
+        assert!(read_apart(b"(a) Tj ] (b) Tj"));
+        assert!(read_apart(b"(a) Tj >> (b) Tj"));
+        assert!(read_apart(b"11 Tr (a) Tj"));
+        assert!(read_apart(b"-1 Tr (a) Tj"));
     }
 
     #[test]

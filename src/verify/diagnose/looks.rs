@@ -31,9 +31,9 @@ const DRAWN_MORE: &str = "it draws what the signed page does not (an image, a pa
 const PROFILES: &str = "a colour profile the signed document does not have, which PDF readers \
                         apply each in its own way: the colours accord read may not be those \
                         another reader shows";
-/// Said of a page whose content closes what it never opened.
-const STRAY_CLOSE: &str = "its content has a stray `]` or `>>`, after which PDF readers show \
-                           different things";
+/// Said of a page whose content PDF readers read each in its own way.
+const READ_APART_PAGE: &str = "its content has what PDF readers read each in its own way (a \
+                               stray `]` or `>>`, or a text render mode outside 0 to 7)";
 /// Points per centimetre.
 const PT_PER_CM: f32 = 72.0 / 2.54;
 
@@ -139,7 +139,7 @@ fn differs(s: &PageView, c: &PageView, renders: bool) -> Option<String> {
             Some("its size differs".to_string())
         }
         _ if !renders => None,
-        _ if c.stray_close && !s.stray_close => Some(STRAY_CLOSE.to_string()),
+        _ if c.read_apart && !s.read_apart => Some(READ_APART_PAGE.to_string()),
         _ if drawn_alike(s, c) => None,
         _ => drawn_unlike(s, c),
     }
