@@ -4,9 +4,9 @@
 //! the comparison (BENCHMARKS.md, 2026-12-06); a copy that holds one is never the same text.
 
 use hayro_interpret::hayro_syntax::object::dict::keys::{
-    CID_TO_GID_MAP, CONTENTS, ENCODING, FONT_FILE, FONT_FILE2, FONT_FILE3, G, S, SUBTYPE,
+    CID_TO_GID_MAP, CONTENTS, ENCODING, FONT_FILE, FONT_FILE2, FONT_FILE3, G, S, SUBTYPE, W,
 };
-use hayro_interpret::hayro_syntax::object::{Array, Dict, MaybeRef, Name, Object, Stream};
+use hayro_interpret::hayro_syntax::object::{Array, Dict, MaybeRef, Name, Number, Object, Stream};
 use hayro_interpret::hayro_syntax::page::Page;
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,8 @@ pub enum Ambiguity {
     XrefAstray,
     /// Objects after the file's last `%%EOF`: some readers read them.
     AfterEnd,
+    /// A CID font's widths (`/W`) that give a CID twice: readers keep the first or the last.
+    WidthsTwice,
 }
 
 impl Ambiguity {
@@ -59,6 +61,7 @@ impl Ambiguity {
                 "a cross-reference table that points where its objects are not"
             }
             Ambiguity::AfterEnd => "objects after the end of the file (%%EOF)",
+            Ambiguity::WidthsTwice => "a font that gives a glyph's width twice",
         }
     }
 }
@@ -75,6 +78,8 @@ pub fn of_dict(dict: &Dict<'_>) -> Option<Ambiguity> {
         Some(Ambiguity::CffGlyphMap)
     } else if is("Type0") && dict.get::<Stream<'_>>(ENCODING).is_some() {
         Some(Ambiguity::EncodingCmap)
+    } else if dict.get::<Array<'_>>(W).is_some_and(|w| widths_twice(&w)) {
+        Some(Ambiguity::WidthsTwice)
     } else if programs.count() > 1 {
         Some(Ambiguity::FontPrograms)
     } else {
@@ -100,6 +105,35 @@ fn unknown_mask_within(dict: &Dict<'_>, depth: usize, budget: &mut usize) -> boo
                 _ => false,
             }
         })
+}
+
+/// Whether a CID font's widths (`c [w…]` or `first last w`, ISO 32000-1, 9.7.4.3) give some
+/// CID twice; past [`MAX_ENTRIES`] entries, whether those do.
+fn widths_twice(widths: &Array<'_>) -> bool {
+    let items: Vec<Object<'_>> = widths.iter::<Object<'_>>().take(MAX_ENTRIES).collect();
+    let number = |i: usize| match items.get(i) {
+        Some(Object::Number(n)) => Some(Number::as_i64(n)),
+        _ => None,
+    };
+    let mut ranges: Vec<(i64, i64)> = Vec::new();
+    let mut at = 0;
+    while let Some(first) = number(at) {
+        match (items.get(at + 1), number(at + 1)) {
+            (Some(Object::Array(list)), _) => {
+                let count = list.iter::<Object<'_>>().take(MAX_ENTRIES).count() as i64;
+                ranges.push((first, first.saturating_add(count - 1)));
+                at += 2;
+            }
+            (_, Some(last)) => {
+                ranges.push((first, last));
+                at += 3;
+            }
+            _ => break,
+        }
+    }
+    ranges.retain(|(first, last)| first <= last);
+    ranges.sort_unstable();
+    ranges.windows(2).any(|pair| pair[1].0 <= pair[0].1)
 }
 
 /// Whether `page` refers to content streams the file does not have.
