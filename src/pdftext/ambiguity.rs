@@ -10,6 +10,8 @@ use hayro_interpret::hayro_syntax::object::{Array, Dict, MaybeRef, Name, Number,
 use hayro_interpret::hayro_syntax::page::Page;
 use serde::{Deserialize, Serialize};
 
+use super::guard;
+
 /// How deep within a dictionary soft masks are looked for.
 const MAX_WITHIN: usize = 4;
 /// Most entries looked into within one object's dictionary.
@@ -44,6 +46,9 @@ pub enum Ambiguity {
     AfterEnd,
     /// A CID font's widths (`/W`) that give a CID twice: readers keep the first or the last.
     WidthsTwice,
+    /// A form whose content has a stray `]` or `>>`, or a text render mode outside 0 to 7 (as
+    /// page content can: [`super::guard::read_apart`]).
+    FormContent,
 }
 
 impl Ambiguity {
@@ -62,6 +67,9 @@ impl Ambiguity {
             }
             Ambiguity::AfterEnd => "objects after the end of the file (%%EOF)",
             Ambiguity::WidthsTwice => "a font that gives a glyph's width twice",
+            Ambiguity::FormContent => {
+                "a form with a stray `]` or `>>`, or a text render mode outside 0 to 7"
+            }
         }
     }
 }
@@ -134,6 +142,12 @@ fn widths_twice(widths: &Array<'_>) -> bool {
     ranges.retain(|(first, last)| first <= last);
     ranges.sort_unstable();
     ranges.windows(2).any(|pair| pair[1].0 <= pair[0].1)
+}
+
+/// Whether `stream` is a form whose content PDF readers read each in its own way.
+pub fn form_read_apart(stream: &Stream<'_>) -> bool {
+    let form = stream.dict().get::<Name<'_>>(SUBTYPE).is_some_and(|s| s.as_str() == "Form");
+    form && stream.decoded().is_ok_and(|content| guard::read_apart(&content))
 }
 
 /// Whether `page` refers to content streams the file does not have.

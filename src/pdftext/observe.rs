@@ -113,6 +113,9 @@ impl Facts {
                 Object::Dict(dict) => ambiguities.extend(ambiguity::of_dict(&dict)),
                 Object::Stream(stream) => {
                     ambiguities.extend(ambiguity::of_dict(stream.dict()));
+                    if ambiguity::form_read_apart(&stream) {
+                        ambiguities.push(Ambiguity::FormContent);
+                    }
                     facts.add_profile(&stream);
                 }
                 _ => {}

@@ -243,7 +243,7 @@ fn a_year_drawn_in_grey_has_the_same_words_and_looks_different_where_it_is() {
 /// could read its pages otherwise than another shows them): optional content, a CIDToGIDMap
 /// on a CFF font, a stray `]` or a text render mode of 11 at the end of a page's content, a
 /// colour profile changed behind its sRGB header, a key given twice, a second font program, a
-/// width given twice, page content that is not in the file; and a white pixel drawn as an image, which puts the
+/// width given twice, page content that is not in the file, a form with a stray `]`; and a white pixel drawn as an image, which puts the
 /// page out of what is compared shape by shape (its render at 36 dpi is the signed page's). No
 /// such copy is called the same text, and each is said why.
 #[test]
@@ -263,12 +263,23 @@ fn copies_drawn_or_declared_beyond_what_accord_compares_are_never_the_same_text(
     let contents = find(&pdf[page_1_dict..], b"/Contents ").unwrap() + page_1_dict + 10;
     let reference = contents..find(&pdf[contents..], b" R").unwrap() + contents + 2;
     let missing = [b"[ ", &pdf[reference.clone()], b" 9999 0 R ]"].concat();
-    let cases: [(&str, std::ops::Range<usize>, &[u8], &str); 10] = [
+    // A form of its own, its content a stray `]`, as two new objects before the table.
+    let size = after(b"/Size ");
+    let size: usize = String::from_utf8_lossy(&pdf[size..size + 6]).trim().parse().unwrap();
+    let table = find_last(&pdf, b"\nxref\n").unwrap();
+    let form = format!(
+        "\n%% Original object ID: {size} 0\n{size} 0 obj\n<< /Type /XObject /Subtype /Form \
+         /BBox [ 0 0 1 1 ] /Length {length} 0 R >>\nstream\n]\nendstream\nendobj\n\n\
+         {length} 0 obj\n2\nendobj\n",
+        length = size + 1
+    );
+    let cases: [(&str, std::ops::Range<usize>, &[u8], &str); 11] = [
         ("layers.pdf", at(b"/Type /Catalog"), b"\n  /OCProperties << /OCGs [ ] >>", "layers"),
         ("mapped.pdf", at(b"/Subtype /CIDFontType0"), b"\n  /CIDToGIDMap /Identity", "CFF"),
         ("stray.pdf", end_of_page_1..end_of_page_1, b"\n]", "stray `]`"),
         ("mode.pdf", end_of_page_1..end_of_page_1, b"\n11 Tr", "text render mode"),
         ("widths.pdf", at(b"/W ["), b" 1 1 500 0 1 500", "width twice"),
+        ("form.pdf", table..table, form.as_bytes(), "a form with a stray"),
         ("profile.pdf", in_profile..in_profile, b"\xff", "colour profile"),
         ("image.pdf", end_of_page_1..end_of_page_1, image, "draws what the signed page does not"),
         ("twice.pdf", at(b"/Type /Catalog"), b"\n  /Type /Catalog", "a key twice"),
