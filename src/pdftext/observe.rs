@@ -102,7 +102,7 @@ impl Facts {
         if pdf.pages().iter().any(|page| ambiguity::content_missing(page)) {
             ambiguities.push(Ambiguity::MissingContent);
         }
-        if ambiguity::xref_astray(bytes) {
+        if opened.census.xref_astray {
             ambiguities.push(Ambiguity::XrefAstray);
         }
         if ambiguity::after_end(bytes) {

@@ -27,6 +27,7 @@ use super::unreadable::Unreadable;
 mod filters;
 mod lexer;
 mod objects;
+mod xref;
 
 use filters::{Decoded, Predictor};
 use lexer::{Lexer, Token};
@@ -50,6 +51,8 @@ pub struct Census {
     pub largest: u64,
     /// Some object's dictionary gives a key twice (readers keep the first or the last).
     pub duplicate_keys: bool,
+    /// A cross-reference table or stream points where its object is not ([`xref`]).
+    pub xref_astray: bool,
 }
 
 impl Census {
@@ -100,6 +103,9 @@ pub fn check(bytes: &[u8]) -> Result<Census, Unreadable> {
             let Decoded::Bytes(data) = decoded.map_err(|_| Unreadable::TooLarge)? else {
                 continue;
             };
+            if object.name(b"Type") == Some(b"XRef") {
+                census.xref_astray |= xref::stream_astray(bytes, object, &data);
+            }
             if opaque(object) {
                 continue;
             }
@@ -126,6 +132,7 @@ pub fn check(bytes: &[u8]) -> Result<Census, Unreadable> {
         all.extend(unpacked);
     }
     count_pages(&all)?;
+    census.xref_astray |= xref::table_astray(bytes);
     census.duplicate_keys = all.iter().any(|object| {
         let mut keys = HashSet::new();
         !object.dict.iter().all(|(key, _)| keys.insert(*key))
