@@ -46,8 +46,9 @@ pub enum Ambiguity {
     AfterEnd,
     /// A CID font's widths (`/W`) that give a CID twice: readers keep the first or the last.
     WidthsTwice,
-    /// A form whose content has a stray `]` or `>>`, or a text render mode outside 0 to 7 (as
-    /// page content can: [`super::guard::read_apart`]).
+    /// A form whose content has a stray `]` or `>>`, a text render mode outside 0 to 7, or an
+    /// operator with more or fewer operands than it takes (as page content can:
+    /// [`super::guard::read_apart`]).
     FormContent,
 }
 
@@ -68,7 +69,8 @@ impl Ambiguity {
             Ambiguity::AfterEnd => "objects after the end of the file (%%EOF)",
             Ambiguity::WidthsTwice => "a font that gives a glyph's width twice",
             Ambiguity::FormContent => {
-                "a form with a stray `]` or `>>`, or a text render mode outside 0 to 7"
+                "a form with a stray `]` or `>>`, a text render mode outside 0 to 7, or an operator \
+                 given more or fewer operands than it takes"
             }
         }
     }

@@ -48,7 +48,7 @@ pub struct PageView {
     /// What it draws, call by call, when a scene can hold it.
     pub scene: Option<Scene>,
     /// Its content holds what PDF readers read each in its own way (a stray `]` or `>>`, a
-    /// text render mode outside 0 to 7).
+    /// text render mode outside 0 to 7, an operator with more or fewer operands than it takes).
     pub read_apart: bool,
 }
 

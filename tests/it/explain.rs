@@ -241,11 +241,12 @@ fn a_year_drawn_in_grey_has_the_same_words_and_looks_different_where_it_is() {
 
 /// What PDF readers read each in its own way, added to a copy of original 1 (accord's reader
 /// could read its pages otherwise than another shows them): optional content, a CIDToGIDMap
-/// on a CFF font, a stray `]` or a text render mode of 11 at the end of a page's content, a
-/// colour profile changed behind its sRGB header, a key given twice, a second font program, a
-/// width given twice, page content that is not in the file, a form with a stray `]`; and a white pixel drawn as an image, which puts the
-/// page out of what is compared shape by shape (its render at 36 dpi is the signed page's). No
-/// such copy is called the same text, and each is said why.
+/// on a CFF font, a stray `]`, a text render mode of 11 or one operand too many at the end of a
+/// page's content, a colour profile changed behind its sRGB header, a key given twice, a second
+/// font program, a width given twice, page content that is not in the file, a form with a stray
+/// `]`; and a white pixel drawn as an image, which puts the page out of what is compared shape
+/// by shape (its render at 36 dpi is the signed page's). No such copy is called the same text,
+/// and each is said why.
 #[test]
 fn copies_drawn_or_declared_beyond_what_accord_compares_are_never_the_same_text() {
     let dir = example();
@@ -273,11 +274,12 @@ fn copies_drawn_or_declared_beyond_what_accord_compares_are_never_the_same_text(
          {length} 0 obj\n2\nendobj\n",
         length = size + 1
     );
-    let cases: [(&str, std::ops::Range<usize>, &[u8], &str); 11] = [
+    let cases: [(&str, std::ops::Range<usize>, &[u8], &str); 12] = [
         ("layers.pdf", at(b"/Type /Catalog"), b"\n  /OCProperties << /OCGs [ ] >>", "layers"),
         ("mapped.pdf", at(b"/Subtype /CIDFontType0"), b"\n  /CIDToGIDMap /Identity", "CFF"),
         ("stray.pdf", end_of_page_1..end_of_page_1, b"\n]", "stray `]`"),
         ("mode.pdf", end_of_page_1..end_of_page_1, b"\n11 Tr", "text render mode"),
+        ("operands.pdf", end_of_page_1..end_of_page_1, b"\n3 0 Tr", "operands"),
         ("widths.pdf", at(b"/W ["), b" 1 1 500 0 1 500", "width twice"),
         ("form.pdf", table..table, form.as_bytes(), "a form with a stray"),
         ("profile.pdf", in_profile..in_profile, b"\xff", "colour profile"),

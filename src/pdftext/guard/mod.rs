@@ -184,11 +184,12 @@ pub(crate) fn check_content(data: &[u8]) -> Result<(), Unreadable> {
 
 /// Whether page content holds what PDF readers read each in its own way: an array or a
 /// dictionary closed that was never opened (a stray `]` or `>>`: hayro stops reading the page
-/// there, other readers read on), or a text render mode outside 0 to 7 (hayro fills the text,
-/// others draw none).
+/// there, other readers read on), a text render mode outside 0 to 7 (hayro fills the text,
+/// others draw none), or an operator given more or fewer operands than it takes (hayro takes
+/// the last ones, mupdf the first).
 pub(crate) fn read_apart(content: &[u8]) -> bool {
     let nesting = nesting(content);
-    nesting.stray || nesting.odd_render_mode
+    nesting.stray || nesting.odd_render_mode || nesting.odd_operands
 }
 
 /// How content nests.
@@ -202,12 +203,15 @@ struct Nesting {
     stray: bool,
     /// A text render mode (`Tr`) set outside 0 to 7.
     odd_render_mode: bool,
+    /// An operator given more or fewer operands than it takes (readers pick different ones).
+    odd_operands: bool,
 }
 
 /// How content nests; an inline image's data (`ID` … `EI`) is skipped as hayro skips it.
 fn nesting(data: &[u8]) -> Nesting {
     let (mut depth, mut deepest, mut saves, mut most) = (0usize, 0usize, 0usize, 0usize);
     let (mut stray, mut odd_render_mode, mut operand) = (false, false, None);
+    let (mut operands, mut odd_operands) = (0usize, false);
     let mut lexer = Lexer::new(data, 0);
     while let Some(token) = lexer.next() {
         if token == Token::Regular(b"Tr") {
@@ -218,6 +222,16 @@ fn nesting(data: &[u8]) -> Nesting {
             Token::Regular(bytes) => Some(bytes),
             _ => None,
         };
+        if depth == 0 {
+            match token {
+                Token::Regular(word) if !is_operand(word) => {
+                    odd_operands |= arity(word).is_some_and(|n| n != operands);
+                    operands = 0;
+                }
+                Token::Brace | Token::Close => {}
+                _ => operands += 1,
+            }
+        }
         match token {
             Token::OpenArray | Token::OpenDict => {
                 depth += 1;
@@ -245,7 +259,30 @@ fn nesting(data: &[u8]) -> Nesting {
             _ => {}
         }
     }
-    Nesting { deepest, saves: most, stray, odd_render_mode }
+    Nesting { deepest, saves: most, stray, odd_render_mode, odd_operands }
+}
+
+/// Whether a regular token is an operand (a number, `true`, `false`, `null`), not an operator.
+fn is_operand(word: &[u8]) -> bool {
+    matches!(word.first(), Some(b'+' | b'-' | b'.' | b'0'..=b'9'))
+        || matches!(word, b"true" | b"false" | b"null")
+}
+
+/// How many operands a content operator takes, for those that take a fixed number (not `sc`,
+/// `scn`, `SC`, `SCN`, nor inline images' `ID`).
+fn arity(operator: &[u8]) -> Option<usize> {
+    Some(match operator {
+        b"q" | b"Q" | b"BT" | b"ET" | b"h" | b"n" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b"
+        | b"b*" | b"S" | b"s" | b"W" | b"W*" | b"EMC" | b"T*" | b"BX" | b"EX" | b"BI" => 0,
+        b"Tr" | b"Tc" | b"Tw" | b"Tz" | b"TL" | b"Ts" | b"w" | b"J" | b"j" | b"M" | b"ri"
+        | b"i" | b"gs" | b"Do" | b"g" | b"G" | b"cs" | b"CS" | b"sh" | b"Tj" | b"TJ" | b"'"
+        | b"BMC" | b"MP" => 1,
+        b"Tf" | b"Td" | b"TD" | b"d" | b"m" | b"l" | b"BDC" | b"DP" | b"d0" => 2,
+        b"rg" | b"RG" | b"\"" => 3,
+        b"k" | b"K" | b"re" | b"v" | b"y" => 4,
+        b"cm" | b"Tm" | b"c" | b"d1" => 6,
+        _ => return None,
+    })
 }
 
 /// Counts the pages of every page tree node, as hayro would build them (a node that is kid of
@@ -316,11 +353,15 @@ mod tests {
         assert_eq!(depths(b"q q /q Q q 1 0 0 1 cm Q Q"), (0, 2));
         assert_eq!(depths(b"q\0q\0q%(\nq"), (0, 4));
         assert_eq!(depths(b"BI /W 1 ID ([[[ EI [["), (2, 0));
-        assert!(!read_apart(b"[(a)] TJ <</MCID 0>> BDC (])Tj EMC % ] 0 Tr 7 Tr 3.0 Tr"));
+        assert!(!read_apart(b"[(a)] TJ /P <</MCID 0>> BDC (])Tj EMC % ] 0 Tr 7 Tr 3.0 Tr"));
         assert!(read_apart(b"(a) Tj ] (b) Tj"));
         assert!(read_apart(b"(a) Tj >> (b) Tj"));
         assert!(read_apart(b"11 Tr (a) Tj"));
         assert!(read_apart(b"-1 Tr (a) Tj"));
+        assert!(!read_apart(b"BT /F1 12 Tf 1 0 0 1 72 700 Tm [(a) -20 (b)] TJ ET"));
+        assert!(!read_apart(b"/Span <</MCID 0>> BDC q 1 0 0 1 0 0 cm BI /W 1 ID x EI Q EMC"));
+        assert!(read_apart(b"3 0 Tr (a) Tj"), "an operand too many");
+        assert!(read_apart(b"1 0 0 1 0 cm"), "an operand too few");
     }
 
     #[test]

@@ -33,7 +33,8 @@ const PROFILES: &str = "a colour profile the signed document does not have, whic
                         another reader shows";
 /// Said of a page whose content PDF readers read each in its own way.
 const READ_APART_PAGE: &str = "its content has what PDF readers read each in its own way (a \
-                               stray `]` or `>>`, or a text render mode outside 0 to 7)";
+                               stray `]` or `>>`, a text render mode outside 0 to 7, or an \
+                               operator given more or fewer operands than it takes)";
 /// Points per centimetre.
 const PT_PER_CM: f32 = 72.0 / 2.54;
 
